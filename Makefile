@@ -1,0 +1,52 @@
+# onestory: two commands set everything up on a fresh machine.
+#   make demo   - virtual environment, install, migrate SQLite under var/, load the synthetic
+#                 local authority (once), serve http://127.0.0.1:8000
+#   make test   - the whole test suite (DATABASE_URL chooses the database; default SQLite)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ONESTORY := $(BIN)/onestory
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+DEMO_SCALE ?= 0.1
+DEMO_SEED ?= 2014
+
+.PHONY: demo test install serve lint bench frontend browsers clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	mkdir -p var
+	DJANGO_SETTINGS_MODULE=config.settings.local $(ONESTORY) migrate --no-input
+	DJANGO_SETTINGS_MODULE=config.settings.local $(ONESTORY) synth --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --if-empty
+	DJANGO_SETTINGS_MODULE=config.settings.local $(ONESTORY) demo_users
+	DJANGO_SETTINGS_MODULE=config.settings.local $(ONESTORY) runserver 127.0.0.1:8000
+
+browsers:
+	@command -v chromium >/dev/null 2>&1 || (echo "Installing Chromium for the browser tests (Debian package)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation) \
+	  || echo "Could not install Chromium: browser tests will be skipped")
+
+test: install browsers
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/pytest -n 2 --dist loadfile
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+bench: install
+	$(BIN)/python -m bench
+
+frontend:
+	bash frontend/build.sh
+
+clean:
+	rm -rf $(VENV) var *.egg-info

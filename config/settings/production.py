@@ -1,0 +1,22 @@
+"""Settings for a council's production service. Every secret comes from the environment."""
+
+from config.env import env
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", "")
+if len(SECRET_KEY) < 50:
+    raise RuntimeError("Set DJANGO_SECRET_KEY to a random value of at least 50 characters.")
+DEBUG = False
+SECURE_SSL_REDIRECT = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = False

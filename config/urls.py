@@ -1,0 +1,7 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("onestory.access.urls")),
+    path("", include("onestory.people.urls")),
+    path("api/", include("onestory.people.api_urls")),
+]

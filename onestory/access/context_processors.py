@@ -1,0 +1,25 @@
+"""The navigation a worker sees depends on their role."""
+
+from django.urls import reverse
+
+from onestory.workforce.rules import CASE_ROLES, MAY_RESOLVE_DUPLICATES, SEES_IDENTIFYING_DETAILS_OF_ALL
+
+from .middleware import current_route_name
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = [("Your work", "access:home")]
+    if user.role in CASE_ROLES or user.role in SEES_IDENTIFYING_DETAILS_OF_ALL:
+        items.append(("Known to us?", "people:search"))
+        items.append(("Add a person", "people:person-create"))
+    if user.role in MAY_RESOLVE_DUPLICATES:
+        items.append(("Possible duplicates", "people:duplicates"))
+    here = current_route_name(request)
+    return {
+        "nav_items": [
+            {"label": label, "url": reverse(name), "active": here == name} for label, name in items
+        ]
+    }

@@ -1,0 +1,45 @@
+"""Form helpers that give every field the GOV.UK Design System's classes and error wiring."""
+
+from django import forms
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d", "%d/%m/%y"]
+DATE_HINT = "For example, 27/03/2015"
+
+
+class GovukDateField(forms.DateField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        kwargs.setdefault("help_text", DATE_HINT)
+        super().__init__(*args, **kwargs)
+        self.error_messages["invalid"] = "Enter a real date in the format day/month/year, for example 27/03/2015."
+
+
+class GovukFormMixin:
+    """Adds GOV.UK classes, error states and hint/error ids to every widget."""
+
+    widths = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            css = {
+                forms.Select: "govuk-select",
+                forms.Textarea: "govuk-textarea",
+                forms.SelectMultiple: "govuk-select",
+            }.get(type(widget), "govuk-input")
+            if isinstance(field, forms.DateField):
+                css += " govuk-input--width-10"
+            elif name in self.widths:
+                css += f" govuk-input--width-{self.widths[name]}"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] += " govuk-input--error" if "govuk-input" in widget.attrs["class"] else ""
+                ids = [f"id_{self.add_prefix(name)}-error-{i + 1}" for i in range(len(self.errors[name]))]
+                widget.attrs["aria-describedby"] = " ".join(ids)

@@ -1,0 +1,43 @@
+"""Safe double submission: a create form carries a one-time token; the second submit reuses the result."""
+
+import secrets
+
+from django.db import IntegrityError, transaction
+
+from .models import IdempotencyKey
+
+
+def new_form_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def previous_result(*, token: str, actor_id: int) -> str | None:
+    """The id of the record an earlier submit with this token made, if any."""
+    if not token:
+        return None
+    row = IdempotencyKey.objects.filter(key=token, actor_id=actor_id).first()
+    return row.result_id if row else None
+
+
+def remember_result(*, token: str, actor_id: int, result) -> None:
+    """Record what a create made. Call inside the create's transaction.
+
+    A concurrent second submit with the same token fails on the primary key and its whole
+    transaction rolls back, so only one record is ever made.
+    """
+    if not token:
+        return
+    with transaction.atomic():
+        try:
+            IdempotencyKey.objects.create(
+                key=token,
+                actor_id=actor_id,
+                result_type=result._meta.label,
+                result_id=str(result.pk),
+            )
+        except IntegrityError as exc:
+            raise DuplicateSubmission from exc
+
+
+class DuplicateSubmission(Exception):
+    """This form was already submitted; the caller looks up the earlier result."""
