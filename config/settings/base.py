@@ -119,11 +119,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Lock out a username, and separately an address, for 15 minutes after five failures in a row.
+# Behind a reverse proxy every request comes from the proxy's address: set ONESTORY_PROXY_COUNT
+# to the number of proxies in front of the service so that the address is the worker's own
+# (it is also what the audit trail records as "from where").
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "onestory.access.audit.client_ip"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "access/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "onestory.access.views.locked_out"
 AXES_VERBOSE = False
 
 CONTENT_SECURITY_POLICY = {
@@ -158,6 +162,8 @@ WHITENOISE_USE_FINDERS = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only: no browsable HTML API pages outside the GOV.UK templates.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -167,6 +173,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read API for people and families, scoped to the signed-in worker.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema names no person, but it maps the service: signed-in workers only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # The council this installation serves.
@@ -174,6 +182,9 @@ ONESTORY_COUNCIL_NAME = env("ONESTORY_COUNCIL_NAME", "Luton Borough Council (syn
 # How long a break-the-glass opening lasts, in hours.
 ONESTORY_BREAK_GLASS_HOURS = int(env("ONESTORY_BREAK_GLASS_HOURS", "8"))
 ONESTORY_REQUIRE_OTP_FOR_ADMIN = env_bool("ONESTORY_REQUIRE_OTP_FOR_ADMIN", True)
+# How many reverse proxies in front of the service append to X-Forwarded-For (0: none, trust
+# only the connection's own address).
+ONESTORY_PROXY_COUNT = int(env("ONESTORY_PROXY_COUNT", "0"))
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,31 @@
 """Writing the audit trail. Called inside the transaction of the read or write it records."""
 
+import ipaddress
 from datetime import datetime
 
+from django.conf import settings
+
 from .models import AuditEvent
+
+
+def client_ip(request) -> str | None:
+    """The worker's own address: the connection's, or the one ONESTORY_PROXY_COUNT proxies saw.
+
+    Each trusted proxy appends the address it received the request from to X-Forwarded-For,
+    so the client is the entry that many places from the right; anything further left could
+    have been written by the client and is ignored.
+    """
+    address = request.META.get("REMOTE_ADDR") or None
+    proxies = getattr(settings, "ONESTORY_PROXY_COUNT", 0)
+    if proxies > 0:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
 
 
 def client_of(request) -> dict:
@@ -10,7 +33,7 @@ def client_of(request) -> dict:
     if request is None:
         return {}
     return {
-        "ip_address": request.META.get("REMOTE_ADDR") or None,
+        "ip_address": client_ip(request),
         "user_agent": (request.META.get("HTTP_USER_AGENT") or "")[:300],
     }
 

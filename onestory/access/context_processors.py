@@ -2,7 +2,11 @@
 
 from django.urls import reverse
 
-from onestory.workforce.rules import CASE_ROLES, MAY_RESOLVE_DUPLICATES, SEES_IDENTIFYING_DETAILS_OF_ALL
+from onestory.workforce.rules import (
+    CASE_ROLES,
+    MAY_RESOLVE_DUPLICATES,
+    SEES_IDENTIFYING_DETAILS_OF_ALL,
+)
 
 from .middleware import current_route_name
 

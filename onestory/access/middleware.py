@@ -1,15 +1,32 @@
 """Deny by default: every page needs a signed-in worker unless its view is declared public.
 
-Administrators must also have passed a second factor (TOTP) in this session.
+A worker must also have passed their second factor (TOTP) in this session when their role
+requires one (administrators, under ONESTORY_REQUIRE_OTP_FOR_ADMIN) or when they have set one
+up themselves. Until then every page except the second-factor page sends them there.
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import resolve, reverse
 
 from onestory.workforce.rules import MUST_USE_SECOND_FACTOR
 
 from .decorators import rule_of
+
+SECOND_FACTOR_REQUIRED = "onestory_second_factor_required"
+OPEN_TO_ALL = {"public", "second_factor"}
+
+
+def needs_second_factor(request) -> bool:
+    user = request.user
+    if user.is_verified():
+        return False
+    if settings.ONESTORY_REQUIRE_OTP_FOR_ADMIN and user.role in MUST_USE_SECOND_FACTOR:
+        return True
+    return bool(request.session.get(SECOND_FACTOR_REQUIRED))
 
 
 class SignInRequiredMiddleware:
@@ -22,17 +39,21 @@ class SignInRequiredMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.path.startswith(settings.STATIC_URL):
             return None
-        rule = rule_of(view_func)
-        if rule == "public" or rule == "second_factor":
+        if rule_of(view_func) in OPEN_TO_ALL:
             return None
+        is_api = request.path.startswith("/api/")
         user = request.user
         if not user.is_authenticated:
-            if request.path.startswith("/api/"):
-                return None  # DRF answers 403 itself
-            return redirect(f"{reverse('access:sign-in')}?next={request.path}")
-        needs_otp = settings.ONESTORY_REQUIRE_OTP_FOR_ADMIN and user.role in MUST_USE_SECOND_FACTOR
-        if needs_otp and not user.is_verified():
-            return redirect("access:second-factor")
+            if is_api:
+                return None  # the API's own permission classes answer 403
+            query = urlencode({"next": request.path})
+            return redirect(f"{reverse('access:sign-in')}?{query}")
+        if needs_second_factor(request):
+            if is_api:
+                return JsonResponse({"detail": "Sign in with your second factor first."},
+                                    status=403)
+            query = urlencode({"next": request.path})
+            return redirect(f"{reverse('access:second-factor')}?{query}")
         return None
 
 

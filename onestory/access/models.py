@@ -13,14 +13,18 @@ from onestory.core.models import BaseModel
 
 
 class Allocation(BaseModel):
-    """A record allocated to a worker or a team (for example as lead professional or social worker)."""
+    """A record allocated to a worker or a team (for example as lead professional)."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="allocations")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="allocations"
+    )
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="allocations",
     )
     team = models.ForeignKey(
-        "workforce.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
+        "workforce.Team", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="allocations",
     )
     purpose = models.CharField(max_length=100, default="Allocated worker")
     starts_at = models.DateTimeField()
@@ -36,7 +40,10 @@ class Allocation(BaseModel):
                 name="allocation_has_worker_or_team",
             )
         ]
-        indexes = [models.Index(fields=["worker", "ends_at"]), models.Index(fields=["team", "ends_at"])]
+        indexes = [
+            models.Index(fields=["worker", "ends_at"]),
+            models.Index(fields=["team", "ends_at"]),
+        ]
 
 
 class AccessGrant(BaseModel):
@@ -47,8 +54,12 @@ class AccessGrant(BaseModel):
         BREAK_GLASS = "break_glass", "Break the glass"
         RESTRICTED = "restricted", "Named on a restricted record"
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="access_grants")
-    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_grants")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="access_grants"
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_grants"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     reason = models.TextField()
     granted_by = models.ForeignKey(
@@ -63,7 +74,7 @@ class AccessGrant(BaseModel):
 
 
 class Consent(BaseModel):
-    """Consent to share a person's information, as data: who gave it, for whom, for what, and when."""
+    """Consent to share a person's information: who gave it, for whom, for what, and when."""
 
     class Status(models.TextChoices):
         GIVEN = "given", "Given"
@@ -73,30 +84,42 @@ class Consent(BaseModel):
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="consents")
     status = models.CharField(max_length=10, choices=Status.choices)
     given_by = models.CharField(
-        max_length=200, help_text="Who gave or refused consent, for example the young person or their mother"
+        max_length=200,
+        help_text="Who gave or refused consent, for example the young person or their mother",
     )
     agencies = models.ManyToManyField("workforce.Agency", related_name="consents")
     purposes = models.JSONField(default=list)
     valid_from = models.DateTimeField()
     valid_to = models.DateTimeField(null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     notes = models.TextField(blank=True)
 
 
 class RecordRestriction(BaseModel):
     """Marks a record as restricted: only workers named on it (restricted grants) may open it."""
 
-    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="restriction")
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.CASCADE, related_name="restriction"
+    )
     reason = models.TextField()
-    restricted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    restricted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
 
 class Notification(BaseModel):
-    """A message to a worker inside the service (for example: a record of your team was opened by break the glass)."""
+    """A message to a worker inside the service (for example: a record was opened by break the
+    glass)."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     message = models.TextField()
-    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -104,7 +127,10 @@ class Notification(BaseModel):
 
 
 class AuditEvent(models.Model):
-    """One look at or change to the record: who, when, what, why and from where. Never updated or deleted."""
+    """One look at or change to a record: who, when, what, why and from where.
+
+    Never updated or deleted.
+    """
 
     class Action(models.TextChoices):
         VIEW = "view", "Viewed"
@@ -119,6 +145,10 @@ class AuditEvent(models.Model):
         DENIED = "denied", "Refused access"
         BREAK_GLASS = "break_glass", "Broke the glass"
         GRANT = "grant", "Granted access"
+        REVOKE = "revoke", "Took away access"
+        CONSENT = "consent", "Recorded consent"
+        RESTRICT = "restrict", "Restricted the record"
+        UNRESTRICT = "unrestrict", "Lifted the restriction"
         SIGN_IN = "sign_in", "Signed in"
         SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
         SIGN_OUT = "sign_out", "Signed out"
@@ -143,5 +173,10 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["person_id", "-at"], name="audit_person_idx")]
         triggers = [
-            pgtrigger.Protect(name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            pgtrigger.Protect(
+                name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} at {self.at:%Y-%m-%d %H:%M}"

@@ -33,3 +33,30 @@ def may_open(facts: AccessFacts) -> bool:
     if facts.holds_grant:
         return True
     return facts.role in CONSENT_BASED and facts.consent_covers_agency
+
+
+# A reason is written for a manager or the data protection officer to read later.
+MIN_REASON_LENGTH = 10
+
+# A manager's grant is for cover or a piece of joint work, not a standing right; longer needs an
+# allocation. A council choice, not statute.
+MAX_GRANT_DAYS = 90
+
+# What a family can agree their information is shared for (recorded on each consent).
+CONSENT_PURPOSES = {
+    "early_help": "Early help assessment and support",
+    "team_around_the_family": "Team around the family meetings",
+    "education": "Education and attendance",
+    "health": "Health",
+    "housing": "Housing",
+    "family_hub": "Family hub services",
+}
+
+
+def agencies_still_covered(covered: set, withdrawn: set) -> set:
+    """The agencies a consent still covers after consent is withdrawn for some of them."""
+    return set(covered) - set(withdrawn)
+
+
+def well_reasoned(reason: str) -> bool:
+    return len((reason or "").strip()) >= MIN_REASON_LENGTH

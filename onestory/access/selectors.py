@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from onestory.people.models import Person
+from onestory.core.clock import today_in_london
+from onestory.people.models import Household, HouseholdMember, Person
 from onestory.workforce.rules import CASE_ROLES, CONSENT_BASED, Role
 
 from . import audit
@@ -35,7 +35,9 @@ def visible_to(user, *, now: datetime) -> QuerySet[Person]:
     teams += _managed_team_ids(user)
     if teams:
         allocation |= Q(team_id__in=teams) | Q(worker__team_id__in=teams)
-    allocated = Allocation.objects.filter(allocation, _active(now, "starts_at", "ends_at"), person=OuterRef("pk"))
+    allocated = Allocation.objects.filter(
+        allocation, _active(now, "starts_at", "ends_at"), person=OuterRef("pk")
+    )
     grants = AccessGrant.objects.filter(
         worker_id=user.pk, revoked_at__isnull=True, person=OuterRef("pk")
     ).filter(_active(now, "starts_at", "expires_at"))
@@ -55,40 +57,133 @@ def is_restricted(person_id) -> bool:
     return RecordRestriction.objects.filter(person_id=person_id).exists()
 
 
-def access_person_by_id(user, person_id, *, now: datetime, request=None, page: str = "record") -> Person:
+def _deny(user, person_id, *, now: datetime, page: str, request=None):
+    """Record a refused look at a record, then answer as if it did not exist.
+
+    The audit row is written in its own (autocommit) statement, never inside a transaction
+    that the 404 would roll back.
+    """
+    audit.record(
+        actor=user,
+        action="denied",
+        at=now,
+        person_id=person_id if Person.objects.filter(pk=person_id).exists() else None,
+        detail={"page": page, "requested_id": str(person_id)},
+        request=request,
+    )
+    raise Http404("No record found")
+
+
+def access_person_by_id(
+    user, person_id, *, now: datetime, request=None, page: str = "record"
+) -> Person:
     """The person, if this worker may open the record; the view is audited.
 
     Missing and forbidden give the same 404, and a refused attempt is audited too.
     """
-    with transaction.atomic():
-        person = visible_to(user, now=now).filter(pk=person_id).first()
-        if person is None:
-            audit.record(
-                actor=user,
-                action="denied",
-                at=now,
-                person_id=person_id if Person.objects.filter(pk=person_id).exists() else None,
-                detail={"page": page, "requested_id": str(person_id)},
-                request=request,
-            )
-            raise Http404("No record found")
-        audit.record(actor=user, action="view", at=now, person_id=person.pk, obj=person,
-                     detail={"page": page}, request=request)
+    person = visible_to(user, now=now).filter(pk=person_id).first()
+    if person is None:
+        _deny(user, person_id, now=now, page=page, request=request)
+    audit.record(
+        actor=user,
+        action="view",
+        at=now,
+        person_id=person.pk,
+        obj=person,
+        detail={"page": page},
+        request=request,
+    )
     return person
+
+
+def access_person_for_governance(
+    user, person_id, *, now: datetime, request=None, page: str
+) -> Person:
+    """A record opened to govern access to it (access log, restriction), not to work on it.
+
+    The data protection officer may do this for any record, because answering subject access
+    requests and restricting records is their job; a team manager only for records they can
+    open; anyone else gets the 404 of a missing record. Every look is audited.
+    """
+    role = Role(user.role) if getattr(user, "role", "") else None
+    if role == Role.DATA_PROTECTION_OFFICER:
+        person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
+        if person is None:
+            _deny(user, person_id, now=now, page=page, request=request)
+        audit.record(
+            actor=user,
+            action="view",
+            at=now,
+            person_id=person.pk,
+            obj=person,
+            detail={"page": page},
+            request=request,
+        )
+        return person
+    if role in MAY_GOVERN_ACCESS:
+        return access_person_by_id(user, person_id, now=now, request=request, page=page)
+    _deny(user, person_id, now=now, page=page, request=request)
+
+
+MAY_GOVERN_ACCESS = frozenset({Role.TEAM_MANAGER, Role.DATA_PROTECTION_OFFICER})
+
+
+def households_visible_to(user, *, now: datetime) -> QuerySet[Household]:
+    """Households with at least one current member whose record this worker may open now.
+
+    The same rule as the family page (people.selectors.access_household_by_id): a member is
+    current until their membership's end date.
+    """
+    today = today_in_london(now)
+    members = HouseholdMember.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=today),
+        household=OuterRef("pk"),
+        person__in=visible_to(user, now=now),
+    )
+    return Household.objects.filter(Exists(members))
+
+
+def audit_views(
+    user, people, *, now: datetime, page: str, request=None, action: str = "list"
+) -> None:
+    """One audit row per person shown (for lists, families and API pages), written in one go."""
+    client = audit.client_of(request)
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                at=now,
+                actor=user,
+                action=action,
+                person_id=person.pk,
+                object_type=person._meta.label_lower,
+                object_id=str(person.pk),
+                detail={"page": page},
+                **client,
+            )
+            for person in people
+        ]
+    )
 
 
 def home_page_for(user, *, now: datetime) -> dict:
     """What the start page shows a worker: records allocated to them, and unread messages."""
-    mine = (
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    mine = list(
         visible_to(user, now=now)
         .filter(allocations__worker=user, allocations__starts_at__lte=now)
         .exclude(allocations__ends_at__lte=now)
         .distinct()
         .order_by("family_name", "given_name")[:50]
     )
+    if mine:
+        audit_views(user, mine, now=now, page="home")
     return {
-        "my_people": list(mine),
-        "notifications": list(user.notifications.filter(read_at__isnull=True)[:20]),
+        "my_people": mine,
+        "notifications": list(
+            user.notifications.filter(read_at__isnull=True).select_related("person")[:20]
+        ),
+        "has_second_factor": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
     }
 
 
@@ -97,20 +192,77 @@ def access_log_for(user, person_id, *, now: datetime, request=None):
 
     Anyone else, and a manager who cannot open the record, gets the same 404 as a missing record.
     """
-    from onestory.workforce.rules import MAY_READ_ACCESS_LOG, Role
-
-    if user.role not in MAY_READ_ACCESS_LOG:
-        audit.record(actor=user, action="denied", at=now,
-                     person_id=person_id if Person.objects.filter(pk=person_id).exists() else None,
-                     detail={"page": "access log", "requested_id": str(person_id)}, request=request)
-        raise Http404("No record found")
-    if user.role == Role.DATA_PROTECTION_OFFICER:
-        person = Person.objects.filter(pk=person_id).first()
-        if person is None:
-            raise Http404("No record found")
-        audit.record(actor=user, action="view", at=now, person_id=person.pk, obj=person,
-                     detail={"page": "access log"}, request=request)
-    else:
-        person = access_person_by_id(user, person_id, now=now, request=request, page="access log")
+    person = access_person_for_governance(
+        user, person_id, now=now, request=request, page="access log"
+    )
     events = AuditEvent.objects.filter(person_id=person.pk).select_related("actor")[:500]
     return person, list(events)
+
+
+def restriction_of(person):
+    """The restriction on a record and the workers named on it (None when not restricted)."""
+    restriction = (
+        RecordRestriction.objects.filter(person=person).select_related("restricted_by").first()
+    )
+    if restriction is None:
+        return None, []
+    named = (
+        AccessGrant.objects.filter(
+            person=person, kind=AccessGrant.Kind.RESTRICTED, revoked_at__isnull=True
+        )
+        .select_related("worker", "worker__team")
+        .order_by("worker__last_name", "worker__first_name")
+    )
+    return restriction, list(named)
+
+
+def case_workers():
+    """Active workers whose role works on case records: the people who can be given access."""
+    from onestory.workforce.models import Worker
+
+    return (
+        Worker.objects.filter(is_active=True, role__in=[r.value for r in CASE_ROLES])
+        .select_related("team")
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def workers_who_can_open(person, *, now: datetime) -> list:
+    """Workers who can open a record now through allocation or grant (not consent)."""
+    from onestory.workforce.models import Worker
+
+    allocations = Allocation.objects.filter(person=person).filter(
+        _active(now, "starts_at", "ends_at")
+    )
+    team_ids = {a.team_id for a in allocations if a.team_id}
+    worker_ids = {a.worker_id for a in allocations if a.worker_id}
+    grants = AccessGrant.objects.filter(person=person, revoked_at__isnull=True).filter(
+        _active(now, "starts_at", "expires_at")
+    )
+    worker_ids |= set(grants.values_list("worker_id", flat=True))
+    direct = Worker.objects.filter(pk__in=worker_ids).values_list("team_id", flat=True)
+    team_ids |= {t for t in direct if t}
+    managers = Worker.objects.filter(managed_teams__in=team_ids)
+    return list(
+        case_workers()
+        .filter(Q(pk__in=worker_ids) | Q(team_id__in=team_ids) | Q(pk__in=managers))
+        .distinct()[:200]
+    )
+
+
+def consents_of(person, *, now: datetime) -> list:
+    """Every consent recorded for a person, newest first, each marked current or not."""
+    from .rules import CONSENT_PURPOSES
+
+    consents = list(
+        Consent.objects.filter(person=person)
+        .prefetch_related("agencies")
+        .select_related("recorded_by")
+        .order_by("-valid_from", "-created_at")
+    )
+    for consent in consents:
+        consent.is_current = consent.valid_from <= now and (
+            consent.valid_to is None or consent.valid_to > now
+        )
+        consent.purpose_labels = [CONSENT_PURPOSES.get(p, p) for p in consent.purposes]
+    return consents
