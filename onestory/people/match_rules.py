@@ -232,9 +232,12 @@ def _sounds(name: str) -> tuple[str, str]:
 def nickname_relation(a: str, b: str) -> tuple[str, str] | None:
     """(short form, full form) when one name is a short form of the other, or both of one name."""
     namer = _nicknamer()
-    if b in namer.canonicals_of(a):
+    a_short, b_short = b in namer.canonicals_of(a), a in namer.canonicals_of(b)
+    if a_short and b_short:  # the list has both ways round for some names: the shorter is short
+        return (a, b) if (len(a), a) <= (len(b), b) else (b, a)
+    if a_short:
         return a, b
-    if a in namer.canonicals_of(b):
+    if b_short:
         return b, a
     shared = namer.canonicals_of(a) & namer.canonicals_of(b)
     if shared:

@@ -263,3 +263,8 @@ def test_swapping_day_and_month_twice_gives_the_date_back(born):
     else:
         assert swapped != born
         assert mr.swapped_day_month(swapped) == born
+
+
+def test_the_short_form_is_named_whichever_way_round_it_was_typed():
+    typed_full = mr.score(Query("Robert", "Smyth", BORN), record(given_name="Bob"))
+    assert "Known as Bob, a short form of Robert" in texts(typed_full)
