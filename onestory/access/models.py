@@ -88,7 +88,7 @@ class Consent(BaseModel):
         help_text="Who gave or refused consent, for example the young person or their mother",
     )
     agencies = models.ManyToManyField("workforce.Agency", related_name="consents")
-    purposes = models.JSONField(default=list)
+    purposes = models.JSONField(default=list, blank=True)
     valid_from = models.DateTimeField()
     valid_to = models.DateTimeField(null=True, blank=True)
     recorded_by = models.ForeignKey(

@@ -130,9 +130,7 @@ def locked_out(request, original_response=None, credentials=None):
 
     It is not a URL of its own, so it declares no access rule.
     """
-    form = SignInForm()
-    form.add_error(None, LOCKED_OUT)
-    return render(request, "access/locked_out.html", {"form": form}, status=429)
+    return render(request, "access/locked_out.html", status=429)
 
 
 @access_rule("signed_in")
