@@ -14,7 +14,7 @@ def _choices(mapping: dict) -> list[tuple[str, str]]:
 
 
 class Ward(models.Model):
-    """An electoral ward, as dated reference data so boundaries can change without rewriting history."""
+    """An electoral ward, as dated reference data: boundaries change without rewriting history."""
 
     code = models.CharField(max_length=12, primary_key=True)
     name = models.CharField(max_length=100)
@@ -116,7 +116,11 @@ class PersonName(BaseModel):
         self.given_name_key = rules.name_key(self.given_name)
         self.family_name_key = rules.name_key(self.family_name)
         if kwargs.get("update_fields"):
-            kwargs["update_fields"] = {*kwargs["update_fields"], "given_name_key", "family_name_key"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "given_name_key",
+                "family_name_key",
+            }
         super().save(*args, **kwargs)
 
     def __str__(self) -> str:
@@ -182,9 +186,13 @@ class HouseholdMember(BaseModel):
 class Relationship(BaseModel):
     """from_person is the <kind> of to_person, between two dates."""
 
-    from_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_from")
+    from_person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="relationships_from"
+    )
     to_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_to")
-    kind = models.CharField(max_length=20, choices=[(k, v[0]) for k, v in rules.RELATIONSHIP_KINDS.items()])
+    kind = models.CharField(
+        max_length=20, choices=[(k, v[0]) for k, v in rules.RELATIONSHIP_KINDS.items()]
+    )
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
     has_parental_responsibility = models.BooleanField(default=False)
@@ -194,7 +202,8 @@ class Relationship(BaseModel):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(from_person=models.F("to_person")), name="relationship_not_to_self"
+                condition=~models.Q(from_person=models.F("to_person")),
+                name="relationship_not_to_self",
             )
         ]
 
@@ -230,7 +239,9 @@ class DuplicateCandidate(BaseModel):
     person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField()
     evidence = models.JSONField(default=list)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -249,7 +260,9 @@ class PersonMerge(BaseModel):
     kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_kept")
     merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_merged")
     reason = models.TextField()
-    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     merged_at = models.DateTimeField()
     # [{"model": "people.address", "pk": "...", "field": "person"}, ...]
     moved = models.JSONField(default=list)

@@ -160,3 +160,201 @@ def name_key(name: str) -> str:
 
 def age_in_years(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+# --- The people record: checks and wording for the record pages (people/actions, forms, views) ---
+
+# An expected date of birth further ahead than a full-term pregnancy cannot be right.
+# Source: NHS, "Your due date" — a pregnancy lasts about 40 weeks and is induced by about 42.
+LONGEST_PREGNANCY_DAYS = 42 * 7
+OLDEST_AGE_YEARS = 120
+
+NAME_KINDS_ADDED_BY_HAND = ("preferred", "previous", "alias")
+
+CHRONOLOGY_CATEGORIES = {
+    "record": "Record details",
+    "relationship": "Relationships",
+    "household": "Family and household",
+    "access": "Access to the record",
+}
+
+
+def chronology_category_label(code: str) -> str:
+    return CHRONOLOGY_CATEGORIES.get(code) or (code or "Other").replace("_", " ").capitalize()
+
+
+def person_details_problems(
+    *,
+    date_of_birth: date | None,
+    expected_date_of_birth: date | None,
+    estimated_age_years: int | None,
+    date_of_death: date | None,
+    today: date,
+) -> dict[str, str]:
+    """The rules a person's dates must keep, as {field name: what to do about it}."""
+    problems = {}
+    if dob_problem := date_of_birth_problem(date_of_birth, today=today):
+        problems["date_of_birth"] = dob_problem
+    if expected_date_of_birth is not None:
+        if date_of_birth is not None:
+            problems["expected_date_of_birth"] = (
+                "Expected date of birth is only for a baby not yet born. Remove it, or remove "
+                "the date of birth if the baby has not been born."
+            )
+        elif (expected_date_of_birth - today).days > LONGEST_PREGNANCY_DAYS:
+            problems["expected_date_of_birth"] = (
+                "Expected date of birth must be within the next 42 weeks. Check the date."
+            )
+    if estimated_age_years is not None:
+        if date_of_birth is not None or expected_date_of_birth is not None:
+            problems["estimated_age_years"] = (
+                "Estimated age is only for someone whose date of birth is not known. Remove the "
+                "estimated age, or remove the date of birth."
+            )
+        elif estimated_age_years > OLDEST_AGE_YEARS:
+            problems["estimated_age_years"] = (
+                f"Estimated age must be {OLDEST_AGE_YEARS} or less. Check the number."
+            )
+    if date_of_death is not None:
+        if date_of_death > today:
+            problems["date_of_death"] = "Date of death must be today or in the past."
+        elif date_of_birth is not None and date_of_death < date_of_birth:
+            problems["date_of_death"] = (
+                "Date of death must be the same as or after the date of birth. Check both dates."
+            )
+    return problems
+
+
+def age_description(
+    *,
+    date_of_birth: date | None,
+    expected_date_of_birth: date | None = None,
+    estimated_age_years: int | None = None,
+    date_of_death: date | None = None,
+    today: date,
+) -> str:
+    """How old someone is, the way a practitioner says it: "7 months", "9 years", "Unborn"."""
+    if date_of_birth is None:
+        if expected_date_of_birth is not None:
+            return "Unborn"
+        if estimated_age_years is not None:
+            return f"About {estimated_age_years} (estimated)"
+        return "Not known"
+    on = date_of_death or today
+    years = age_in_years(date_of_birth, on)
+    if years >= 2:
+        text = f"{years} years"
+    else:
+        months = (on.year - date_of_birth.year) * 12 + on.month - date_of_birth.month
+        months -= on.day < date_of_birth.day
+        if months < 1:
+            weeks = (on - date_of_birth).days // 7
+            text = f"{weeks} week{'s' if weeks != 1 else ''}"
+        else:
+            text = f"{months} month{'s' if months != 1 else ''}"
+    return f"{text} at death" if date_of_death else text
+
+
+def details_changed_summary(field_labels: list[str]) -> str:
+    """The chronology line for an edit: names the fields, never the values."""
+    return "Details changed: " + ", ".join(field_labels)
+
+
+# The other person's relationship as the worker chooses it ("Who is X to this person?"),
+# mapped to the stored kind and which end the other person is on.
+# (choice, label, kind, other_is_from_person)
+RELATIONSHIP_CHOICES = [
+    ("parent", "Parent", "parent", True),
+    ("child", "Child", "parent", False),
+    ("step_parent", "Step-parent", "step_parent", True),
+    ("step_child", "Step-child", "step_parent", False),
+    ("carer", "Carer", "carer", True),
+    ("cared_for", "Someone they care for", "carer", False),
+    ("sibling", "Brother or sister", "sibling", True),
+    ("half_sibling", "Half-brother or half-sister", "half_sibling", True),
+    ("partner", "Partner", "partner", True),
+    ("grandparent", "Grandparent", "grandparent", True),
+    ("grandchild", "Grandchild", "grandparent", False),
+    ("other", "Other relationship", "other", True),
+]
+
+SYMMETRIC_RELATIONSHIPS = frozenset(
+    k for k, (forward, inverse) in RELATIONSHIP_KINDS.items() if forward == inverse
+)
+
+
+def relationship_from_choice(choice: str) -> tuple[str, bool]:
+    """(kind, other_is_from_person) for a choice in RELATIONSHIP_CHOICES."""
+    for code, _label, kind, other_is_from in RELATIONSHIP_CHOICES:
+        if code == choice:
+            return kind, other_is_from
+    raise KeyError(choice)
+
+
+_GENDERED = {
+    "Parent": ("Mother", "Father"),
+    "Child": ("Daughter", "Son"),
+    "Step-parent": ("Stepmother", "Stepfather"),
+    "Step-child": ("Stepdaughter", "Stepson"),
+    "Sibling": ("Sister", "Brother"),
+    "Half-sibling": ("Half-sister", "Half-brother"),
+    "Grandparent": ("Grandmother", "Grandfather"),
+    "Grandchild": ("Granddaughter", "Grandson"),
+}
+
+
+def relationship_label_for(kind: str, *, seen_from_subject: bool, other_sex: str) -> str:
+    """What the other person is to the person whose page this is: "Mother", "Brother", "Carer".
+
+    Uses the recorded sex (F/M) of the other person; "U" keeps the neutral word.
+    """
+    label = relationship_label(kind, seen_from_subject=seen_from_subject)
+    female, male = _GENDERED.get(label, (label, label))
+    return {"F": female, "M": male}.get(other_sex, label)
+
+
+def address_dates_problem(
+    *, valid_from: date | None, valid_to: date | None, today: date
+) -> tuple[str, str] | None:
+    """(field, message) when an address's dates cannot be right, else None."""
+    if valid_from is not None and valid_from > today:
+        return "valid_from", "The date they started living here must be today or in the past."
+    if valid_to is not None and valid_to > today:
+        return "valid_to", "The date they left must be today or in the past."
+    if valid_from is not None and valid_to is not None and valid_to < valid_from:
+        return (
+            "valid_to",
+            "The date they left must be the same as or after the date they started living here.",
+        )
+    return None
+
+
+def may_open_household(*, visible_current_members: int) -> bool:
+    """A worker may open a household when they can open at least one of its current members."""
+    return visible_current_members > 0
+
+
+# The details of a person a worker can change on the edit page, with the words the pages and
+# the chronology use for them (lower case, for use inside a sentence).
+PERSON_DETAIL_LABELS = {
+    "given_name": "first name",
+    "middle_names": "middle names",
+    "family_name": "last name",
+    "date_of_birth": "date of birth",
+    "expected_date_of_birth": "expected date of birth",
+    "estimated_age_years": "estimated age",
+    "sex": "sex",
+    "gender_identity": "gender",
+    "ethnicity": "ethnicity",
+    "first_language": "first language",
+    "disabilities": "disabilities",
+    "nhs_number": "NHS number",
+    "upn": "unique pupil number (UPN)",
+    "immigration_status": "immigration status",
+    "unaccompanied_asylum_seeking": "unaccompanied asylum-seeking child",
+    "date_of_death": "date of death",
+}
+
+
+def sentence_case(label: str) -> str:
+    return label[:1].upper() + label[1:]
