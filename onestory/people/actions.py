@@ -60,7 +60,7 @@ def _stamp(instance, *, acting_user, now):
 
 
 def _check_identifiers(values: dict) -> dict:
-    """Normalise NHS number, UPN; refuse ones that cannot be right. Returns the cleaned values."""
+    """Normalise NHS number, UPN and disabilities; refuse ones that cannot be right."""
     problems = {}
     cleaned = dict(values)
     if cleaned.get("nhs_number"):
@@ -79,6 +79,12 @@ def _check_identifiers(values: dict) -> dict:
                 "letter, like A123456789012. Check it with the school, or leave it blank."
             )
         cleaned["upn"] = upn or cleaned["upn"]
+    if "disabilities" in cleaned:
+        codes = list(cleaned["disabilities"] or [])
+        if problem := rules.disabilities_problem(codes):
+            problems["disabilities"] = problem
+        else:
+            cleaned["disabilities"] = rules.ordered_disabilities(codes)
     if problems:
         raise PersonDetailsRefused(problems)
     return cleaned

@@ -40,7 +40,11 @@ def _date(
     label: str, *, required: bool = False, help_text: str | None = None, what: str = ""
 ) -> GovukDateField:
     """A GOV.UK date field whose messages name it: "Enter the date of birth as ..."."""
-    field = GovukDateField(label=label, required=required)
+    # Shown back as day/month/year, the format the hint asks for (not ISO).
+    widget = forms.DateInput(
+        format="%d/%m/%Y", attrs={"inputmode": "numeric", "autocomplete": "off"}
+    )
+    field = GovukDateField(label=label, required=required, widget=widget)
     if help_text:
         field.help_text = f"{help_text} For example, 27/03/2015."
     what = what or label[:1].lower() + label[1:]
@@ -149,6 +153,12 @@ class PersonDetailsForm(PeopleForm):
         if upn is None:
             raise forms.ValidationError(UPN_PROBLEM)
         return upn
+
+    def clean_disabilities(self):
+        codes = self.cleaned_data["disabilities"]
+        if problem := rules.disabilities_problem(codes):
+            raise forms.ValidationError(problem)
+        return rules.ordered_disabilities(codes)
 
     def clean(self):
         data = super().clean()
@@ -322,10 +332,23 @@ class AddressEndForm(PeopleForm):
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, person):
-        born = "born: not known"
         if person.date_of_birth:
             born = f"born {person.date_of_birth:%-d %B %Y}"
+        elif person.expected_date_of_birth:
+            born = f"unborn, expected {person.expected_date_of_birth:%-d %B %Y}"
+        else:
+            born = "date of birth not known"
         return f"{person.family_name.upper()}, {person.given_name} ({born})"
+
+
+def _record_id_field() -> forms.UUIDField:
+    return forms.UUIDField(
+        label="Or paste the id of their record", required=False,
+        help_text="The long code at the end of the address of their page, if they are not in "
+        "the list.",
+        error_messages={"invalid": "Paste the whole record id, like "
+                        "1b4e28ba-2fa1-11d2-883f-0016d3cca427."},
+    )
 
 
 class ChoosePersonMixin:
@@ -370,24 +393,20 @@ class RelationshipForm(ChoosePersonMixin, PeopleForm):
         error_messages={"required": "Choose how they are related."},
     )
     other_person = PersonChoiceField(
-        label="Person", queryset=None, required=False, empty_label="Choose a person",
-        help_text="People whose records you can open.",
+        label="Choose from the records you can open", queryset=None, required=False,
+        empty_label="Choose a person",
         error_messages={"invalid_choice": "Choose a person from the list."},
     )
-    record_id = forms.UUIDField(
-        label="Or paste their record id", required=False,
-        help_text="The long code at the end of the address of their page.",
-        error_messages={"invalid": "Paste the whole record id, like "
-                        "1b4e28ba-2fa1-11d2-883f-0016d3cca427."},
-    )
+    record_id = _record_id_field()
     has_parental_responsibility = forms.BooleanField(
         label="The parent or carer has parental responsibility", required=False
     )
     valid_from = _date("Date the relationship started")
 
-    def __init__(self, *args, people, shown, **kwargs):
+    def __init__(self, *args, people, shown, subject, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_people(people, shown)
+        self.fields["relationship"].label = f"Who are they to {subject.full_name}?"
 
     def clean(self):
         return self._clean_person(super().clean())
@@ -437,16 +456,11 @@ class JoinHouseholdForm(PeopleForm):
 class HouseholdMemberForm(ChoosePersonMixin, PeopleForm):
     person_field = "person"
     person = PersonChoiceField(
-        label="Person", queryset=None, required=False, empty_label="Choose a person",
-        help_text="People whose records you can open.",
+        label="Choose from the records you can open", queryset=None, required=False,
+        empty_label="Choose a person",
         error_messages={"invalid_choice": "Choose a person from the list."},
     )
-    record_id = forms.UUIDField(
-        label="Or paste their record id", required=False,
-        help_text="The long code at the end of the address of their page.",
-        error_messages={"invalid": "Paste the whole record id, like "
-                        "1b4e28ba-2fa1-11d2-883f-0016d3cca427."},
-    )
+    record_id = _record_id_field()
     valid_from = _date("Date they joined the household")
 
     def __init__(self, *args, people, shown, **kwargs):
@@ -461,7 +475,7 @@ class HouseholdMemberForm(ChoosePersonMixin, PeopleForm):
 
 
 class ChronologyFilterForm(PeopleForm):
-    category = forms.ChoiceField(label="What", required=False)
+    category = forms.ChoiceField(label="Kind of entry", required=False)
     date_from = _date("From", what="‘from’ date")
     date_to = _date("To", what="‘to’ date")
 

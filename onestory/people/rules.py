@@ -358,3 +358,18 @@ PERSON_DETAIL_LABELS = {
 
 def sentence_case(label: str) -> str:
     return label[:1].upper() + label[1:]
+
+
+def disabilities_problem(codes: list[str]) -> str | None:
+    """'No disability' cannot sit beside a disability; unknown codes cannot be recorded."""
+    if any(code not in DISABILITY for code in codes):
+        return "Select disabilities from the list."
+    if "NONE" in codes and len(codes) > 1:
+        return "Select ‘No disability’ on its own, or select the disabilities that apply."
+    return None
+
+
+def ordered_disabilities(codes: list[str]) -> list[str]:
+    """The codes once each, in the order of the code list, so that re-saving is not a change."""
+    order = list(DISABILITY)
+    return sorted(set(codes), key=order.index)

@@ -190,7 +190,9 @@ def relationship_add(request, person_id):
     people, shown = selectors.people_to_choose_from(
         request.user, now=at, exclude=[person.pk], request=request
     )
-    form = forms.RelationshipForm(_data(request), people=people, shown=shown)
+    form = forms.RelationshipForm(
+        _data(request), people=people, shown=shown, subject=person
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.relationship_add(**form.relationship_values(person), acting_user=request.user,

@@ -180,3 +180,13 @@ def test_adding_a_preferred_name_is_recorded_and_a_legal_name_is_refused(worker)
     with pytest.raises(actions.DomainError):
         actions.name_add(person=person, kind="legal", given_name="X", family_name="Y",
                          acting_user=worker, now=NOW)
+
+
+def test_re_saving_the_same_disabilities_in_another_order_is_not_a_change(worker):
+    person = _create(worker, disabilities=["VIS", "AUT"])
+
+    actions.person_update(person=person, version=1, changes={"disabilities": ["AUT", "VIS"]},
+                          acting_user=worker, now=NOW)
+
+    person.refresh_from_db()
+    assert person.version == 1 and person.disabilities == ["VIS", "AUT"]

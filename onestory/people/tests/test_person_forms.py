@@ -1,6 +1,7 @@
 """What a worker is told when what they typed cannot be right. No database needed."""
 
 import pytest
+from django.utils.datastructures import MultiValueDict
 
 from onestory.people import forms
 from onestory.people.tests.record_helpers import TODAY
@@ -9,7 +10,8 @@ from onestory.people.tests.record_helpers import TODAY
 def _person_form(cls=forms.PersonCreateForm, **data):
     values = {"given_name": "Amara", "family_name": "Okafor", "sex": "F", "ethnicity": "BAFR",
               "form_token": "t", "version": "1"}
-    form = cls({**values, **data}, today=TODAY)
+    form = cls(MultiValueDict({k: v if isinstance(v, list) else [v]
+                               for k, v in {**values, **data}.items()}), today=TODAY)
     form.is_valid()
     return form
 
@@ -98,3 +100,8 @@ def test_an_action_refusal_lands_on_the_field_it_is_about():
     assert _error(form, "address_postcode") == "Bad postcode"
     form.add_domain_error(forms.DomainError("Something else"))
     assert form.non_field_errors() == ["Something else"]
+
+
+def test_no_disability_beside_a_disability_is_refused():
+    form = _person_form(disabilities=["NONE", "AUT"])
+    assert "‘No disability’ on its own" in _error(form, "disabilities")

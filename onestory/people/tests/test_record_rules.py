@@ -107,3 +107,9 @@ def test_the_chronology_line_for_an_edit_names_fields_not_values():
 def test_unknown_chronology_categories_still_read_as_words():
     assert rules.chronology_category_label("record") == "Record details"
     assert rules.chronology_category_label("child_protection") == "Child protection"
+
+
+def test_no_disability_cannot_be_recorded_beside_a_disability():
+    assert "on its own" in rules.disabilities_problem(["NONE", "AUT"])
+    assert rules.disabilities_problem(["AUT", "VIS"]) is None
+    assert rules.ordered_disabilities(["VIS", "AUT", "VIS"]) == ["VIS", "AUT"]
