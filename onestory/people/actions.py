@@ -4,6 +4,7 @@ Each action runs in one transaction, writes its audit row inside it, and adds th
 person's chronology. Time comes in as `now`; the Europe/London date of `now` is "today".
 """
 
+import functools
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -38,6 +39,33 @@ class PersonDetailsRefused(DomainError):
         field, message = next(iter(problems.items()))
         super().__init__(message, field=field)
         self.problems = problems
+
+
+def _once_per_form(model):
+    """Make a create action safe to submit twice: the same `form_token` returns the first result.
+
+    The token is remembered in the action's own transaction, so of two concurrent submits one
+    rolls back whole and returns what the other made.
+    """
+
+    def decorate(action):
+        @functools.wraps(action)
+        def run(*, form_token: str = "", acting_user, **kwargs):
+            earlier = previous_result(token=form_token, actor_id=acting_user.pk)
+            if earlier:
+                return model.objects.get(pk=earlier)
+            try:
+                with transaction.atomic():
+                    result = action(acting_user=acting_user, **kwargs)
+                    remember_result(token=form_token, actor_id=acting_user.pk, result=result)
+            except DuplicateSubmission:
+                earlier = previous_result(token=form_token, actor_id=acting_user.pk)
+                return model.objects.get(pk=earlier)
+            return result
+
+        return run
+
+    return decorate
 
 
 def _chronology(person, *, now, acting_user, category, summary, source=None) -> ChronologyEntry:
@@ -115,6 +143,7 @@ def _full_clean(instance, **kwargs) -> None:
 # --- People ---------------------------------------------------------------------------------
 
 
+@_once_per_form(Person)
 def person_create(
     *,
     given_name: str,
@@ -133,7 +162,6 @@ def person_create(
     immigration_status: str = "",
     unaccompanied_asylum_seeking: bool = False,
     address: dict | None = None,
-    form_token: str = "",
     acting_user,
     now: datetime,
     request=None,
@@ -144,9 +172,6 @@ def person_create(
     this team", so they can open what they made. A form submitted twice with the same
     `form_token` makes one record: the second call returns the first record.
     """
-    earlier = previous_result(token=form_token, actor_id=acting_user.pk)
-    if earlier:
-        return Person.objects.get(pk=earlier)
     today = today_in_london(now)
     values = _check_identifiers(
         {
@@ -170,58 +195,54 @@ def person_create(
     person = Person(**values)
     _check_dates(person, today=today)
     _full_clean(person, exclude=["merged_into"])
-    try:
-        with transaction.atomic():
-            remember_result(token=form_token, actor_id=acting_user.pk, result=person)
-            _stamp(person, acting_user=acting_user, now=now).save()
-            _stamp(
-                PersonName(
-                    person=person,
-                    kind="legal",
-                    given_name=person.given_name,
-                    family_name=person.family_name,
-                ),
-                acting_user=acting_user,
-                now=now,
-            ).save()
-            if acting_user.team_id:
-                allocation = Allocation(team_id=acting_user.team_id)
-            else:
-                allocation = Allocation(worker=acting_user)
-            allocation.person = person
-            allocation.purpose = RECORDED_BY_TEAM
-            allocation.starts_at = now
-            allocation.allocated_by = acting_user
-            allocation.save()
-            new_address = None
-            if address:
-                new_address = _address_add(
-                    person=person, acting_user=acting_user, now=now, today=today, **address
-                )
-            audit.record(
-                actor=acting_user,
-                action="create",
-                at=now,
-                person_id=person.pk,
-                obj=person,
-                detail={"with_address": new_address is not None},
-                request=request,
+    with transaction.atomic():
+        _stamp(person, acting_user=acting_user, now=now).save()
+        _stamp(
+            PersonName(
+                person=person,
+                kind="legal",
+                given_name=person.given_name,
+                family_name=person.family_name,
+            ),
+            acting_user=acting_user,
+            now=now,
+        ).save()
+        if acting_user.team_id:
+            allocation = Allocation(team_id=acting_user.team_id)
+        else:
+            allocation = Allocation(worker=acting_user)
+        allocation.person = person
+        allocation.purpose = RECORDED_BY_TEAM
+        allocation.starts_at = now
+        allocation.allocated_by = acting_user
+        allocation.save()
+        new_address = None
+        if address:
+            new_address = _address_add(
+                person=person, acting_user=acting_user, now=now, today=today, **address
             )
+        audit.record(
+            actor=acting_user,
+            action="create",
+            at=now,
+            person_id=person.pk,
+            obj=person,
+            detail={"with_address": new_address is not None},
+            request=request,
+        )
+        _chronology(
+            person,
+            now=now,
+            acting_user=acting_user,
+            category="record",
+            summary="Record created",
+            source=person,
+        )
+        if new_address is not None:
             _chronology(
-                person,
-                now=now,
-                acting_user=acting_user,
-                category="record",
-                summary="Record created",
-                source=person,
+                person, now=now, acting_user=acting_user, category="record",
+                summary=f"Address added: {new_address}", source=new_address,
             )
-            if new_address is not None:
-                _chronology(
-                    person, now=now, acting_user=acting_user, category="record",
-                    summary=f"Address added: {new_address}", source=new_address,
-                )
-    except DuplicateSubmission:
-        return Person.objects.get(pk=previous_result(token=form_token, actor_id=acting_user.pk))
     return person
 
 
@@ -309,6 +330,7 @@ def _legal_name_changed(person, *, old_given, old_family, acting_user, now, toda
     ).save()
 
 
+@_once_per_form(PersonName)
 def name_add(
     *,
     person: Person,
@@ -416,6 +438,7 @@ def _address_add(
     return address
 
 
+@_once_per_form(Address)
 def address_add(
     *,
     person: Person,
@@ -494,6 +517,7 @@ def address_end(
 # --- Relationships --------------------------------------------------------------------------
 
 
+@_once_per_form(Relationship)
 def relationship_add(
     *,
     from_person: Person,
@@ -557,6 +581,7 @@ def relationship_add(
 # --- Households -----------------------------------------------------------------------------
 
 
+@_once_per_form(Household)
 def household_create(
     *,
     name: str,
@@ -605,6 +630,7 @@ def _member_add(household, person, *, valid_from, acting_user, now, request) -> 
     return member
 
 
+@_once_per_form(HouseholdMember)
 def household_add_member(
     *,
     household: Household,

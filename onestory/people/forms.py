@@ -71,6 +71,12 @@ class PeopleForm(GovukFormMixin, forms.Form):
                 self.add_error(None, message)
 
 
+class OneTimeForm(PeopleForm):
+    """A form that makes something: it carries a one-time token so a double submit makes one."""
+
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
 # --- A person's details ---------------------------------------------------------------------
 
 
@@ -186,7 +192,7 @@ class PersonDetailsForm(PeopleForm):
 class PersonCreateForm(PersonDetailsForm):
     """A new person, with their current address if it is known, and a one-time token."""
 
-    form_token = forms.CharField(widget=forms.HiddenInput)
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     address_line_1 = forms.CharField(label="Address line 1", max_length=200, required=False)
     address_line_2 = forms.CharField(label="Address line 2", max_length=200, required=False)
     address_town = forms.CharField(label="Town or city", max_length=100, required=False)
@@ -257,7 +263,7 @@ class PersonEditForm(PersonDetailsForm):
 # --- Names, addresses -----------------------------------------------------------------------
 
 
-class NameForm(PeopleForm):
+class NameForm(OneTimeForm):
     kind = forms.ChoiceField(
         label="What kind of name is it?", widget=GovukRadios,
         choices=[(k, rules.NAME_KINDS[k]) for k in rules.NAME_KINDS_ADDED_BY_HAND],
@@ -282,7 +288,7 @@ class NameForm(PeopleForm):
         return data
 
 
-class AddressForm(PeopleForm):
+class AddressForm(OneTimeForm):
     line_1 = forms.CharField(
         label="Address line 1", max_length=200,
         error_messages={"required": "Enter the first line of the address."},
@@ -385,7 +391,7 @@ class ChoosePersonMixin:
         return data
 
 
-class RelationshipForm(ChoosePersonMixin, PeopleForm):
+class RelationshipForm(ChoosePersonMixin, OneTimeForm):
     relationship = forms.ChoiceField(
         label="Who are they to this person?", choices=[("", "Choose a relationship")] + [
             (code, label) for code, label, _kind, _from in rules.RELATIONSHIP_CHOICES
@@ -423,7 +429,7 @@ class RelationshipForm(ChoosePersonMixin, PeopleForm):
         }
 
 
-class JoinHouseholdForm(PeopleForm):
+class JoinHouseholdForm(OneTimeForm):
     """Add a person to a household the worker can open, or start a new one."""
 
     household = forms.ModelChoiceField(
@@ -453,7 +459,7 @@ class JoinHouseholdForm(PeopleForm):
         return data
 
 
-class HouseholdMemberForm(ChoosePersonMixin, PeopleForm):
+class HouseholdMemberForm(ChoosePersonMixin, OneTimeForm):
     person_field = "person"
     person = PersonChoiceField(
         label="Choose from the records you can open", queryset=None, required=False,

@@ -17,6 +17,11 @@ def _data(request):
     return request.POST if request.method == "POST" else None
 
 
+def _once() -> dict:
+    """The initial value of a create form's one-time token."""
+    return {"form_token": new_form_token()}
+
+
 def _open_for_change(request, person_id, *, at, page):
     return access_person_by_id(request.user, person_id, now=at, request=request, page=page)
 
@@ -69,9 +74,7 @@ def household_detail(request, household_id):
 @access_rule("signed_in", roles=MAY_CREATE_PEOPLE)
 def person_create(request):
     at = now()
-    form = forms.PersonCreateForm(
-        _data(request), today=today_in_london(at), initial={"form_token": new_form_token()}
-    )
+    form = forms.PersonCreateForm(_data(request), today=today_in_london(at), initial=_once())
     if request.method == "POST" and form.is_valid():
         try:
             person = actions.person_create(
@@ -128,7 +131,7 @@ def person_edit(request, person_id):
 def name_add(request, person_id):
     at = now()
     person = _open_for_change(request, person_id, at=at, page="add a name")
-    form = forms.NameForm(_data(request))
+    form = forms.NameForm(_data(request), initial=_once())
     if request.method == "POST" and form.is_valid():
         try:
             actions.name_add(person=person, **form.cleaned_data, acting_user=request.user,
@@ -145,7 +148,7 @@ def name_add(request, person_id):
 def address_add(request, person_id):
     at = now()
     person = _open_for_change(request, person_id, at=at, page="add an address")
-    form = forms.AddressForm(_data(request), today=today_in_london(at))
+    form = forms.AddressForm(_data(request), today=today_in_london(at), initial=_once())
     if request.method == "POST" and form.is_valid():
         try:
             actions.address_add(person=person, **form.cleaned_data, acting_user=request.user,
@@ -191,12 +194,14 @@ def relationship_add(request, person_id):
         request.user, now=at, exclude=[person.pk], request=request
     )
     form = forms.RelationshipForm(
-        _data(request), people=people, shown=shown, subject=person
+        _data(request), people=people, shown=shown, subject=person, initial=_once()
     )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.relationship_add(**form.relationship_values(person), acting_user=request.user,
-                                     now=at, request=request)
+            actions.relationship_add(
+                **form.relationship_values(person), form_token=form.cleaned_data["form_token"],
+                acting_user=request.user, now=at, request=request,
+            )
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -214,7 +219,7 @@ def household_join(request, person_id):
     at = now()
     person = _open_for_change(request, person_id, at=at, page="add to a household")
     households = selectors.households_to_choose_from(request.user, person, now=at)
-    form = forms.JoinHouseholdForm(_data(request), households=households)
+    form = forms.JoinHouseholdForm(_data(request), households=households, initial=_once())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -222,13 +227,14 @@ def household_join(request, person_id):
                 household = data["household"]
                 actions.household_add_member(
                     household=household, person=person, valid_from=data["valid_from"],
-                    acting_user=request.user, now=at, request=request,
+                    form_token=data["form_token"], acting_user=request.user, now=at,
+                    request=request,
                 )
             else:
                 household = actions.household_create(
                     name=data["new_household_name"], members=[person],
-                    valid_from=data["valid_from"], acting_user=request.user, now=at,
-                    request=request,
+                    valid_from=data["valid_from"], form_token=data["form_token"],
+                    acting_user=request.user, now=at, request=request,
                 )
         except DomainError as error:
             form.add_domain_error(error)
@@ -247,12 +253,13 @@ def household_member_add(request, household_id):
     people, shown = selectors.people_to_choose_from(
         request.user, now=at, exclude=[m.person_id for m in members], request=request
     )
-    form = forms.HouseholdMemberForm(_data(request), people=people, shown=shown)
+    form = forms.HouseholdMemberForm(_data(request), people=people, shown=shown, initial=_once())
     if request.method == "POST" and form.is_valid():
         try:
             actions.household_add_member(
                 household=household, person=form.cleaned_data["person"],
-                valid_from=form.cleaned_data["valid_from"], acting_user=request.user, now=at,
+                valid_from=form.cleaned_data["valid_from"],
+                form_token=form.cleaned_data["form_token"], acting_user=request.user, now=at,
                 request=request,
             )
         except DomainError as error:

@@ -253,3 +253,28 @@ def test_adding_a_name_shows_it_on_the_record(client, sign_in):
 
     page = client.get(f"/people/{person.pk}/").content.decode()
     assert "Known as Syntha" in page and "Preferred name" in page
+
+
+def test_submitting_an_add_page_twice_makes_one_record_and_no_error(client, sign_in):
+    worker = sign_in(Role.SOCIAL_WORKER)
+    person = allocated_person(worker)
+    sister = allocated_person(worker, sex="F")
+    pages = [
+        (f"/people/{person.pk}/addresses/add/",
+         {"line_1": "10 New Street", "postcode": "LU2 7AA", "valid_from": "01/03/2026"}),
+        (f"/people/{person.pk}/relationships/add/",
+         {"relationship": "sibling", "other_person": str(sister.pk)}),
+        (f"/people/{person.pk}/names/add/", {"kind": "alias", "given_name": "Sy"}),
+        (f"/people/{person.pk}/households/add/", {"new_household_name": "The Synthetic family"}),
+    ]
+    for url, data in pages:
+        token = client.get(url).context["form"].initial["form_token"]
+        first = client.post(url, {**data, "form_token": token})
+        second = client.post(url, {**data, "form_token": token})
+        assert first.status_code == second.status_code == 302, url
+        assert first.url == second.url
+
+    assert person.addresses.count() == 1
+    assert Relationship.objects.count() == 1
+    assert person.names.filter(kind="alias").count() == 1
+    assert person.households.count() == 1
