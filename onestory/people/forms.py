@@ -22,6 +22,7 @@ UPN_PROBLEM = (
     "the school, or leave it blank."
 )
 POSTCODE_PROBLEM = "Enter a real postcode, like LU1 2AB."
+STALE_PAGE = "This page is out of date. Open it again from the record, then make your change."
 
 
 class GovukRadios(forms.RadioSelect):
@@ -243,7 +244,10 @@ class PersonEditForm(PersonDetailsForm):
     """A person's details as they are, with the version they were read at."""
 
     date_of_death = _date("Date of death")
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": STALE_PAGE, "invalid": STALE_PAGE},
+    )
 
     @classmethod
     def initial_for(cls, person) -> dict:
@@ -330,7 +334,10 @@ class AddressForm(OneTimeForm):
 
 class AddressEndForm(PeopleForm):
     valid_to = _date("Date they left", required=True)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": STALE_PAGE, "invalid": STALE_PAGE},
+    )
 
 
 # --- Relationships and households -----------------------------------------------------------

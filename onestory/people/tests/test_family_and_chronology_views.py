@@ -168,3 +168,15 @@ def test_an_unallocated_worker_cannot_read_the_chronology(client, sign_in):
 
     assert response.status_code == 404
     assert "Private thing" not in response.content.decode()
+
+
+def test_joining_a_household_the_worker_cannot_open_is_refused(client, sign_in):
+    worker = sign_in(Role.SOCIAL_WORKER)
+    person = allocated_person(worker)
+    elsewhere = HouseholdMemberFactory()
+
+    response = client.post(f"/people/{person.pk}/households/add/",
+                           {"household": str(elsewhere.household_id)})
+
+    assert "Choose a household from the list" in response.content.decode()
+    assert not person.households.exists()

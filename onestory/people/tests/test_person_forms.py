@@ -105,3 +105,8 @@ def test_an_action_refusal_lands_on_the_field_it_is_about():
 def test_no_disability_beside_a_disability_is_refused():
     form = _person_form(disabilities=["NONE", "AUT"])
     assert "‘No disability’ on its own" in _error(form, "disabilities")
+
+
+def test_an_edit_form_without_its_version_asks_to_open_the_page_again():
+    form = _person_form(forms.PersonEditForm, version="")
+    assert "This page is out of date" in _error(form, "version")
