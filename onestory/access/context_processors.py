@@ -4,20 +4,23 @@ from django.urls import reverse
 
 from onestory.workforce.rules import (
     CASE_ROLES,
+    MAY_CREATE_PEOPLE,
     MAY_RESOLVE_DUPLICATES,
     SEES_IDENTIFYING_DETAILS_OF_ALL,
 )
 
-from .middleware import current_route_name
+from .middleware import current_route_name, needs_second_factor
 
 
 def navigation(request):
+    """Links to the pages this worker's role may use; none until a needed second factor is in."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
+    if user is None or not user.is_authenticated or needs_second_factor(request):
+        return {"nav_items": []}
     items = [("Your work", "access:home")]
     if user.role in CASE_ROLES or user.role in SEES_IDENTIFYING_DETAILS_OF_ALL:
         items.append(("Known to us?", "people:search"))
+    if user.role in MAY_CREATE_PEOPLE:
         items.append(("Add a person", "people:person-create"))
     if user.role in MAY_RESOLVE_DUPLICATES:
         items.append(("Possible duplicates", "people:duplicates"))

@@ -165,7 +165,7 @@ def audit_views(
     )
 
 
-def home_page_for(user, *, now: datetime) -> dict:
+def home_page_for(user, *, now: datetime, request=None) -> dict:
     """What the start page shows a worker: records allocated to them, and unread messages."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -177,7 +177,7 @@ def home_page_for(user, *, now: datetime) -> dict:
         .order_by("family_name", "given_name")[:50]
     )
     if mine:
-        audit_views(user, mine, now=now, page="home")
+        audit_views(user, mine, now=now, page="home", request=request)
     return {
         "my_people": mine,
         "notifications": list(

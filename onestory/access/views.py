@@ -98,7 +98,7 @@ def _roles(roles) -> str:
 @access_rule("signed_in")
 def home(request):
     """The worker's start page: their records, messages for them, and their second factor."""
-    return render(request, "access/home.html", selectors.home_page_for(request.user, now=now()))
+    return render(request, "access/home.html", selectors.home_page_for(request.user, now=now(), request=request))
 
 
 @never_cache
@@ -161,6 +161,8 @@ def second_factor(request):
         device = TOTPDevice.objects.create(user=request.user, name="Authenticator app",
                                            confirmed=False)
     form = SecondFactorForm(request.POST or None)
+    if not device.confirmed:
+        form.fields["token"].help_text = "The 6-digit code your authenticator app shows"
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"].replace(" ", "")
         if device.confirmed:

@@ -152,3 +152,19 @@ def test_the_panel_shows_a_social_worker_consent_only():
 
 def test_the_panel_shows_partners_nothing():
     assert panel(PersonFactory(), worker_with_role(Role.PARTNER)).strip() == ""
+
+
+# Navigation ------------------------------------------------------------------------------------
+
+
+def test_partners_are_not_offered_pages_their_role_cannot_use(client, sign_in):
+    sign_in(Role.PARTNER)
+    body = client.get("/").content.decode()
+    assert "Known to us?" in body
+    assert "Add a person" not in body and "Possible duplicates" not in body
+
+
+def test_an_administrator_without_a_second_factor_is_offered_no_navigation(client, sign_in):
+    sign_in(Role.ADMIN)
+    body = client.get("/sign-in/second-factor/").content.decode()
+    assert "govuk-service-navigation__link" not in body

@@ -1,0 +1,136 @@
+"""Journeys through the service in Chromium, with an accessibility check on every page."""
+
+import re
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
+
+from onestory.access.tests.factories import AllocationFactory
+from onestory.people.tests.factories import PersonFactory
+from onestory.workforce.rules import Role
+from onestory.workforce.tests.factories import worker_with_role
+
+from .helpers import sign_in, sign_out, visit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+REASON = "Police called about the child tonight and the allocated team is closed"
+
+
+def _code(user) -> str:
+    device = TOTPDevice.objects.get(user=user)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_each_role_signs_in_and_lands_on_their_home_page(page, site, role):
+    worker = worker_with_role(role, username=f"demo-{role}")
+    page.goto(f"{site}/sign-in/")
+    visit(page, "sign in")
+
+    sign_in(page, site, worker.username)
+
+    if role == Role.ADMIN:
+        expect(page.get_by_role("heading", level=1)).to_have_text("Set up your authenticator app")
+        visit(page, "second factor set-up")
+        page.get_by_label("Security code").fill(_code(worker))
+        page.get_by_role("button", name="Continue").click()
+        expect(page.get_by_role("heading", name="Keep your backup codes safe")).to_be_visible()
+        visit(page, "backup codes")
+        page.get_by_role("link", name="Continue").click()
+    expect(page).to_have_url(f"{site}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your work")
+    expect(page.get_by_text(f"Signed in as {worker.get_full_name()}")).to_be_visible()
+    visit(page, f"home {role}")
+
+
+def test_a_wrong_password_shows_the_error_summary(page, site):
+    worker = worker_with_role(Role.SOCIAL_WORKER)
+    sign_in(page, site, worker.username, password="not-the-password")
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("The username or password is not right")
+    expect(page.get_by_label("Username")).to_have_value(worker.username)
+    visit(page, "sign in error")
+
+
+def test_an_allocated_child_opens_from_the_home_page(page, site):
+    worker = worker_with_role(Role.SOCIAL_WORKER)
+    child = AllocationFactory(worker=worker).person
+    sign_in(page, site, worker.username)
+
+    page.get_by_role("link", name=child.full_name).click()
+
+    expect(page).to_have_url(f"{site}/people/{child.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(child.full_name)
+    visit(page, "person page")
+
+
+def test_a_child_who_is_not_allocated_shows_the_not_found_page(page, site):
+    worker = worker_with_role(Role.EARLY_HELP)
+    child = PersonFactory()
+    sign_in(page, site, worker.username)
+
+    response = page.goto(f"{site}/people/{child.pk}/")
+
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    expect(page.locator("body")).not_to_contain_text(child.family_name)
+    visit(page, "not found")
+
+
+def test_breaking_the_glass_opens_the_record_and_the_manager_is_told(page, site):
+    manager = worker_with_role(Role.TEAM_MANAGER)
+    child = AllocationFactory(worker=None, team=manager.team).person
+    screener = worker_with_role(Role.FRONT_DOOR, first_name="Sam", last_name="Okoro")
+    sign_in(page, site, screener.username)
+
+    page.goto(f"{site}/people/{child.pk}/")
+    page.get_by_role("link", name="open the record by breaking the glass").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Open a record that is not allocated to you"
+    )
+    visit(page, "break the glass")
+    page.get_by_role("button", name="Open the record").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter why you need to open this record"
+    )
+    visit(page, "break the glass error")
+    page.get_by_label("Why do you need to open this record?").fill(REASON)
+    page.get_by_role("button", name="Open the record").click()
+
+    expect(page).to_have_url(f"{site}/people/{child.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(child.full_name)
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Your reason has been recorded"
+    )
+    visit(page, "record opened by breaking the glass")
+    sign_out(page)
+
+    sign_in(page, site, manager.username)
+    messages = page.locator("table", has_text="Sam Okoro")
+    expect(messages).to_contain_text(REASON)
+    visit(page, "manager home with message")
+    page.get_by_role("button", name=re.compile("^Mark as read")).click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("marked as read")
+    expect(page.locator("body")).not_to_contain_text(REASON)
+
+
+def test_the_access_log_shows_who_viewed_the_record(page, site):
+    manager = worker_with_role(Role.TEAM_MANAGER)
+    worker = worker_with_role(
+        Role.SOCIAL_WORKER, team=manager.team, first_name="Jo", last_name="Marsh"
+    )
+    child = AllocationFactory(worker=worker).person
+    sign_in(page, site, worker.username)
+    page.goto(f"{site}/people/{child.pk}/")
+    sign_out(page)
+
+    sign_in(page, site, manager.username)
+    page.goto(f"{site}/people/{child.pk}/access-log/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Access log")
+    row = page.locator("tbody tr", has_text="Jo Marsh").filter(has_text="Person").first
+    expect(row).to_contain_text("Viewed")
+    visit(page, "access log")
