@@ -98,7 +98,8 @@ def _roles(roles) -> str:
 @access_rule("signed_in")
 def home(request):
     """The worker's start page: their records, messages for them, and their second factor."""
-    return render(request, "access/home.html", selectors.home_page_for(request.user, now=now(), request=request))
+    context = selectors.home_page_for(request.user, now=now(), request=request)
+    return render(request, "access/home.html", context)
 
 
 @never_cache
