@@ -9,7 +9,10 @@ DATE_HINT = "For example, 27/03/2015"
 class GovukDateField(forms.DateField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        kwargs.setdefault(
+            "widget",
+            forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        )
         kwargs.setdefault("help_text", DATE_HINT)
         super().__init__(*args, **kwargs)
         self.error_messages["invalid"] = "Enter a real date in the format day/month/year, for example 27/03/2015."
@@ -34,6 +37,11 @@ class GovukFormMixin:
             elif name in self.widths:
                 css += f" govuk-input--width-{self.widths[name]}"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"{self._field_id(name)}-hint"
+
+    def _field_id(self, name: str) -> str:
+        return f"id_{self.add_prefix(name)}"
 
     def full_clean(self):
         super().full_clean()
@@ -41,5 +49,7 @@ class GovukFormMixin:
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] += " govuk-input--error" if "govuk-input" in widget.attrs["class"] else ""
-                ids = [f"id_{self.add_prefix(name)}-error-{i + 1}" for i in range(len(self.errors[name]))]
+                ids = [f"{self._field_id(name)}-error-{i + 1}" for i in range(len(self.errors[name]))]
+                if self.fields[name].help_text:
+                    ids.insert(0, f"{self._field_id(name)}-hint")
                 widget.attrs["aria-describedby"] = " ".join(ids)
