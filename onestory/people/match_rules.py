@@ -43,6 +43,7 @@ POINTS = {
     "dob_same": 35,
     "dob_swapped": 25,
     "dob_one_digit": 15,
+    "dob_within_a_month": -5,
     "dob_different": -20,
     "family_exact": 22,
     "family_typo": 17,
@@ -62,6 +63,8 @@ POINTS = {
     "postcode_current": 12,
     "postcode_previous": 10,
     "postcode_sector": 3,
+    # People move, so another postcode is weak evidence; but it is some.
+    "postcode_different": -4,
 }
 
 NAME_KIND_PREFIX = {
@@ -457,6 +460,8 @@ def compare_dates_of_birth(typed: date | None, recorded: date | None) -> Reason 
         and a[differing[1]] == b[differing[0]]
     ):
         return Reason("Date of birth has two digits the other way round", POINTS["dob_one_digit"])
+    if abs((typed - recorded).days) <= 31:
+        return Reason("Date of birth is within a month", POINTS["dob_within_a_month"])
     return Reason("Date of birth is different", POINTS["dob_different"])
 
 
@@ -477,7 +482,7 @@ def compare_postcodes(typed: str, recorded: tuple[tuple[str, bool], ...]) -> Rea
     sector = postcode_sector(wanted)
     if any(postcode_sector(p) == sector for p in current):
         return Reason(f"Lives in the same postcode sector, {sector}", POINTS["postcode_sector"])
-    return None
+    return Reason("Lives at another postcode", POINTS["postcode_different"])
 
 
 def _compact(value: str) -> str:

@@ -49,9 +49,9 @@ NAME_LIMIT = 300
 FAMILY_ONLY_LIMIT = 200
 POSTCODE_LIMIT = 200
 IDENTIFIER_LIMIT = 20
-# A name search with a date of birth looks at records born this many years either side, so
-# that a mistyped year or day is still found by name.
-NAME_YEARS_EITHER_SIDE = 2
+# A name search with a date of birth looks at records born this many years either side, or on
+# the same day and month of any year, so that a mistyped day, month or year is still found.
+NAME_YEARS_EITHER_SIDE = 1
 RESULTS_SHOWN = 20
 
 
@@ -139,6 +139,10 @@ def candidate_ids(query: Query, *, within: QuerySet[Person] | None = None) -> se
                     person__date_of_birth__year__gte=year - NAME_YEARS_EITHER_SIDE,
                     person__date_of_birth__year__lte=year + NAME_YEARS_EITHER_SIDE,
                 )
+                | Q(
+                    person__date_of_birth__month=query.date_of_birth.month,
+                    person__date_of_birth__day=query.date_of_birth.day,
+                )
                 | Q(person__date_of_birth__isnull=True)
             )
         found.update(_ids(by_name, "person_id", NAME_LIMIT))
@@ -155,10 +159,19 @@ def load_candidates(ids: Iterable) -> list[Candidate]:
     ids = list(ids)
     if not ids:
         return []
-    rows = Person.objects.filter(pk__in=ids, merged_into__isnull=True).values_list(
-        "pk", "given_name", "middle_names", "family_name", "date_of_birth", "nhs_number", "upn"
+    # Merged-away records are dropped here rather than in SQL: a "merged_into IS NULL" filter
+    # tempts SQLite into scanning the merged_into index instead of looking up primary keys.
+    rows = Person.objects.filter(pk__in=ids).values_list(
+        "pk",
+        "given_name",
+        "middle_names",
+        "family_name",
+        "date_of_birth",
+        "nhs_number",
+        "upn",
+        "merged_into_id",
     )
-    people = {row[0]: row for row in rows}
+    people = {row[0]: row[:-1] for row in rows if row[-1] is None}
     if not people:
         return []
     names: dict = defaultdict(list)

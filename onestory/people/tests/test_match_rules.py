@@ -268,3 +268,18 @@ def test_swapping_day_and_month_twice_gives_the_date_back(born):
 def test_the_short_form_is_named_whichever_way_round_it_was_typed():
     typed_full = mr.score(Query("Robert", "Smyth", BORN), record(given_name="Bob"))
     assert "Known as Bob, a short form of Robert" in texts(typed_full)
+
+
+def test_a_date_of_birth_a_few_days_out_counts_against_less_than_a_different_one():
+    close = mr.score(Query("Robert", "Smyth", date(2015, 3, 20)), record())
+    far = mr.score(Query("Robert", "Smyth", date(2011, 9, 27)), record())
+    assert "Date of birth is within a month" in texts(close)
+    assert close.score > far.score
+
+
+def test_another_postcode_counts_a_little_against():
+    moved = mr.score(Query("Robert", "Smyth", BORN, "LU4 9ZZ"), record())
+    unknown = mr.score(Query("Robert", "Smyth", BORN), record())
+    assert "Lives at another postcode" in texts(moved)
+    assert unknown.score > moved.score
+    assert moved.band == mr.LIKELY
