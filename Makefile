@@ -28,15 +28,30 @@ demo: install
 	DJANGO_SETTINGS_MODULE=config.settings.local $(ONESTORY) demo_users
 	DJANGO_SETTINGS_MODULE=config.settings.local $(ONESTORY) runserver 127.0.0.1:8000
 
+# Chromium for the browser tests, from Debian (`playwright install` cannot download here).
+# Needs root; without it the browser tests are skipped, saying why (CI always installs it).
 browsers:
 	@command -v chromium >/dev/null 2>&1 || (echo "Installing Chromium for the browser tests (Debian package)"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation) \
 	  || echo "Could not install Chromium: browser tests will be skipped")
 
+# pytest exits 5 when it collects no tests; say so loudly, and fail.
+define pytest_must_run
+	$(BIN)/pytest $(1); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make: pytest collected no tests in: $(1)" >&2; fi; \
+	exit $$status
+endef
+
+# PYTEST_WORKERS: 2 on the 2-core machines we test on (0 runs in one process).
+PYTEST_WORKERS ?= 2
+
+# Two pytest calls: the browser tests keep an event loop in the test thread, which needs
+# DJANGO_ALLOW_ASYNC_UNSAFE for the whole process; the rest of the suite keeps Django's check.
 test: install browsers
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(call pytest_must_run,-n $(PYTEST_WORKERS) --ignore=tests/browser)
+	$(call pytest_must_run,tests/browser)
 
 lint: install
 	$(BIN)/ruff check .

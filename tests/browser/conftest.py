@@ -34,6 +34,11 @@ BROWSER_DIR = Path(__file__).resolve().parent
 def pytest_collection_modifyitems(config, items):
     """Mark every test in this folder `browser`; skip them all, saying why, without Chromium."""
     skip = None
+    if not CHROMIUM.exists() and os.environ.get("ONESTORY_REQUIRE_BROWSERS") == "1":
+        raise pytest.UsageError(
+            f"Chromium not found at {CHROMIUM}, and ONESTORY_REQUIRE_BROWSERS=1 "
+            "(CI) does not allow the browser tests to be skipped"
+        )
     if not CHROMIUM.exists():
         skip = pytest.mark.skip(
             reason=f"Chromium not found at {CHROMIUM}: run `make browsers` "
