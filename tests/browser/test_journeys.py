@@ -1,5 +1,6 @@
 """Journeys through the service in Chromium, with an accessibility check on every page."""
 
+import datetime
 import re
 
 import pytest
@@ -134,3 +135,74 @@ def test_the_access_log_shows_who_viewed_the_record(page, site):
     row = page.locator("tbody tr", has_text="Jo Marsh").filter(has_text="Person").first
     expect(row).to_contain_text("Viewed")
     visit(page, "access log")
+
+
+def test_a_worker_searches_known_to_us_and_opens_the_record(page, site):
+    worker = worker_with_role(Role.SOCIAL_WORKER)
+    child = AllocationFactory(
+        worker=worker,
+        person=PersonFactory(
+            given_name="Amara",
+            family_name="Whitfield",
+            date_of_birth=datetime.date(2015, 3, 27),
+        ),
+    ).person
+    sign_in(page, site, worker.username)
+
+    page.get_by_role("link", name="Known to us?").click()
+    visit(page, "known to us")
+    page.get_by_label("First name").fill("Amara")
+    page.get_by_label("Last name").fill("Whitfield")
+    page.get_by_label("Date of birth").fill("27/03/2015")
+    page.get_by_role("button", name="Search").click()
+
+    expect(page).to_have_url(f"{site}/known-to-us/")  # the details went by POST, not in the URL
+    expect(page.locator("#results")).to_contain_text("may match")
+    visit(page, "known to us results")
+    page.get_by_role("link", name="Open record of Amara Whitfield").click()
+
+    expect(page).to_have_url(f"{site}/people/{child.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Amara Whitfield")
+
+
+def test_a_manager_gives_access_records_consent_and_restricts_a_record(page, site):
+    manager = worker_with_role(Role.TEAM_MANAGER)
+    colleague = worker_with_role(
+        Role.SOCIAL_WORKER, team=manager.team, first_name="Jo", last_name="Marsh"
+    )
+    worker_with_role(Role.PARTNER, agency_name="Synthetic Primary School")
+    child = AllocationFactory(worker=colleague).person
+    cover = worker_with_role(Role.EARLY_HELP, first_name="Priya", last_name="Shah")
+    sign_in(page, site, manager.username)
+    page.goto(f"{site}/people/{child.pk}/")
+
+    page.get_by_role("link", name="Give someone access").click()
+    page.get_by_role("button", name="Give access").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the worker")
+    visit(page, "grant access error")
+    page.get_by_label("Who needs access?").select_option(str(cover.pk))
+    page.get_by_label("Access ends at the end of").fill(
+        (datetime.date.today() + datetime.timedelta(days=7)).strftime("%d/%m/%Y")
+    )
+    page.get_by_label("Why do they need access?").fill("Covering while Jo Marsh is on leave")
+    page.get_by_role("button", name="Give access").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Priya Shah can open")
+    visit(page, "grant access")
+
+    page.goto(f"{site}/people/{child.pk}/consent/")
+    page.get_by_label("Given").check()
+    page.get_by_label("Who gave, refused or withdrew consent?").fill("Mother")
+    page.get_by_label("Synthetic Primary School").check()
+    page.get_by_label("Education and attendance").check()
+    page.get_by_role("button", name="Save consent").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Consent has been recorded")
+    visit(page, "consent")
+
+    page.goto(f"{site}/people/{child.pk}/restriction/")
+    visit(page, "restrict")
+    page.get_by_label("Why is this record restricted?").fill("A relative works in the team")
+    page.get_by_label(re.compile("^Jo Marsh")).check()
+    page.get_by_role("button", name="Restrict the record").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("This record is restricted")
+    expect(page.locator("table")).to_contain_text("Jo Marsh")
+    visit(page, "restricted")
