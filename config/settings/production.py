@@ -10,6 +10,9 @@ if len(SECRET_KEY) < 50:
 DEBUG = False
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The service runs behind one TLS-terminating proxy (hence the header above): the worker's own
+# address is the last one it adds to X-Forwarded-For. Used by the lockout and the audit trail.
+ONESTORY_PROXY_COUNT = int(env("ONESTORY_PROXY_COUNT", "1"))
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 31536000

@@ -15,15 +15,18 @@ def client_ip(request) -> str | None:
     so the client is the entry that many places from the right; anything further left could
     have been written by the client and is ignored.
     """
-    address = request.META.get("REMOTE_ADDR") or None
     proxies = getattr(settings, "ONESTORY_PROXY_COUNT", 0)
     if proxies > 0:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [a for a in forwarded if a]
-        if len(forwarded) >= proxies:
-            address = forwarded[-proxies]
+        if len(forwarded) >= proxies and _valid(forwarded[-proxies]):
+            return _valid(forwarded[-proxies])
+    return _valid(request.META.get("REMOTE_ADDR") or "")
+
+
+def _valid(address: str) -> str | None:
     try:
-        return str(ipaddress.ip_address(address)) if address else None
+        return str(ipaddress.ip_address(address))
     except ValueError:
         return None
 
