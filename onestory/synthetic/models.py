@@ -14,14 +14,21 @@ class SyntheticRun(models.Model):
     seconds = models.FloatField()
     counts = models.JSONField(default=dict)
 
+    def __str__(self) -> str:
+        return f"Synthetic run: seed {self.seed}, scale {self.scale:g}"
+
 
 class PlantedDuplicate(models.Model):
-    """`duplicate` is a second record of the same real person as `original`, entered with variations."""
+    """`duplicate` is a second record of the same person as `original`, entered with variations."""
 
     original = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     duplicate = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
-    # e.g. ["typo_in_family_name", "nickname", "day_month_swapped", "new_family_name", "missing_nhs_number"]
+    # e.g. ["typo_in_family_name", "nickname", "day_month_swapped", "new_family_name",
+    #       "missing_nhs_number"]
     variations = models.JSONField(default=list)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["duplicate"], name="planted_duplicate_once")]
+
+    def __str__(self) -> str:
+        return f"Planted duplicate: {', '.join(self.variations)}"

@@ -1,0 +1,388 @@
+"""The demo sign-ins: one worker for each role, with work to look at in the synthetic data.
+
+Running it again refreshes the passwords and tops the work up; it never duplicates it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from axes.models import AccessAttempt
+from axes.utils import reset as reset_lockouts
+from django.db import transaction
+
+from onestory.access.models import AccessGrant, Allocation, Consent, RecordRestriction
+from onestory.access.selectors import visible_to
+from onestory.people.models import HouseholdMember, Person
+from onestory.people.rules import age_in_years
+from onestory.workforce.models import Agency, Team, Worker
+from onestory.workforce.rules import Role
+
+from .casework import (
+    CHILD_IN_NEED_PURPOSES,
+    CONSENT_PURPOSES,
+    PURPOSE_CHILD_IN_NEED,
+    PURPOSE_EARLY_HELP,
+    PURPOSE_EARLY_HELP_FAMILY,
+    PURPOSE_FAMILY_MEMBER,
+)
+from .workforce import COUNCIL_NAME
+
+DEMO_PASSWORD = "onestory-demo"  # noqa: S105 - published on purpose: demo sign-ins only
+SOCIAL_WORKER_CHILDREN = 15
+EARLY_HELP_CHILDREN = 10
+SCHOOL_PUPILS_WITH_CONSENT = 8
+
+
+class SyntheticDataMissing(Exception):
+    """The synthetic local authority has not been generated in this database."""
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: Role
+    team: str | None  # council team name; None for the school's own team
+    job_title: str
+    is_staff: bool = False
+
+
+# Invented names (common first and last names put together at random).
+DEMO_USERS = (
+    DemoUser(
+        "frontdoor", "Amira", "Hussain", Role.FRONT_DOOR, "Front Door (MASH)", "MASH social worker"
+    ),
+    DemoUser(
+        "earlyhelp",
+        "Claire",
+        "Bennett",
+        Role.EARLY_HELP,
+        "Early Help North",
+        "Family support worker",
+    ),
+    DemoUser("school", "Daniel", "Okafor", Role.PARTNER, None, "Designated safeguarding lead"),
+    DemoUser(
+        "socialworker",
+        "Sarah",
+        "Mitchell",
+        Role.SOCIAL_WORKER,
+        "Social Work North",
+        "Social worker",
+    ),
+    DemoUser(
+        "manager",
+        "James",
+        "Carter",
+        Role.TEAM_MANAGER,
+        "Social Work North",
+        "Social work team manager",
+    ),
+    DemoUser(
+        "analyst", "Ravi", "Patel", Role.ANALYST, "Performance and Insight", "Performance analyst"
+    ),
+    DemoUser(
+        "admin",
+        "Tom",
+        "Walsh",
+        Role.ADMIN,
+        "Systems and Information Governance",
+        "Systems administrator",
+        is_staff=True,
+    ),
+    DemoUser(
+        "dpo",
+        "Helen",
+        "Price",
+        Role.DATA_PROTECTION_OFFICER,
+        "Systems and Information Governance",
+        "Data protection officer",
+    ),
+)
+
+
+@dataclass
+class DemoRow:
+    username: str
+    name: str
+    role: str
+    team: str
+    can_open: int
+    note: str
+
+
+def _active(queryset, now: datetime):
+    return queryset.filter(starts_at__lte=now).exclude(ends_at__lte=now)
+
+
+def _school_for_demo(now: datetime) -> tuple[Agency, list[Person]]:
+    """The primary school with the most current pupils, judged by who issued their UPNs."""
+    today = now.date()
+    pupils: dict[str, list] = {}
+    for person_id, upn, born in (
+        Person.objects.exclude(upn="")
+        .filter(date_of_death__isnull=True, merged_into__isnull=True)
+        .order_by("id")
+        .values_list("id", "upn", "date_of_birth")
+    ):
+        if born and 5 <= age_in_years(born, today) <= 10:
+            pupils.setdefault(upn[1:8], []).append(person_id)
+    schools = {
+        a.code: a for a in Agency.objects.filter(kind=Agency.Kind.SCHOOL, code__startswith="821")
+    }
+    ranked = sorted(
+        (code for code in pupils if code in schools), key=lambda c: (-len(pupils[c]), c)
+    )
+    if not ranked:
+        raise SyntheticDataMissing("No primary school pupils found: run `onestory synth` first.")
+    best = schools[ranked[0]]
+    return best, list(Person.objects.filter(pk__in=pupils[ranked[0]]).order_by("id"))
+
+
+def _household_members(person_ids) -> dict:
+    """person id -> the ids of everyone in their current household."""
+    memberships = HouseholdMember.objects.filter(person_id__in=person_ids, valid_to__isnull=True)
+    households = dict(memberships.values_list("person_id", "household_id"))
+    everyone: dict = {}
+    for household_id, person_id in HouseholdMember.objects.filter(
+        household_id__in=set(households.values()), valid_to__isnull=True
+    ).values_list("household_id", "person_id"):
+        everyone.setdefault(household_id, []).append(person_id)
+    return {pid: everyone.get(hid, [pid]) for pid, hid in households.items()}
+
+
+def _give_families(
+    worker: Worker,
+    *,
+    purposes: tuple[str, ...],
+    family_purpose: str,
+    target: int,
+    now: datetime,
+    new_purpose: str,
+) -> int:
+    """Give the worker families until they hold `target` children; returns how many they hold.
+
+    Families already allocated to the worker's team move to the worker (with their parents);
+    when the team has too few, unallocated families are allocated afresh.
+    """
+
+    def held() -> int:
+        return _active(Allocation.objects.filter(worker=worker, purpose__in=purposes), now).count()
+
+    if held() >= target:
+        return held()
+    restricted = set(RecordRestriction.objects.values_list("person_id", flat=True))
+    candidates = (
+        _active(Allocation.objects.filter(worker__team=worker.team, purpose__in=purposes), now)
+        .exclude(worker=worker)
+        .exclude(person_id__in=restricted)
+        .order_by("person_id")
+        .values_list("person_id", flat=True)
+    )
+    families = _household_members(list(candidates[:200]))
+    for child_id in candidates[:200]:
+        if held() >= target:
+            return held()
+        members = families.get(child_id, [child_id])
+        if restricted.intersection(members):
+            continue
+        _active(
+            Allocation.objects.filter(person_id__in=members, worker__team=worker.team), now
+        ).exclude(worker=worker).update(worker=worker, team=worker.team)
+
+    # Not enough in the team (a tiny synthetic town): allocate families nobody works with yet.
+    allocated = Allocation.objects.values_list("person_id", flat=True)
+    children = (
+        Person.objects.filter(
+            date_of_birth__gt=(now - timedelta(days=17 * 365)).date(),
+            date_of_death__isnull=True,
+            merged_into__isnull=True,
+        )
+        .exclude(pk__in=allocated)
+        .exclude(pk__in=restricted)
+        .order_by("id")
+        .values_list("id", flat=True)[:100]
+    )
+    families = _household_members(list(children))
+    adults = set(
+        Person.objects.filter(
+            pk__in=[p for members in families.values() for p in members],
+            date_of_birth__lte=(now - timedelta(days=18 * 365)).date(),
+        ).values_list("id", flat=True)
+    )
+    starts = now - timedelta(days=14)
+    for child_id in children:
+        if held() >= target:
+            break
+        members = families.get(child_id, [child_id])
+        if Allocation.objects.filter(person_id__in=members).exists():
+            continue
+        Allocation.objects.bulk_create(
+            [
+                Allocation(
+                    person_id=pid,
+                    worker=worker,
+                    team=worker.team,
+                    starts_at=starts,
+                    purpose=family_purpose if pid in adults else new_purpose,
+                    allocated_by=worker.team.manager,
+                )
+                for pid in members
+            ]
+        )
+    return held()
+
+
+def _restricted_record_naming(manager: Worker, dpo: Worker, now: datetime) -> Person | None:
+    """One restricted record in the manager's team that names the manager; the team's others too."""
+    team_children = _active(
+        Allocation.objects.filter(team=manager.team, purpose__in=CHILD_IN_NEED_PURPOSES), now
+    )
+    for restriction in RecordRestriction.objects.filter(
+        person_id__in=team_children.values("person_id")
+    ):
+        AccessGrant.objects.get_or_create(
+            person_id=restriction.person_id,
+            worker=manager,
+            kind=AccessGrant.Kind.RESTRICTED,
+            revoked_at=None,
+            defaults={
+                "reason": "Named on a restricted record",
+                "granted_by": dpo,
+                "starts_at": now - timedelta(days=1),
+            },
+        )
+    named = AccessGrant.objects.filter(
+        worker=manager, kind=AccessGrant.Kind.RESTRICTED, revoked_at=None
+    )
+    if named.exists():
+        return named.order_by("person_id").first().person
+    choice = (
+        team_children.exclude(worker__username="socialworker").order_by("person_id").first()
+        or team_children.order_by("person_id").first()
+    )
+    if choice is None:
+        return None
+    RecordRestriction.objects.create(
+        person_id=choice.person_id,
+        restricted_by=dpo,
+        reason="A member of the family works in children's services.",
+    )
+    for worker in {manager.pk: manager, choice.worker_id: choice.worker}.values():
+        AccessGrant.objects.create(
+            person_id=choice.person_id,
+            worker=worker,
+            kind=AccessGrant.Kind.RESTRICTED,
+            granted_by=dpo,
+            reason="Named on a restricted record",
+            starts_at=now - timedelta(days=1),
+        )
+    return choice.person
+
+
+def _school_consents(
+    school: Agency, pupils: list[Person], recorded_by: Worker, now: datetime
+) -> int:
+    given = Consent.objects.filter(agencies=school, status=Consent.Status.GIVEN)
+    have = set(given.values_list("person_id", flat=True))
+    restricted = set(RecordRestriction.objects.values_list("person_id", flat=True))
+    for pupil in pupils:
+        if len(have) >= SCHOOL_PUPILS_WITH_CONSENT:
+            break
+        if pupil.pk in have or pupil.pk in restricted:
+            continue
+        consent = Consent.objects.create(
+            person=pupil,
+            status=Consent.Status.GIVEN,
+            given_by="Mother",
+            purposes=CONSENT_PURPOSES,
+            valid_from=now - timedelta(days=21),
+            recorded_by=recorded_by,
+        )
+        consent.agencies.add(school)
+        have.add(pupil.pk)
+    return len(have)
+
+
+def ensure_demo_users(*, now: datetime) -> list[DemoRow]:
+    """Create or refresh the demo sign-ins and their work; returns one row per sign-in."""
+    council = Agency.objects.filter(name=COUNCIL_NAME).first()
+    teams = {t.name: t for t in Team.objects.filter(agency=council)} if council else {}
+    needed = {u.team for u in DEMO_USERS if u.team}
+    if not Person.objects.exists() or not needed <= set(teams):
+        raise SyntheticDataMissing(
+            "The synthetic local authority is not in this database. Run "
+            "`onestory synth --scale 0.1 --seed 2014` first, then `onestory demo_users`."
+        )
+
+    with transaction.atomic():
+        school, pupils = _school_for_demo(now)
+        school_team, _ = Team.objects.get_or_create(
+            agency=school, name="Safeguarding team", defaults={"kind": Team.Kind.PARTNER}
+        )
+        workers: dict[str, Worker] = {}
+        for spec in DEMO_USERS:
+            team = teams[spec.team] if spec.team else school_team
+            worker, _ = Worker.objects.get_or_create(username=spec.username)
+            worker.first_name, worker.last_name = spec.first_name, spec.last_name
+            worker.role, worker.team, worker.agency = spec.role.value, team, team.agency
+            worker.job_title, worker.is_active = spec.job_title, True
+            worker.is_staff, worker.is_superuser = spec.is_staff, False
+            worker.email = f"{spec.username}@demo.invalid"
+            worker.set_password(DEMO_PASSWORD)
+            worker.save()
+            if AccessAttempt.objects.filter(username=spec.username).exists():
+                reset_lockouts(username=spec.username)
+            workers[spec.username] = worker
+
+        manager, social_worker = workers["manager"], workers["socialworker"]
+        team = social_worker.team
+        if team.manager_id != manager.pk:
+            team.manager = manager
+            team.save(update_fields=["manager", "updated_at"])
+
+        social_work = _give_families(
+            social_worker,
+            purposes=CHILD_IN_NEED_PURPOSES,
+            family_purpose=PURPOSE_FAMILY_MEMBER,
+            target=SOCIAL_WORKER_CHILDREN,
+            now=now,
+            new_purpose=PURPOSE_CHILD_IN_NEED,
+        )
+        early_help = _give_families(
+            workers["earlyhelp"],
+            purposes=(PURPOSE_EARLY_HELP,),
+            family_purpose=PURPOSE_EARLY_HELP_FAMILY,
+            target=EARLY_HELP_CHILDREN,
+            now=now,
+            new_purpose=PURPOSE_EARLY_HELP,
+        )
+        restricted = _restricted_record_naming(manager, workers["dpo"], now)
+        consents = _school_consents(school, pupils, workers["earlyhelp"], now)
+
+    notes = {
+        "socialworker": f"{social_work} children allocated, with their parents",
+        "earlyhelp": f"{early_help} children as lead professional, with their parents",
+        "school": f"consent covers {consents} pupils of {school.name}",
+        "manager": "manages Social Work North; named on a restricted record"
+        if restricted
+        else "manages Social Work North",
+        "frontdoor": "sees who is known to the service when screening",
+        "analyst": "aggregates only; no case records",
+        "admin": "configuration; no case records",
+        "dpo": "audit trails and restrictions; no case records",
+    }
+    rows = []
+    for spec in DEMO_USERS:
+        worker = workers[spec.username]
+        rows.append(
+            DemoRow(
+                username=spec.username,
+                name=worker.get_full_name(),
+                role=worker.role_enum.label,
+                team=f"{worker.team.name}, {worker.agency.name}",
+                can_open=visible_to(worker, now=now).count(),
+                note=notes[spec.username],
+            )
+        )
+    return rows

@@ -1,0 +1,124 @@
+"""Making, and deleting, the whole synthetic local authority in one transaction."""
+
+import time
+
+from django.apps import apps
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from onestory.access.models import AccessGrant, Allocation, Consent, RecordRestriction
+from onestory.people.models import (
+    Address,
+    ChronologyEntry,
+    DuplicateCandidate,
+    Household,
+    HouseholdMember,
+    Person,
+    PersonMerge,
+    PersonName,
+    Relationship,
+)
+
+from . import casework as casework_module
+from .bulk import FastInserter
+from .models import PlantedDuplicate, SyntheticRun
+from .population import Buffers, TownGenerator
+from .reference import CHILDREN_AT_SCALE_1, child_populations, load_reference
+from .workforce import build_workforce
+
+BATCH_SIZE = 1000  # rows per INSERT on PostgreSQL; Django lowers it to fit SQLite's limit
+
+# Deleted in this order with plain DELETE statements (fast at any size); children before parents.
+GENERATED_TABLES = (
+    PlantedDuplicate,
+    Consent.agencies.through,
+    Consent,
+    AccessGrant,
+    Allocation,
+    RecordRestriction,
+    DuplicateCandidate,
+    PersonMerge,
+    ChronologyEntry,
+    Relationship,
+    HouseholdMember,
+    Household,
+    Address,
+    PersonName,
+    Person,
+)
+
+
+def _refers_to(model, targets: set) -> bool:
+    for f in model._meta.get_fields():
+        concrete_key = isinstance(f, models.ForeignKey | models.OneToOneField) and f.concrete
+        if (concrete_key or isinstance(f, models.ManyToManyField)) and f.related_model in targets:
+            return True
+    return False
+
+
+def delete_generated_data() -> dict[str, int]:
+    """Delete every person and everything hanging from people; the workforce is kept.
+
+    Rows of other apps that point at people (referrals, plans, history rows) go first, through
+    the ORM so their own cascades run; the audit trail is never deleted (it holds plain ids).
+    """
+    deleted = {}
+    targets = set(GENERATED_TABLES)
+    with transaction.atomic():
+        for model in apps.get_models(include_auto_created=False):
+            if model in targets or model._meta.proxy or not model._meta.managed:
+                continue
+            if _refers_to(model, targets):
+                count, _ = model._default_manager.all().delete()
+                if count:
+                    deleted[model._meta.label] = count
+        with connection.cursor() as cursor:
+            for model in GENERATED_TABLES:
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - table names from models
+                deleted[model._meta.label] = cursor.rowcount
+    return deleted
+
+
+def synthesise(*, scale: float, seed: int) -> SyntheticRun:
+    """Generate the synthetic local authority at this scale from this seed, and record the run."""
+    started = time.perf_counter()
+    children = round(CHILDREN_AT_SCALE_1 * scale)
+    with transaction.atomic():
+        reference = load_reference(children=children)
+        workforce = build_workforce(seed=seed, scale=scale)
+        buffers = Buffers(FastInserter())
+        town = TownGenerator(seed=seed, scale=scale, buffers=buffers)
+        town.generate(child_populations(children))
+        work = casework_module.allocate(
+            households=town.households, workforce=workforce, seed=seed, scale=scale
+        )
+        casework_module.write(work, batch_size=BATCH_SIZE)
+        counts = {
+            "people": buffers.counts[Person],
+            "children": town.stats["children"],
+            "adults": town.stats["adults"],
+            "unborn": town.stats["unborn"],
+            "unaccompanied_asylum_seeking": town.stats["uasc"],
+            "deaths": town.stats["deaths"],
+            "planted_duplicates": buffers.counts[PlantedDuplicate],
+            "households": buffers.counts[Household],
+            "names": buffers.counts[PersonName],
+            "addresses": buffers.counts[Address],
+            "relationships": buffers.counts[Relationship],
+            "wards": reference["wards"],
+            "postcodes": reference["postcodes"],
+            "agencies": len(workforce.agencies),
+            "teams": len(workforce.teams),
+            "workers": workforce.workers,
+            "allocations": len(work.allocations),
+            "consents": len(work.consents),
+            **work.counts,
+        }
+        return SyntheticRun.objects.create(
+            seed=seed,
+            scale=scale,
+            generated_at=timezone.now(),
+            seconds=round(time.perf_counter() - started, 2),
+            counts=counts,
+        )
