@@ -1,4 +1,5 @@
 import pytest
+from django.utils.html import escape
 
 from onestory.access.tests.factories import AllocationFactory
 from onestory.workforce.rules import Role
@@ -10,4 +11,4 @@ def test_allocated_worker_opens_the_person_page_and_the_view_is_audited(client, 
     allocation = AllocationFactory(worker=worker)
     response = client.get(f"/people/{allocation.person_id}/")
     assert response.status_code == 200
-    assert allocation.person.full_name in response.content.decode()
+    assert escape(allocation.person.full_name) in response.content.decode()
