@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 import jellyfish
 from nicknames import NickNamer
@@ -220,18 +220,18 @@ def _nicknamer() -> NickNamer:
     return NickNamer()
 
 
-@cache
+@lru_cache(maxsize=100_000)
 def _folded(name: str) -> str:
     return fold(name)
 
 
-@cache
+@lru_cache(maxsize=100_000)
 def _sounds(name: str) -> tuple[str, str]:
     """Two sound-alike keys (Metaphone, NYSIIS) of a folded single name."""
     return jellyfish.metaphone(name), jellyfish.nysiis(name)
 
 
-@cache
+@lru_cache(maxsize=100_000)
 def nickname_relation(a: str, b: str) -> tuple[str, str] | None:
     """(short form, full form) when one name is a short form of the other, or both of one name."""
     namer = _nicknamer()
@@ -293,6 +293,8 @@ class NameComparison:
 _MISSING = NameComparison("missing", 0, "")
 
 
+# The comparisons are pure and the same names meet again and again, so their results are kept.
+@lru_cache(maxsize=200_000)
 def compare_given(typed: str, recorded: str, *, subject: str = "") -> NameComparison:
     """How a typed first name compares with one recorded first name."""
     a, b = _folded(typed), _folded(recorded)
@@ -333,6 +335,7 @@ def compare_given(typed: str, recorded: str, *, subject: str = "") -> NameCompar
     return NameComparison("different", POINTS["given_different"], f"{label} is different")
 
 
+@lru_cache(maxsize=200_000)
 def compare_family(typed: str, recorded: str, *, subject: str = "") -> NameComparison:
     """How a typed last name compares with one recorded last name."""
     a, b = _folded(typed), _folded(recorded)
@@ -442,6 +445,7 @@ def _digits(value: date) -> str:
     return value.strftime("%d%m%Y")
 
 
+@lru_cache(maxsize=100_000)
 def compare_dates_of_birth(typed: date | None, recorded: date | None) -> Reason | None:
     if typed is None or recorded is None:
         return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -99,13 +99,16 @@ def _ids(queryset, column: str, limit: int) -> list:
     return list(queryset.values_list(column, flat=True)[:limit])
 
 
-def candidate_ids(query: Query, *, within: QuerySet[Person] | None = None) -> set:
-    """Ids of records worth scoring: each look-up uses an index and is capped."""
+def candidate_ids(query: Query, *, within: QuerySet[Person] | Collection | None = None) -> set:
+    """Ids of records worth scoring: each look-up uses an index and is capped.
+
+    `within` (a queryset of people, or their ids) narrows every look-up to those records.
+    """
     people = Person.objects.all()
     names = PersonName.objects.all()
     addresses = Address.objects.all()
     if within is not None:
-        allowed = within.values("pk")
+        allowed = within.values("pk") if isinstance(within, QuerySet) else list(within)
         people = people.filter(pk__in=allowed)
         names = names.filter(person_id__in=allowed)
         addresses = addresses.filter(person_id__in=allowed)
@@ -150,7 +153,17 @@ def candidate_ids(query: Query, *, within: QuerySet[Person] | None = None) -> se
         found.update(_ids(names.filter(family_name_key=family_key), "person_id", FAMILY_ONLY_LIMIT))
 
     if query.postcode:
-        found.update(_ids(addresses.filter(postcode=query.postcode), "person_id", POSTCODE_LIMIT))
+        # Everyone who ever lived at the postcode, narrowed to those with a sound-alike first or
+        # last name when a name was typed (a postcode can hold a few hundred people over time).
+        at_postcode = addresses.filter(postcode=query.postcode)
+        if family_key or given_keys:
+            same_name = Q()
+            if family_key:
+                same_name |= Q(person__names__family_name_key=family_key)
+            if given_keys:
+                same_name |= Q(person__names__given_name_key__in=sorted(given_keys))
+            at_postcode = at_postcode.filter(same_name)
+        found.update(_ids(at_postcode, "person_id", POSTCODE_LIMIT))
     return found
 
 
@@ -208,7 +221,7 @@ def _current_postcode(candidate: Candidate) -> str:
 
 
 def search(
-    query: Query, *, within: QuerySet[Person] | None = None, limit: int = RESULTS_SHOWN
+    query: Query, *, within: QuerySet[Person] | Collection | None = None, limit: int = RESULTS_SHOWN
 ) -> list[ScoredPerson]:
     """Records that may be the person described, best first; `within` narrows what is searched."""
     results = []
@@ -281,14 +294,21 @@ def known_to_us(user, query: Query, *, now: datetime, request=None) -> list[Know
     if getattr(user, "role", None) not in CASE_ROLES or not user.is_active:
         raise Http404("No page found")
     sees_all = user.role in SEES_IDENTIFYING_DETAILS_OF_ALL
-    openable_scope = visible_to(user, now=now)
     with transaction.atomic():
-        found = search(query, within=None if sees_all else openable_scope)
-        ids = [r.person_id for r in found]
+        if sees_all:
+            found = search(query)
+            ids = [r.person_id for r in found]
+            openable = (
+                set(visible_to(user, now=now).filter(pk__in=ids).values_list("pk", flat=True))
+                if ids
+                else set()
+            )
+        else:
+            # A caseload is small: read it once and search only within it.
+            openable = set(visible_to(user, now=now).values_list("pk", flat=True))
+            found = search(query, within=openable) if openable else []
+            ids = [r.person_id for r in found]
         hidden = restricted_hidden_from(user, ids, now=now)
-        openable = (
-            set(openable_scope.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
-        )
         results = []
         for scored in found:
             if scored.person_id in hidden:
