@@ -56,6 +56,7 @@ POINTS = {
     "given_sound": 14,
     "given_typo": 13,
     "given_middle": 10,
+    "given_shortened": 10,
     "given_initial": 4,
     "given_different": -15,
     # Names written the other way round cost a little against the same names in place.
@@ -127,6 +128,46 @@ TRANSLITERATIONS = [
     {"zofia", "sofia", "sophia", "zophia"},
 ]
 _VARIANT_GROUP = {name: i for i, group in enumerate(TRANSLITERATIONS) for name in group}
+
+# Short forms the `nicknames` list (drawn from English-language names) does not know: ones in
+# everyday use in the UK's South Asian, Somali, West African and Eastern European communities.
+SHORT_FORMS = {
+    "mo": {"mohammed", "muhammad", "mohammad", "mohamed", "muhammed", "mohamud", "maurice"},
+    "moe": {"mohammed", "muhammad", "mohammad", "mohamed", "muhammed"},
+    "abdi": {"abdirahman", "abdullahi", "abdikarim", "abdirizak", "abdiaziz"},
+    "riz": {"rizwan"},
+    "saj": {"sajid", "sajjad"},
+    "kash": {"kashif"},
+    "shaz": {"shazia", "shahzad"},
+    "naz": {"nazia", "nazir", "nasreen", "nazish"},
+    "ibby": {"ibrahim"},
+    "yus": {"yusuf", "yousuf", "yousaf"},
+    "zak": {"zakariya", "zakaria", "zakariyya", "zachary"},
+    "jas": {"jaswinder", "jasbir", "jaspreet", "jasmine"},
+    "harj": {"harjit", "harjinder"},
+    "raj": {"rajinder", "rajesh", "rajvinder"},
+    "bal": {"balwinder", "baljit", "balbir"},
+    "tobi": {"oluwatobi", "tobiloba"},
+    "seun": {"oluwaseun"},
+    "femi": {"oluwafemi"},
+    "tunde": {"babatunde"},
+    "kemi": {"oluwakemi"},
+    "bukky": {"olubukola", "bukola"},
+    "dami": {"oluwadamilare", "damilola"},
+    "yemi": {"oluwayemisi"},
+    "kuba": {"jakub"},
+    "gosia": {"malgorzata"},
+    "kasia": {"katarzyna"},
+    "basia": {"barbara"},
+    "ola": {"aleksandra"},
+    "sasha": {"aleksandr", "alexander", "alexandra", "oleksandr"},
+    "misha": {"mikhail"},
+    "dima": {"dmitri", "dmitry"},
+}
+_FULL_FORMS: dict[str, set[str]] = {}
+for _short, _fulls in SHORT_FORMS.items():
+    for _full in _fulls:
+        _FULL_FORMS.setdefault(_full, set()).add(_short)
 
 
 @dataclass(frozen=True)
@@ -234,6 +275,10 @@ def _sounds(name: str) -> tuple[str, str]:
 @lru_cache(maxsize=100_000)
 def nickname_relation(a: str, b: str) -> tuple[str, str] | None:
     """(short form, full form) when one name is a short form of the other, or both of one name."""
+    if b in SHORT_FORMS.get(a, ()):
+        return a, b
+    if a in SHORT_FORMS.get(b, ()):
+        return b, a
     namer = _nicknamer()
     a_short, b_short = b in namer.canonicals_of(a), a in namer.canonicals_of(b)
     if a_short and b_short:  # the list has both ways round for some names: the shorter is short
@@ -253,6 +298,7 @@ def nickname_forms(name: str) -> set[str]:
     folded = _folded(name)
     namer = _nicknamer()
     forms = namer.nicknames_of(folded) | namer.canonicals_of(folded)
+    forms |= SHORT_FORMS.get(folded, set()) | _FULL_FORMS.get(folded, set())
     for canonical in namer.canonicals_of(folded):
         forms |= namer.nicknames_of(canonical)
     group = _VARIANT_GROUP.get(folded)
@@ -269,9 +315,25 @@ def is_variant_spelling(a: str, b: str) -> bool:
 
 def _one_typo(a: str, b: str) -> bool:
     """A slip of the keyboard: one letter added, dropped, changed or two swapped; or very alike."""
-    if min(len(a), len(b)) < 4:
+    shortest = min(len(a), len(b))
+    if shortest < 3:
         return False
-    return DamerauLevenshtein.distance(a, b) <= 1 or JaroWinkler.similarity(a, b) >= 0.93
+    if DamerauLevenshtein.distance(a, b) <= 1:
+        return True
+    return shortest >= 4 and JaroWinkler.similarity(a, b) >= 0.93
+
+
+def _shortened(a: str, b: str) -> tuple[str, str] | None:
+    """(short, long) when one name is the start of the other (Mo, Mohammed) or its end (Tobi,
+    Oluwatobi), as names are often cut short when written down in a hurry."""
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(long) - len(short) < 2:
+        return None
+    if len(short) >= 2 and long.startswith(short):
+        return short, long
+    if len(short) >= 3 and long.endswith(short):
+        return short, long
+    return None
 
 
 def _sound_alike(a: str, b: str) -> bool:
@@ -332,6 +394,14 @@ def compare_given(typed: str, recorded: str, *, subject: str = "") -> NameCompar
         return NameComparison("sound", POINTS["given_sound"], f"{label} sounds like {shown}")
     if _one_typo(first_a, first_b):
         return NameComparison("typo", POINTS["given_typo"], f"{label} is spelt like {shown}")
+    shortened = _shortened(first_a, first_b)
+    if shortened is not None:
+        short, long = shortened
+        return NameComparison(
+            "shortened",
+            POINTS["given_shortened"],
+            f"{_display(short)} may be short for {_display(long)}",
+        )
     return NameComparison("different", POINTS["given_different"], f"{label} is different")
 
 

@@ -283,3 +283,24 @@ def test_another_postcode_counts_a_little_against():
     assert "Lives at another postcode" in texts(moved)
     assert unknown.score > moved.score
     assert moved.band == mr.LIKELY
+
+
+def test_short_forms_from_other_communities_are_known():
+    match = mr.score(
+        Query("Mo", "Hussain", BORN), record(given_name="Mohammed", family_name="Hussain")
+    )
+    assert "Known as Mo, a short form of Mohammed" in texts(match)
+
+
+def test_a_name_cut_short_may_be_a_short_form():
+    match = mr.score(
+        Query("Seyi", "Okonkwo", BORN), record(given_name="Oluwaseyi", family_name="Okonkwo")
+    )
+    assert "Seyi may be short for Oluwaseyi" in texts(match)
+    cut = mr.score(Query("Alexa", "Smyth", BORN), record(given_name="Alexandria"))
+    assert "Alexa may be short for Alexandria" in texts(cut)
+
+
+def test_a_slip_in_a_short_name_is_a_typo():
+    match = mr.score(Query("Robert", "Kha", BORN), record(family_name="Khan"))
+    assert "Last name is spelt like Khan" in texts(match)
