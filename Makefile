@@ -43,7 +43,7 @@ define pytest_must_run
 endef
 
 # PYTEST_WORKERS: pytest-xdist processes (0: one process). Measured on the 2-core machines
-# (Nov 2026, 470 tests): one process 35 s wall / 26 s CPU on SQLite, 42 s / 33 s on PostgreSQL;
+# (Nov 2026, 470 tests, other jobs running): one process 35 s wall / 26 s CPU on SQLite, 42 s / 33 s on PostgreSQL;
 # -n 2 took 58 s and 73 s, because each worker pays ~5-7 s of Django set-up and migrations and
 # the CPU total grows by half. Worth turning on once the suite runs for minutes.
 PYTEST_WORKERS ?= 0
