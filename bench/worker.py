@@ -50,36 +50,46 @@ class Clusters:
         return a == b or self.find(a) == self.find(b)
 
 
-def ensure_data(*, scale: float, seed: int) -> dict:
-    from django.core.management import call_command, get_commands
+def choose_generator(wanted: str) -> str:
+    from django.core.management import get_commands
+
+    if wanted == "auto":
+        return "onestory synth" if "synth" in get_commands() else "bench fallback"
+    return {"synth": "onestory synth", "fallback": "bench fallback"}[wanted]
+
+
+def ensure_data(*, scale: float, seed: int, generator: str) -> dict:
+    from django.core.management import call_command
 
     from onestory.people.models import Person
     from onestory.synthetic.models import PlantedDuplicate, SyntheticRun
 
     run = SyntheticRun.objects.filter(seed=seed, scale=scale).order_by("-generated_at").first()
-    if run is not None and Person.objects.exists():
+    made_by = None
+    if run is not None:
+        made_by = (
+            "bench fallback"
+            if run.counts.get("generator") in {"bench", "bench fallback"}
+            else "onestory synth"
+        )
+    if run is not None and made_by == generator and Person.objects.exists():
         log(f"reusing the synthetic authority made on {run.generated_at:%d %b %Y %H:%M}")
-        return {
-            "reused": True,
-            "generate_seconds": run.seconds,
-            "generator": run.counts.get("generator", "onestory synth"),
-        }
+        return {"reused": True, "generate_seconds": run.seconds, "generator": generator}
     if Person.objects.exists():
         raise SystemExit(
-            "The benchmark database holds other data. Run `python -m bench --fresh` to start again."
+            "The benchmark database holds other data (another scale, seed or generator). "
+            "Run `python -m bench --fresh` to start again."
         )
     started = time.perf_counter()
-    if "synth" in get_commands():
+    if generator == "onestory synth":
         log(f"generating with `onestory synth --scale {scale} --seed {seed}` (first run only)")
         call_command("synth", scale=scale, seed=seed)
-        generator = "onestory synth"
     else:
         from bench import fallback
 
         people = int(250_000 * scale)
-        log(f"`onestory synth` is not installed: the bench's own generator makes {people} people")
+        log(f"using the bench's own small generator: {people} people (`onestory synth` is better)")
         fallback.generate(people=people, seed=seed)
-        generator = "bench fallback"
     seconds = time.perf_counter() - started
     if not SyntheticRun.objects.filter(seed=seed, scale=scale).exists():
         from django.utils import timezone
@@ -259,6 +269,7 @@ def main(argv=None) -> None:
     parser.add_argument("--queries", type=int, required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--batch", action="store_true")
+    parser.add_argument("--generator", choices=["auto", "synth", "fallback"], default="auto")
     parser.add_argument("--show-misses", type=int, default=0)
     args = parser.parse_args(argv)
 
@@ -274,7 +285,7 @@ def main(argv=None) -> None:
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    data = ensure_data(scale=args.scale, seed=args.seed)
+    data = ensure_data(scale=args.scale, seed=args.seed, generator=choose_generator(args.generator))
     # Planner statistics, as a live database keeps them (PostgreSQL's autovacuum; on SQLite an
     # ANALYZE after a bulk load): without them SQLite picks poor indexes for some look-ups.
     with connection.cursor() as cursor:
