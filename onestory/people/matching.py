@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from onestory.access import audit
 from onestory.access.models import AccessGrant, RecordRestriction
-from onestory.access.selectors import visible_to
+from onestory.access.selectors import audit_views, visible_to
 from onestory.workforce.rules import (
     CASE_ROLES,
     MAY_BREAK_THE_GLASS,
@@ -453,33 +453,61 @@ def _may_resolve(user) -> bool:
     return getattr(user, "is_authenticated", False) and user.role in MAY_RESOLVE_DUPLICATES
 
 
-def duplicates_queue(user, *, now: datetime, request=None, limit: int = 200) -> list[dict]:
-    """Open pairs, best first, without those holding a restricted record the worker is not on."""
+def _restricted_and_not_named(user, *, now: datetime, field: str):
+    """A condition: the record in `field` is restricted and this worker is not named on it."""
+    restricted = Exists(RecordRestriction.objects.filter(person_id=OuterRef(field)))
+    named = Exists(
+        AccessGrant.objects.filter(
+            person_id=OuterRef(field),
+            worker_id=user.pk,
+            kind=AccessGrant.Kind.RESTRICTED,
+            revoked_at__isnull=True,
+            starts_at__lte=now,
+        ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    )
+    return restricted & ~named
+
+
+QUEUE_PAGE = 50
+
+
+def duplicates_queue(user, *, now: datetime, request=None, limit: int = QUEUE_PAGE) -> dict:
+    """Open pairs, best first, without those holding a restricted record the worker is not on.
+
+    Every person shown is audited as listed.
+    """
     if not _may_resolve(user):
         raise Http404("No page found")
-    pairs = list(
+    pairs = (
         DuplicateCandidate.objects.filter(
             status=DuplicateCandidate.Status.OPEN,
             person_a__merged_into__isnull=True,
             person_b__merged_into__isnull=True,
         )
-        .select_related("person_a", "person_b")
-        .order_by("-score", "created_at")[: limit * 2]
+        .exclude(_restricted_and_not_named(user, now=now, field="person_a"))
+        .exclude(_restricted_and_not_named(user, now=now, field="person_b"))
     )
-    hidden = restricted_hidden_from(
-        user, {p.person_a_id for p in pairs} | {p.person_b_id for p in pairs}, now=now
+    shown = list(
+        pairs.select_related("person_a", "person_b").order_by("-score", "created_at")[:limit]
     )
-    shown = [p for p in pairs if p.person_a_id not in hidden and p.person_b_id not in hidden][
-        :limit
-    ]
-    audit.record(
-        actor=user,
-        action="list",
-        at=now,
-        request=request,
-        detail={"page": "possible duplicates", "results": len(shown)},
+    people = {p.person_a_id: p.person_a for p in shown} | {p.person_b_id: p.person_b for p in shown}
+    audit_views(user, people.values(), now=now, page="possible duplicates", request=request)
+    return {
+        "rows": [{"pair": p, "band": match_rules.band_for(round(p.score))} for p in shown],
+        "open_pairs": pairs.count(),
+        "recent_merges": recent_merges(user, now=now),
+    }
+
+
+def recent_merges(user, *, now: datetime, limit: int = 20) -> list[PersonMerge]:
+    """Merges not undone, newest first, that this worker may undo (none with hidden records)."""
+    return list(
+        PersonMerge.objects.filter(undone_at__isnull=True)
+        .exclude(_restricted_and_not_named(user, now=now, field="kept"))
+        .exclude(_restricted_and_not_named(user, now=now, field="merged"))
+        .select_related("kept", "merged", "merged_by")
+        .order_by("-merged_at")[:limit]
     )
-    return [{"pair": p, "band": match_rules.band_for(round(p.score))} for p in shown]
 
 
 def _side(person: Person) -> dict:

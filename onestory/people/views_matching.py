@@ -119,15 +119,7 @@ def search(request):
 @access_rule(RESOLVERS_RULE)
 def duplicates(request):
     """The possible-duplicates queue, strongest first, with recent merges that can be undone."""
-    at = now()
-    context = {
-        "rows": matching.duplicates_queue(request.user, now=at, request=request),
-        "recent_merges": list(
-            PersonMerge.objects.filter(undone_at__isnull=True)
-            .select_related("kept", "merged", "merged_by")
-            .order_by("-merged_at")[:20]
-        ),
-    }
+    context = matching.duplicates_queue(request.user, now=now(), request=request)
     return render(request, "people/duplicates.html", context)
 
 

@@ -89,7 +89,17 @@ def test_the_queue_lists_open_pairs_strongest_first_with_the_evidence(client, si
     page = client.get("/duplicates/").content.decode()
     assert page.index(f"/duplicates/{queued.pk}/") < page.index(f"/duplicates/{weaker.pk}/")
     assert "Known as Bob, a short form of Robert" in page
-    assert AuditEvent.objects.filter(action="list", detail__page="possible duplicates").exists()
+    listed = set(
+        AuditEvent.objects.filter(action="list", detail__page="possible duplicates").values_list(
+            "person_id", flat=True
+        )
+    )
+    assert listed == {
+        queued.person_a_id,
+        queued.person_b_id,
+        weaker.person_a_id,
+        weaker.person_b_id,
+    }
 
 
 @pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.EARLY_HELP, Role.PARTNER, Role.ANALYST])
@@ -163,6 +173,23 @@ def test_a_merge_without_a_choice_or_reason_is_explained_and_nothing_changes(
     assert "Choose which record to keep" in page
     assert "Enter why these records are the same person" in page
     assert not PersonMerge.objects.exists()
+
+
+def test_a_merge_of_a_restricted_record_is_not_listed_to_workers_not_named_on_it(
+    client, sign_in, queued
+):
+    manager = worker_with_role(Role.TEAM_MANAGER)
+    merge = merging.person_merge(
+        kept_id=queued.person_a_id,
+        merged_id=queued.person_b_id,
+        reason=REASON,
+        acting_user=manager,
+        now=queued.created_at,
+    )
+    RecordRestrictionFactory(person=queued.person_a)
+    sign_in(Role.FRONT_DOOR)
+    assert f"/merges/{merge.pk}/undo/" not in client.get("/duplicates/").content.decode()
+    assert client.get(f"/merges/{merge.pk}/undo/").status_code == 404
 
 
 def test_a_merge_can_be_undone_from_its_page(client, sign_in, queued):
