@@ -140,7 +140,7 @@ def print_table(results: list[dict], args) -> None:
     )
     header = (
         f"{'database':<11}{'people':>9}{'generate':>10}{'p50 ms':>8}{'p95 ms':>8}"
-        f"{'ratio':>12}{'recall@3':>10}{'ratio':>12}{'likely prec.':>13}{'ratio':>12}"
+        f"{'ratio':>14}{'recall@3':>10}{'ratio':>14}{'likely prec.':>13}{'ratio':>14}"
     )
     print(header)
     print("-" * len(header))
@@ -153,17 +153,24 @@ def print_table(results: list[dict], args) -> None:
         print(
             f"{r['label']:<11}{r['people']:>9}{generate:>10}"
             f"{s['latency_ms']['p50']:>8.1f}{s['latency_ms']['p95']:>8.1f}"
-            f"{_ratio(s['latency_ms']['p95'], GOALS['p95_ms'], lower_is_better=True):>12}"
+            f"{_ratio(s['latency_ms']['p95'], GOALS['p95_ms'], lower_is_better=True):>14}"
             f"{s['recall_top3']:>10.4f}"
-            f"{_ratio(s['recall_top3'], GOALS['recall_top3'], lower_is_better=False):>12}"
+            f"{_ratio(s['recall_top3'], GOALS['recall_top3'], lower_is_better=False):>14}"
             f"{s['precision_likely']:>13.4f}"
-            f"{_ratio(s['precision_likely'], GOALS['precision_likely'], lower_is_better=False):>12}"
+            f"{_ratio(s['precision_likely'], GOALS['precision_likely'], lower_is_better=False):>14}"
         )
     print(
         "goals: p95 <= 50 ms, recall@3 >= 0.98, likely precision >= 0.99;"
         " * = data reused, time of the first generation"
     )
     done = [r for r in results if "skipped" not in r]
+    for r in done:
+        load = r["search"].get("machine_load")
+        if load:
+            print(
+                f"machine load while timing ({r['label']}): {load['before']:.1f} to "
+                f"{load['after']:.1f} on {load['cpus']} CPUs (other work slows the slowest)"
+            )
     if done:
         first = done[0]["search"]
         print(
