@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _check(**env):
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production", **env}
-    environment.pop("DATABASE_URL", None)
+    # Set by the test run itself (browser tests), never by a deployment.
+    for name in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        environment.pop(name, None)
     return subprocess.run(  # noqa: S603 - fixed arguments, our own interpreter
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120, check=False,
