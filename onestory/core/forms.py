@@ -48,7 +48,9 @@ class GovukFormMixin:
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget
-                widget.attrs["class"] += " govuk-input--error" if "govuk-input" in widget.attrs["class"] else ""
+                for base in ("govuk-input", "govuk-select", "govuk-textarea"):
+                    if base in widget.attrs.get("class", "").split():
+                        widget.attrs["class"] += f" {base}--error"
                 ids = [f"{self._field_id(name)}-error-{i + 1}" for i in range(len(self.errors[name]))]
                 if self.fields[name].help_text:
                     ids.insert(0, f"{self._field_id(name)}-hint")
