@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from onestory.core.clock import today_in_london
 from onestory.people.models import Household, HouseholdMember, Person
+from onestory.people.rules import ADULT_AGE, age_in_years, years_before
 from onestory.workforce.rules import CASE_ROLES, CONSENT_BASED, Role
 
 from . import audit
@@ -165,6 +166,9 @@ def audit_views(
     )
 
 
+HOME_LIST_LIMIT = 100
+
+
 def home_page_for(user, *, now: datetime, request=None) -> dict:
     """What the start page shows a worker: records allocated to them, and unread messages."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -174,17 +178,58 @@ def home_page_for(user, *, now: datetime, request=None) -> dict:
         .filter(allocations__worker=user, allocations__starts_at__lte=now)
         .exclude(allocations__ends_at__lte=now)
         .distinct()
-        .order_by("family_name", "given_name")[:50]
+        .order_by("family_name", "given_name")[:HOME_LIST_LIMIT]
     )
     if mine:
         audit_views(user, mine, now=now, page="home", request=request)
+    today = today_in_london(now)
+    for person in mine:
+        person.age_now = age_in_years(person.date_of_birth, today) if person.date_of_birth else None
     return {
-        "my_people": mine,
+        "my_children": [p for p in mine if p.age_now is None or p.age_now < ADULT_AGE],
+        "my_adults": [p for p in mine if p.age_now is not None and p.age_now >= ADULT_AGE],
+        "list_limit": HOME_LIST_LIMIT,
+        "list_is_full": len(mine) == HOME_LIST_LIMIT,
+        "caseloads": team_caseloads(user, now=now),
         "notifications": list(
             user.notifications.filter(read_at__isnull=True).select_related("person")[:20]
         ),
         "has_second_factor": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
     }
+
+
+def team_caseloads(user, *, now: datetime) -> list[dict]:
+    """For a team manager: each team member's number of allocated children, largest first.
+
+    Counts only (no names of children), so the manager sees the spread of work at a glance.
+    Children are people under 18 or not yet born on today's date.
+    """
+    teams = list(user.managed_teams.all())
+    if not teams:
+        return []
+    today = today_in_london(now)
+    children = Q(person__date_of_birth__gt=years_before(today, ADULT_AGE)) | Q(
+        person__date_of_birth__isnull=True, person__expected_date_of_birth__isnull=False
+    )
+    active = Allocation.objects.filter(children, _active(now, "starts_at", "ends_at"))
+    rows = []
+    for team in teams:
+        counts = dict(
+            active.filter(worker__team=team)
+            .values_list("worker_id")
+            .annotate(children=Count("person_id", distinct=True))
+            .values_list("worker_id", "children")
+        )
+        members = team.members.filter(is_active=True).order_by("last_name", "first_name")
+        workers = sorted(
+            ({"worker": w, "children": counts.get(w.pk, 0)} for w in members),
+            key=lambda row: -row["children"],
+        )
+        team_only = (
+            active.filter(team=team, worker__isnull=True).values("person_id").distinct().count()
+        )
+        rows.append({"team": team, "workers": workers, "team_only": team_only})
+    return rows
 
 
 def access_log_for(user, person_id, *, now: datetime, request=None):

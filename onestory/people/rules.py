@@ -158,6 +158,18 @@ def name_key(name: str) -> str:
     return jellyfish.metaphone(folded.split()[0])[:8]
 
 
+# A child is a person under 18 (Children Act 1989, s.105(1)).
+ADULT_AGE = 18
+
+
+def years_before(day: date, years: int) -> date:
+    """The same calendar day `years` earlier; 29 February falls back to 28 February."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def age_in_years(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
