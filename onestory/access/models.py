@@ -19,11 +19,17 @@ class Allocation(BaseModel):
         "people.Person", on_delete=models.CASCADE, related_name="allocations"
     )
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="allocations",
     )
     team = models.ForeignKey(
-        "workforce.Team", null=True, blank=True, on_delete=models.PROTECT,
+        "workforce.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="allocations",
     )
     purpose = models.CharField(max_length=100, default="Allocated worker")

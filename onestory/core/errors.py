@@ -22,6 +22,3 @@ class StaleEdit(DomainError):
             f"saved: they are still in the form below. Check the current {what}, then save again."
         )
 
-
-class NotFoundOrForbidden(Exception):
-    """Raised for a record that does not exist or that the worker may not see (one answer for both)."""

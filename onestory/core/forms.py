@@ -11,11 +11,15 @@ class GovukDateField(forms.DateField):
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
         kwargs.setdefault(
             "widget",
-            forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            forms.DateInput(
+                format="%d/%m/%Y", attrs={"inputmode": "numeric", "autocomplete": "off"}
+            ),
         )
         kwargs.setdefault("help_text", DATE_HINT)
         super().__init__(*args, **kwargs)
-        self.error_messages["invalid"] = "Enter a real date in the format day/month/year, for example 27/03/2015."
+        self.error_messages["invalid"] = (
+            "Enter a real date in the format day/month/year, for example 27/03/2015."
+        )
 
 
 class GovukFormMixin:
@@ -51,7 +55,9 @@ class GovukFormMixin:
                 for base in ("govuk-input", "govuk-select", "govuk-textarea"):
                     if base in widget.attrs.get("class", "").split():
                         widget.attrs["class"] += f" {base}--error"
-                ids = [f"{self._field_id(name)}-error-{i + 1}" for i in range(len(self.errors[name]))]
+                ids = [
+                    f"{self._field_id(name)}-error-{i + 1}" for i in range(len(self.errors[name]))
+                ]
                 if self.fields[name].help_text:
                     ids.insert(0, f"{self._field_id(name)}-hint")
                 widget.attrs["aria-describedby"] = " ".join(ids)

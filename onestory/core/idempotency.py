@@ -1,4 +1,4 @@
-"""Safe double submission: a create form carries a one-time token; the second submit reuses the result."""
+"""Safe double submission: a create form carries a one-time token used once."""
 
 import secrets
 

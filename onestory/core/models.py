@@ -32,3 +32,6 @@ class IdempotencyKey(models.Model):
     result_type = models.CharField(max_length=100)
     result_id = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.result_type} {self.result_id}"

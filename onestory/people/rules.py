@@ -121,7 +121,7 @@ def normalise_nhs_number(value: str) -> str | None:
 
 
 def normalise_upn(value: str) -> str | None:
-    """A 13-character Unique Pupil Number with a valid check letter (DfE UPN guidance), else None."""
+    """A 13-character Unique Pupil Number with a valid check letter (DfE UPN guidance)."""
     compact = re.sub(r"\s", "", value or "").upper()
     return compact if upn.is_valid(compact) else None
 

@@ -50,12 +50,18 @@ class Team(BaseModel):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     manager = models.ForeignKey(
-        "workforce.Worker", null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_teams"
+        "workforce.Worker",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_teams",
     )
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="team_unique_name_in_agency")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="team_unique_name_in_agency")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -64,8 +70,12 @@ class Team(BaseModel):
 class Worker(AbstractUser):
     """A person who signs in: tied to one agency, one team and one role."""
 
-    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="workers")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="workers"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
     role = models.CharField(max_length=20, choices=[(r.value, ROLE_LABELS[r]) for r in Role])
     job_title = models.CharField(max_length=200, blank=True)
 

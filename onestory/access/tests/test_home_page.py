@@ -11,8 +11,12 @@ from onestory.workforce.tests.factories import WorkerFactory
 @pytest.mark.django_db
 def test_the_home_page_lists_children_and_adults_allocated_to_the_worker_apart(client, sign_in):
     worker = sign_in(Role.SOCIAL_WORKER)
-    child = AllocationFactory(worker=worker, person=PersonFactory(date_of_birth=datetime.date(2016, 1, 2))).person
-    parent = AllocationFactory(worker=worker, person=PersonFactory(date_of_birth=datetime.date(1980, 1, 2))).person
+    child = AllocationFactory(
+        worker=worker, person=PersonFactory(date_of_birth=datetime.date(2016, 1, 2))
+    ).person
+    parent = AllocationFactory(
+        worker=worker, person=PersonFactory(date_of_birth=datetime.date(1980, 1, 2))
+    ).person
     page = client.get("/").content.decode()
     children_part, adults_part = page.split("Adults allocated to you")
     assert child.full_name in children_part and parent.full_name not in children_part
@@ -25,7 +29,9 @@ def test_a_team_manager_sees_each_team_members_caseload_of_children(client, sign
     busy = WorkerFactory(team=manager.team, first_name="Busy", last_name="Worker")
     WorkerFactory(team=manager.team, first_name="Quiet", last_name="Worker")
     for _ in range(3):
-        AllocationFactory(worker=busy, person=PersonFactory(date_of_birth=datetime.date(2015, 5, 5)))
+        AllocationFactory(
+            worker=busy, person=PersonFactory(date_of_birth=datetime.date(2015, 5, 5))
+        )
     # An adult on the caseload is not counted as a child.
     AllocationFactory(worker=busy, person=PersonFactory(date_of_birth=datetime.date(1985, 5, 5)))
     page = client.get("/").content.decode()

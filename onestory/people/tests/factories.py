@@ -2,7 +2,14 @@ import datetime
 
 import factory
 
-from onestory.people.models import Address, Household, HouseholdMember, Person, PersonName, Relationship
+from onestory.people.models import (
+    Address,
+    Household,
+    HouseholdMember,
+    Person,
+    PersonName,
+    Relationship,
+)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -12,14 +19,18 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     given_name = factory.Faker("first_name", locale="en_GB")
     family_name = factory.Faker("last_name", locale="en_GB")
-    date_of_birth = factory.Faker("date_between", start_date=datetime.date(2008, 1, 1), end_date=datetime.date(2024, 1, 1))
+    date_of_birth = factory.Faker(
+        "date_between", start_date=datetime.date(2008, 1, 1), end_date=datetime.date(2024, 1, 1)
+    )
     sex = factory.Iterator(["F", "M"])
     ethnicity = "WBRI"
 
     @factory.post_generation
     def legal_name(self, create, extracted, **kwargs):
         if create:
-            PersonName.objects.create(person=self, kind="legal", given_name=self.given_name, family_name=self.family_name)
+            PersonName.objects.create(
+                person=self, kind="legal", given_name=self.given_name, family_name=self.family_name
+            )
 
 
 class AddressFactory(factory.django.DjangoModelFactory):

@@ -19,7 +19,9 @@ class TeamFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Team
 
-    agency = factory.SubFactory(AgencyFactory, name="Luton Borough Council", kind=Agency.Kind.COUNCIL)
+    agency = factory.SubFactory(
+        AgencyFactory, name="Luton Borough Council", kind=Agency.Kind.COUNCIL
+    )
     name = factory.Sequence(lambda n: f"Team {n}")
     kind = Team.Kind.SOCIAL_WORK
 
@@ -51,8 +53,12 @@ def worker_with_role(role: Role, **kwargs) -> Worker:
         Role.ADMIN: Team.Kind.SYSTEMS,
     }
     if role == Role.PARTNER and "team" not in kwargs:
-        school = AgencyFactory(name=kwargs.pop("agency_name", "Synthetic Primary School"), kind=Agency.Kind.SCHOOL)
-        kwargs["team"] = TeamFactory(agency=school, name=f"Pastoral team {school.name}", kind=Team.Kind.PARTNER)
+        school = AgencyFactory(
+            name=kwargs.pop("agency_name", "Synthetic Primary School"), kind=Agency.Kind.SCHOOL
+        )
+        kwargs["team"] = TeamFactory(
+            agency=school, name=f"Pastoral team {school.name}", kind=Team.Kind.PARTNER
+        )
     elif "team" not in kwargs:
         kwargs["team"] = TeamFactory(kind=kinds[role])
     worker = WorkerFactory(role=role, **kwargs)
