@@ -1,4 +1,4 @@
-"""Fast inserts of many generated rows: one prepared INSERT per table and `executemany`.
+"""Fast inserts of many generated rows: `executemany` of one INSERT per table, or COPY.
 
 `bulk_create` spends most of its time compiling SQL value by value (about 70% of a scale-1 run
 on SQLite was spent there). The generator's rows are plain, trusted values, so they are
@@ -56,19 +56,26 @@ class FastInserter:
                 # A callable default would be called once here, so keys never take one.
                 default = None if f.primary_key else f.get_default()
                 steps.append((f.attname, self._converter(f), default))
-            self._plans[model] = (sql, steps)
+            copy_sql = f"COPY {table} ({columns}) FROM STDIN"
+            self._plans[model] = (sql, copy_sql, steps)
         return self._plans[model]
 
     def insert(self, model, rows: list[dict]) -> int:
         """Insert rows given as {attname: value} (a model instance's __dict__ will do)."""
         if not rows:
             return 0
-        sql, steps = self._plan(model)
+        sql, copy_sql, steps = self._plan(model)
         prepared = [
             tuple(convert(row.get(attname, default)) for attname, convert, default in steps)
             for row in rows
         ]
         with connection.cursor() as cursor:
-            for start in range(0, len(prepared), self.batch_size):
-                cursor.executemany(sql, prepared[start : start + self.batch_size])
+            if connection.vendor == "postgresql":
+                # COPY is several times faster than INSERT on PostgreSQL for this many rows.
+                with cursor.cursor.copy(copy_sql) as copy:
+                    for row in prepared:
+                        copy.write_row(row)
+            else:
+                for start in range(0, len(prepared), self.batch_size):
+                    cursor.executemany(sql, prepared[start : start + self.batch_size])
         return len(prepared)

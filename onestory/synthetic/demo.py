@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from axes.models import AccessAttempt
 from axes.utils import reset as reset_lockouts
 from django.db import transaction
+from django.db.models import Count
 
 from onestory.access.models import AccessGrant, Allocation, Consent, RecordRestriction
 from onestory.access.selectors import visible_to
@@ -25,6 +26,7 @@ from .casework import (
     PURPOSE_EARLY_HELP_FAMILY,
     PURPOSE_FAMILY_MEMBER,
 )
+from .models import PlantedDuplicate
 from .workforce import COUNCIL_NAME
 
 DEMO_PASSWORD = "onestory-demo"  # noqa: S105 - published on purpose: demo sign-ins only
@@ -121,6 +123,7 @@ def _school_for_demo(now: datetime) -> tuple[Agency, list[Person]]:
     pupils: dict[str, list] = {}
     for person_id, upn, born in (
         Person.objects.exclude(upn="")
+        .exclude(pk__in=PlantedDuplicate.objects.values("duplicate_id"))
         .filter(date_of_death__isnull=True, merged_into__isnull=True)
         .order_by("id")
         .values_list("id", "upn", "date_of_birth")
@@ -130,9 +133,22 @@ def _school_for_demo(now: datetime) -> tuple[Agency, list[Person]]:
     schools = {
         a.code: a for a in Agency.objects.filter(kind=Agency.Kind.SCHOOL, code__startswith="821")
     }
-    ranked = sorted(
-        (code for code in pupils if code in schools), key=lambda c: (-len(pupils[c]), c)
+    consents = dict(
+        Consent.objects.filter(status=Consent.Status.GIVEN, agencies__in=schools.values())
+        .values_list("agencies__code")
+        .annotate(n=Count("id"))
     )
+    current = (
+        Worker.objects.filter(username="school").values_list("agency__code", flat=True).first()
+    )
+
+    def preference(code: str) -> tuple:
+        # A school with no more than eight consents yet (so that about eight pupils are
+        # visible), the demo sign-in's own school first, then the one with most pupils.
+        extra = max(0, consents.get(code, 0) - SCHOOL_PUPILS_WITH_CONSENT)
+        return (extra, code != current, -len(pupils[code]), code)
+
+    ranked = sorted((code for code in pupils if code in schools), key=preference)
     if not ranked:
         raise SyntheticDataMissing("No primary school pupils found: run `onestory synth` first.")
     best = schools[ranked[0]]

@@ -131,7 +131,7 @@ def postcode_geography() -> dict[str, tuple[int, int, str, str]]:
         for i, (postcode, east, north) in enumerate(members):
             group = i * groups // len(members)
             msoa, letter = divmod(number + group, 4)
-            lsoa = f"Luton {msoa + 1:03d}{'ABCD'[letter]} (synthetic)"
+            lsoa = f"Luton {msoa + 1:03d}{'ABCD'[letter]} (synth)"
             result[postcode] = (east, north, spec.code, lsoa)
         number += groups
     return result

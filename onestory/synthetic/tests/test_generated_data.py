@@ -64,7 +64,7 @@ def test_wards_are_luton_s_nineteen_with_five_target_wards_and_dated_boundaries(
 def test_every_luton_postcode_is_loaded_with_a_grid_reference_ward_and_synthetic_lsoa():
     assert Postcode.objects.count() == len(luton_postcodes()) > 5000
     assert not Postcode.objects.filter(Q(ward__isnull=True) | Q(lsoa="")).exists()
-    assert not Postcode.objects.exclude(lsoa__endswith="(synthetic)").exists()
+    assert not Postcode.objects.exclude(lsoa__endswith="(synth)").exists()
     luton = Postcode.objects.filter(
         easting__range=(500_000, 516_000), northing__range=(216_000, 230_000)
     )
@@ -275,3 +275,17 @@ def test_workforce_has_the_council_s_teams_with_managers_and_no_usable_passwords
     assert Agency.objects.filter(kind=Agency.Kind.SCHOOL).count() == 60
     assert Agency.objects.filter(kind=Agency.Kind.GP_PRACTICE).count() == 25
     assert not any(w.has_usable_password() for w in Worker.objects.all())
+
+
+@pytest.mark.parametrize(
+    "model",
+    [Person, PersonName, Address, Postcode, Ward, Relationship, Allocation, Consent, Agency, Team],
+)
+def test_every_text_value_fits_its_column_as_postgresql_enforces(model):
+    from django.db.models import CharField
+    from django.db.models.functions import Length
+
+    for field in model._meta.concrete_fields:
+        if isinstance(field, CharField) and field.max_length:
+            too_long = model.objects.annotate(n=Length(field.name)).filter(n__gt=field.max_length)
+            assert not too_long.exists(), f"{model.__name__}.{field.name}"
