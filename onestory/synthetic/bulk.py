@@ -11,6 +11,17 @@ from django.db import connection
 from django.db import models as m
 from django.utils import timezone
 
+from onestory.people.models import (
+    Address,
+    Household,
+    HouseholdMember,
+    Person,
+    PersonName,
+    Relationship,
+)
+
+from .models import PlantedDuplicate
+
 
 def _identity(value):
     return value
@@ -79,3 +90,43 @@ class FastInserter:
                 for start in range(0, len(prepared), self.batch_size):
                     cursor.executemany(sql, prepared[start : start + self.batch_size])
         return len(prepared)
+
+
+class Buffers:
+    """Rows waiting to be written, flushed in batches so that memory stays flat.
+
+    Rows are dicts of {attname: value}; model instances are accepted and read through __dict__.
+    """
+
+    ORDER = (
+        Person,
+        PersonName,
+        Address,
+        Household,
+        HouseholdMember,
+        Relationship,
+        PlantedDuplicate,
+    )
+
+    def __init__(self, inserter: FastInserter, flush_every: int = 5000):
+        self.inserter = inserter
+        self.flush_every = flush_every
+        self.rows = {model: [] for model in self.ORDER}
+        self.counts = dict.fromkeys(self.ORDER, 0)
+
+    def add(self, obj) -> None:
+        self.rows[type(obj)].append(obj.__dict__)
+
+    def add_row(self, model, **values) -> None:
+        self.rows[model].append(values)
+
+    def maybe_flush(self) -> None:
+        if len(self.rows[Person]) >= self.flush_every:
+            self.flush()
+
+    def flush(self) -> None:
+        for model in self.ORDER:
+            rows = self.rows[model]
+            if rows:
+                self.counts[model] += self.inserter.insert(model, rows)
+                self.rows[model] = []

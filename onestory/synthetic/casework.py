@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from onestory.access.models import AccessGrant, Allocation, Consent, RecordRestriction
 from onestory.people.rules import age_in_years
 
+from .drafts import REFERENCE_DATE, YEAR, HouseholdInfo
 from .identifiers import new_uuid
-from .population import REFERENCE_DATE, YEAR, HouseholdInfo
 from .reference import ward_specs
 from .workforce import Workforce
 

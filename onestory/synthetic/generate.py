@@ -20,9 +20,9 @@ from onestory.people.models import (
 )
 
 from . import casework as casework_module
-from .bulk import FastInserter
+from .bulk import Buffers, FastInserter
 from .models import PlantedDuplicate, SyntheticRun
-from .population import Buffers, TownGenerator
+from .population import TownGenerator
 from .reference import CHILDREN_AT_SCALE_1, child_populations, load_reference
 from .workforce import build_workforce
 

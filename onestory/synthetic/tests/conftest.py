@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from onestory.synthetic.population import REFERENCE_DATE
+from onestory.synthetic.drafts import REFERENCE_DATE
 
 TINY = 0.01
 SEED = 7
