@@ -96,7 +96,8 @@ def prepare_query(
 
 
 def _ids(queryset, column: str, limit: int) -> list:
-    return list(queryset.values_list(column, flat=True)[:limit])
+    # order_by() drops the models' default ordering: these reads need no sort.
+    return list(queryset.order_by().values_list(column, flat=True)[:limit])
 
 
 def candidate_ids(query: Query, *, within: QuerySet[Person] | Collection | None = None) -> set:
@@ -174,27 +175,35 @@ def load_candidates(ids: Iterable) -> list[Candidate]:
         return []
     # Merged-away records are dropped here rather than in SQL: a "merged_into IS NULL" filter
     # tempts SQLite into scanning the merged_into index instead of looking up primary keys.
-    rows = Person.objects.filter(pk__in=ids).values_list(
-        "pk",
-        "given_name",
-        "middle_names",
-        "family_name",
-        "date_of_birth",
-        "nhs_number",
-        "upn",
-        "merged_into_id",
+    rows = (
+        Person.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list(
+            "pk",
+            "given_name",
+            "middle_names",
+            "family_name",
+            "date_of_birth",
+            "nhs_number",
+            "upn",
+            "merged_into_id",
+        )
     )
     people = {row[0]: row[:-1] for row in rows if row[-1] is None}
     if not people:
         return []
     names: dict = defaultdict(list)
-    for person_id, kind, given, family in PersonName.objects.filter(
-        person_id__in=people
-    ).values_list("person_id", "kind", "given_name", "family_name"):
+    for person_id, kind, given, family in (
+        PersonName.objects.filter(person_id__in=people)
+        .order_by()
+        .values_list("person_id", "kind", "given_name", "family_name")
+    ):
         names[person_id].append(NameRecord(kind, given, family))
     postcodes: dict = defaultdict(list)
-    for person_id, postcode, valid_to in Address.objects.filter(person_id__in=people).values_list(
-        "person_id", "postcode", "valid_to"
+    for person_id, postcode, valid_to in (
+        Address.objects.filter(person_id__in=people)
+        .order_by()
+        .values_list("person_id", "postcode", "valid_to")
     ):
         postcodes[person_id].append((postcode, valid_to is None))
     return [_candidate(row, names[pk], postcodes[pk]) for pk, row in people.items()]
@@ -299,13 +308,18 @@ def known_to_us(user, query: Query, *, now: datetime, request=None) -> list[Know
             found = search(query)
             ids = [r.person_id for r in found]
             openable = (
-                set(visible_to(user, now=now).filter(pk__in=ids).values_list("pk", flat=True))
+                set(
+                    visible_to(user, now=now)
+                    .filter(pk__in=ids)
+                    .order_by()
+                    .values_list("pk", flat=True)
+                )
                 if ids
                 else set()
             )
         else:
             # A caseload is small: read it once and search only within it.
-            openable = set(visible_to(user, now=now).values_list("pk", flat=True))
+            openable = set(visible_to(user, now=now).order_by().values_list("pk", flat=True))
             found = search(query, within=openable) if openable else []
             ids = [r.person_id for r in found]
         hidden = restricted_hidden_from(user, ids, now=now)
@@ -352,6 +366,7 @@ def _batch_candidates() -> tuple[dict, dict]:
     people = {}
     for row in (
         Person.objects.filter(merged_into__isnull=True)
+        .order_by()
         .values_list(
             "pk", "given_name", "middle_names", "family_name", "date_of_birth", "nhs_number", "upn"
         )
@@ -360,16 +375,22 @@ def _batch_candidates() -> tuple[dict, dict]:
         people[row[0]] = row
     names: dict = defaultdict(list)
     keys: dict = defaultdict(set)
-    for person_id, kind, given, family, given_key, family_key in PersonName.objects.values_list(
-        "person_id", "kind", "given_name", "family_name", "given_name_key", "family_name_key"
-    ).iterator(chunk_size=5000):
+    for person_id, kind, given, family, given_key, family_key in (
+        PersonName.objects.order_by()
+        .values_list(
+            "person_id", "kind", "given_name", "family_name", "given_name_key", "family_name_key"
+        )
+        .iterator(chunk_size=5000)
+    ):
         if person_id in people:
             names[person_id].append(NameRecord(kind, given, family))
             keys[person_id].add((given_key, family_key))
     postcodes: dict = defaultdict(list)
-    for person_id, postcode, valid_to in Address.objects.values_list(
-        "person_id", "postcode", "valid_to"
-    ).iterator(chunk_size=5000):
+    for person_id, postcode, valid_to in (
+        Address.objects.order_by()
+        .values_list("person_id", "postcode", "valid_to")
+        .iterator(chunk_size=5000)
+    ):
         if person_id in people:
             postcodes[person_id].append((postcode, valid_to is None))
     candidates = {pk: _candidate(row, names[pk], postcodes[pk]) for pk, row in people.items()}
