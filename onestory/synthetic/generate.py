@@ -4,6 +4,7 @@ import time
 
 from django.apps import apps
 from django.db import connection, models, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from onestory.access.models import AccessGrant, Allocation, Consent, RecordRestriction
@@ -49,6 +50,10 @@ GENERATED_TABLES = (
 )
 
 
+class GeneratedDataInUse(Exception):
+    """Something protected from deletion still points at the generated people."""
+
+
 def _refers_to(model, targets: set) -> bool:
     for f in model._meta.get_fields():
         concrete_key = isinstance(f, models.ForeignKey | models.OneToOneField) and f.concrete
@@ -65,14 +70,35 @@ def delete_generated_data() -> dict[str, int]:
     """
     deleted = {}
     targets = set(GENERATED_TABLES)
+    dependants = [
+        model
+        for model in apps.get_models(include_auto_created=False)
+        if model not in targets
+        and not model._meta.proxy
+        and model._meta.managed
+        and _refers_to(model, targets)
+    ]
     with transaction.atomic():
-        for model in apps.get_models(include_auto_created=False):
-            if model in targets or model._meta.proxy or not model._meta.managed:
-                continue
-            if _refers_to(model, targets):
-                count, _ = model._default_manager.all().delete()
+        # A dependant another one protects goes on a later pass, once that one has gone.
+        for _ in range(len(dependants) + 1):
+            waiting = []
+            for model in dependants:
+                try:
+                    with transaction.atomic():
+                        count, _ = model._default_manager.all().delete()
+                except ProtectedError:
+                    waiting.append(model)
+                    continue
                 if count:
                     deleted[model._meta.label] = count
+            if waiting and len(waiting) == len(dependants):
+                names = ", ".join(sorted(m._meta.label for m in waiting))
+                raise GeneratedDataInUse(
+                    f"Records that cannot be deleted point at people: {names}."
+                )
+            if not waiting:
+                break
+            dependants = waiting
         with connection.cursor() as cursor:
             for model in GENERATED_TABLES:
                 table = connection.ops.quote_name(model._meta.db_table)

@@ -75,3 +75,30 @@ def test_prints_the_counts_and_the_time():
 def test_rejects_a_scale_that_is_not_positive():
     with pytest.raises(CommandError, match="scale"):
         _synth(scale=0, seed=1)
+
+
+def test_replace_also_clears_history_and_messages_about_the_old_people():
+    from onestory.access.models import Notification
+    from onestory.workforce.models import Worker
+
+    _synth(scale=0.005, seed=3)
+    person = Person.objects.order_by("id").first()
+    person.given_name = "Edited"
+    person.save()  # leaves a history row that points at the person
+    Notification.objects.create(
+        recipient=Worker.objects.first(), message="A record was opened", person=person
+    )
+    _synth(scale=0.005, seed=3, replace=True)
+    assert not Notification.objects.filter(person__isnull=False).exists()
+    assert not Person.history.filter(given_name="Edited").exists()
+    assert Person.objects.count() == SyntheticRun.objects.latest("id").counts["people"]
+
+
+def test_load_reference_loads_wards_and_postcodes_and_can_run_again():
+    from onestory.people.models import Postcode, Ward
+
+    out = io.StringIO()
+    call_command("load_reference", stdout=out)
+    call_command("load_reference", stdout=out)
+    assert Ward.objects.count() == 19 and Postcode.objects.count() > 5000
+    assert "0 added" in out.getvalue().splitlines()[-1]

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from onestory.people.models import Person
-from onestory.synthetic.generate import delete_generated_data, synthesise
+from onestory.synthetic.generate import GeneratedDataInUse, delete_generated_data, synthesise
 
 MAX_SCALE = 20
 
@@ -50,7 +50,10 @@ class Command(BaseCommand):
                     "delete them and everything recorded about them and generate afresh, or with "
                     "--if-empty to leave the data as it is."
                 )
-            deleted = delete_generated_data()
+            try:
+                deleted = delete_generated_data()
+            except GeneratedDataInUse as error:
+                raise CommandError(f"Nothing was deleted. {error}") from error
             self.stdout.write(
                 f"Deleted {deleted.get('people.Person', 0):,} people and their records."
             )
