@@ -28,7 +28,7 @@ LIKELY = "Likely match"
 POSSIBLE = "Possible match"
 
 LIKELY_FROM = 70
-POSSIBLE_FROM = 30
+POSSIBLE_FROM = 25
 # Pairs found by the batch search go to the duplicates queue from this score: a parent and child
 # with one name at one address (about 32) should not fill a worker's queue.
 QUEUE_FROM = 50
@@ -138,7 +138,6 @@ SHORT_FORMS = {
     "riz": {"rizwan"},
     "saj": {"sajid", "sajjad"},
     "kash": {"kashif"},
-    "shaz": {"shazia", "shahzad"},
     "naz": {"nazia", "nazir", "nasreen", "nazish"},
     "ibby": {"ibrahim"},
     "yus": {"yusuf", "yousuf", "yousaf"},
@@ -163,6 +162,37 @@ SHORT_FORMS = {
     "sasha": {"aleksandr", "alexander", "alexandra", "oleksandr"},
     "misha": {"mikhail"},
     "dima": {"dmitri", "dmitry"},
+    # British everyday short forms missing from the list.
+    "nicky": {"nicola", "nicole", "nicholas"},
+    "nikki": {"nicola", "nicole"},
+    "nicki": {"nicola", "nicole"},
+    "jazz": {"jasmine"},
+    "jaz": {"jasmine", "jasmin"},
+    "debs": {"deborah", "debra"},
+    "lexi": {"alexandra", "alexis"},
+    "lexie": {"alexandra", "alexis"},
+    "evie": {"evelyn", "eve", "eva"},
+    "izzy": {"isabella", "isabel", "isobel", "isabelle"},
+    "izzie": {"isabella", "isabel", "isobel", "isabelle"},
+    "tash": {"natasha"},
+    "tasha": {"natasha"},
+    "alfie": {"alfred"},
+    "shaz": {"sharon", "shazia", "shahzad"},
+    "gaz": {"gary", "gareth"},
+    "baz": {"barry"},
+    "tel": {"terence", "terry"},
+    "del": {"derek"},
+    "pippa": {"philippa"},
+    "liv": {"olivia"},
+    "livvy": {"olivia"},
+    "rosie": {"rosemary", "rosalind", "rose"},
+    "frankie": {"francesca", "frances", "francis", "franklin"},
+    "georgie": {"georgina", "georgia"},
+    "bex": {"rebecca"},
+    "millie": {"amelia", "millicent", "emily"},
+    "ellie": {"eleanor", "elena", "ellen", "elizabeth"},
+    "lottie": {"charlotte"},
+    "hattie": {"harriet"},
 }
 _FULL_FORMS: dict[str, set[str]] = {}
 for _short, _fulls in SHORT_FORMS.items():
@@ -313,12 +343,35 @@ def is_variant_spelling(a: str, b: str) -> bool:
     return group is not None and group == _VARIANT_GROUP.get(b)
 
 
+def is_romanised_alike(a: str, b: str) -> bool:
+    return spelling_key(a) == spelling_key(b)
+
+
+@lru_cache(maxsize=100_000)
+def spelling_key(name: str) -> str:
+    """A name with the letters that romanisations write differently made alike.
+
+    Doubled letters are written once (Xaliimo, Halimo), a Somali "x" is an "h" (Xasan, Hasan),
+    "q" is "k", "ee" and "y" between letters are "i", "oo" is "u", "ph" is "f" and a final "h"
+    after a vowel is dropped (Aishah, Aisha).
+    """
+    key = name.replace("ph", "f").replace("ee", "i").replace("oo", "u").replace("q", "k")
+    if key.startswith("x"):
+        key = "h" + key[1:]
+    key = re.sub(r"(?<=[a-z])y(?=[a-z])", "i", key)
+    key = re.sub(r"(.)\1+", r"\1", key)
+    key = re.sub(r"(?<=[aeiou])h$", "", key)
+    return key
+
+
 def _one_typo(a: str, b: str) -> bool:
     """A slip of the keyboard: one letter added, dropped, changed or two swapped; or very alike."""
     shortest = min(len(a), len(b))
     if shortest < 3:
         return False
     if DamerauLevenshtein.distance(a, b) <= 1:
+        return True
+    if DamerauLevenshtein.distance(spelling_key(a), spelling_key(b)) <= 1:
         return True
     return shortest >= 4 and JaroWinkler.similarity(a, b) >= 0.93
 
@@ -392,6 +445,10 @@ def compare_given(typed: str, recorded: str, *, subject: str = "") -> NameCompar
         )
     if _sound_alike(first_a, first_b):
         return NameComparison("sound", POINTS["given_sound"], f"{label} sounds like {shown}")
+    if is_romanised_alike(first_a, first_b):
+        return NameComparison(
+            "variant", POINTS["given_variant"], f"{label} is another spelling of {shown}"
+        )
     if _one_typo(first_a, first_b):
         return NameComparison("typo", POINTS["given_typo"], f"{label} is spelt like {shown}")
     shortened = _shortened(first_a, first_b)
@@ -423,6 +480,10 @@ def compare_family(typed: str, recorded: str, *, subject: str = "") -> NameCompa
         )
     if _sound_alike(compact_a, compact_b):
         return NameComparison("sound", POINTS["family_sound"], f"{label} sounds like {shown}")
+    if is_romanised_alike(compact_a, compact_b):
+        return NameComparison(
+            "sound", POINTS["family_sound"], f"{label} is another spelling of {shown}"
+        )
     if _one_typo(compact_a, compact_b):
         return NameComparison("typo", POINTS["family_typo"], f"{label} is spelt like {shown}")
     parts_a, parts_b = set(a.split()), set(b.split())

@@ -304,3 +304,17 @@ def test_a_name_cut_short_may_be_a_short_form():
 def test_a_slip_in_a_short_name_is_a_typo():
     match = mr.score(Query("Robert", "Kha", BORN), record(family_name="Khan"))
     assert "Last name is spelt like Khan" in texts(match)
+
+
+def test_romanised_spellings_are_made_alike():
+    match = mr.score(Query("Xasan", "Cabdi", BORN), record(given_name="Hasan", family_name="Cabdi"))
+    assert "First name is another spelling of Hasan" in texts(match)
+    doubled = mr.score(
+        Query("Xaliimo", "Cabdi", BORN), record(given_name="Halima", family_name="Cabdi")
+    )
+    assert "First name is spelt like Halima" in texts(doubled)
+
+
+def test_british_short_forms_missing_from_the_nickname_list_are_known():
+    match = mr.score(Query("Nicky", "Smyth", BORN), record(given_name="Nicola"))
+    assert "Known as Nicky, a short form of Nicola" in texts(match)
