@@ -202,8 +202,8 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--scale",
         type=float,
-        default=float(os.environ.get("BENCH_SCALE", 1.0)),
-        help="passed to `onestory synth --scale` (default 1.0, about 250,000 people)",
+        default=float(os.environ.get("BENCH_SCALE", 2.1)),
+        help="passed to `onestory synth --scale` (default 2.1: about 250,000 people)",
     )
     parser.add_argument("--seed", type=int, default=2014)
     parser.add_argument(
