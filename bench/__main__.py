@@ -103,8 +103,6 @@ def run_one(label: str, database_url: str, args) -> dict:
         out,
         "--show-misses",
         str(args.show_misses),
-        "--generator",
-        args.generator,
     ]
     if args.batch:
         command.append("--batch")
@@ -206,12 +204,6 @@ def main(argv=None) -> int:
         help="passed to `onestory synth --scale` (default 2.1: about 250,000 people)",
     )
     parser.add_argument("--seed", type=int, default=2014)
-    parser.add_argument(
-        "--generator",
-        choices=["auto", "synth", "fallback"],
-        default="auto",
-        help="`onestory synth` (auto: when installed) or the bench's own small generator",
-    )
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument(
         "--sqlite", help="SQLite file (default var/bench/bench-<scale>-<seed>.sqlite3)"

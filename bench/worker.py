@@ -50,60 +50,28 @@ class Clusters:
         return a == b or self.find(a) == self.find(b)
 
 
-def choose_generator(wanted: str) -> str:
-    from django.core.management import get_commands
-
-    if wanted == "auto":
-        return "onestory synth" if "synth" in get_commands() else "bench fallback"
-    return {"synth": "onestory synth", "fallback": "bench fallback"}[wanted]
-
-
-def ensure_data(*, scale: float, seed: int, generator: str) -> dict:
+def ensure_data(*, scale: float, seed: int) -> dict:
+    """The synthetic authority for this scale and seed: reused when present, else generated."""
     from django.core.management import call_command
 
     from onestory.people.models import Person
     from onestory.synthetic.models import PlantedDuplicate, SyntheticRun
 
     run = SyntheticRun.objects.filter(seed=seed, scale=scale).order_by("-generated_at").first()
-    made_by = None
-    if run is not None:
-        made_by = (
-            "bench fallback"
-            if run.counts.get("generator") in {"bench", "bench fallback"}
-            else "onestory synth"
-        )
-    if run is not None and made_by == generator and Person.objects.exists():
+    if run is not None and Person.objects.exists():
         log(f"reusing the synthetic authority made on {run.generated_at:%d %b %Y %H:%M}")
-        return {"reused": True, "generate_seconds": run.seconds, "generator": generator}
+        return {"reused": True, "generate_seconds": run.seconds}
     if Person.objects.exists():
         raise SystemExit(
-            "The benchmark database holds other data (another scale, seed or generator). "
+            "The benchmark database holds other data (another scale or seed). "
             "Run `python -m bench --fresh` to start again."
         )
     started = time.perf_counter()
-    if generator == "onestory synth":
-        log(f"generating with `onestory synth --scale {scale} --seed {seed}` (first run only)")
-        call_command("synth", scale=scale, seed=seed)
-    else:
-        from bench import fallback
-
-        people = int(250_000 * scale)
-        log(f"using the bench's own small generator: {people} people (`onestory synth` is better)")
-        fallback.generate(people=people, seed=seed)
+    log(f"generating with `onestory synth --scale {scale} --seed {seed}` (first run only)")
+    call_command("synth", scale=scale, seed=seed)
     seconds = time.perf_counter() - started
-    if not SyntheticRun.objects.filter(seed=seed, scale=scale).exists():
-        from django.utils import timezone
-
-        SyntheticRun.objects.create(
-            seed=seed,
-            scale=scale,
-            generated_at=timezone.now(),
-            seconds=seconds,
-            counts={"generator": generator},
-        )
-    SyntheticRun.objects.filter(seed=seed, scale=scale).update(seconds=seconds)
     log(f"generated in {seconds:.0f} s; {PlantedDuplicate.objects.count()} planted duplicates")
-    return {"reused": False, "generate_seconds": seconds, "generator": generator}
+    return {"reused": False, "generate_seconds": seconds}
 
 
 def build_queries(*, count: int, seed: int) -> tuple[list[dict], list]:
@@ -273,7 +241,6 @@ def main(argv=None) -> None:
     parser.add_argument("--queries", type=int, required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--batch", action="store_true")
-    parser.add_argument("--generator", choices=["auto", "synth", "fallback"], default="auto")
     parser.add_argument("--show-misses", type=int, default=0)
     args = parser.parse_args(argv)
 
@@ -289,7 +256,7 @@ def main(argv=None) -> None:
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    data = ensure_data(scale=args.scale, seed=args.seed, generator=choose_generator(args.generator))
+    data = ensure_data(scale=args.scale, seed=args.seed)
     # Planner statistics, as a live database keeps them (PostgreSQL's autovacuum; on SQLite an
     # ANALYZE after a bulk load): without them SQLite picks poor indexes for some look-ups.
     with connection.cursor() as cursor:

@@ -55,14 +55,7 @@ EXCEPTIONS = {
 
 # Leaks the walk has found and reported, not yet decided: the test is an expected failure while
 # these are the only problems, and fails as soon as anything else leaks.
-KNOWN_LEAKS = {
-    ("people:duplicates", Role.TEAM_MANAGER): "the duplicates queue names records the manager "
-    "cannot open (only the front door may see identifying details of all)",
-    ("people:duplicate", Role.TEAM_MANAGER): "a duplicate pair names records the manager "
-    "cannot open",
-    ("people:merge-undo", Role.TEAM_MANAGER): "the undo-merge page names records the manager "
-    "cannot open",
-}
+KNOWN_LEAKS: dict = {}
 
 # Views that still raise NotImplementedError while other engineers build them are marked xfail
 # at run time with this reason; remove this once every view is built (integration).

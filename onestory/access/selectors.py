@@ -8,7 +8,12 @@ from django.http import Http404
 from onestory.core.clock import today_in_london
 from onestory.people.models import Household, HouseholdMember, Person
 from onestory.people.rules import ADULT_AGE, age_in_years, years_before
-from onestory.workforce.rules import CASE_ROLES, CONSENT_BASED, Role
+from onestory.workforce.rules import (
+    CASE_ROLES,
+    CONSENT_BASED,
+    SEES_IDENTIFYING_DETAILS_OF_ALL,
+    Role,
+)
 
 from . import audit
 from .models import AccessGrant, Allocation, AuditEvent, Consent, RecordRestriction
@@ -52,6 +57,44 @@ def visible_to(user, *, now: datetime) -> QuerySet[Person]:
     restricted = Exists(RecordRestriction.objects.filter(person=OuterRef("pk")))
     named = Exists(grants.filter(kind=AccessGrant.Kind.RESTRICTED))
     return people.filter((~restricted & open_routes) | (restricted & named))
+
+
+def _restricted_not_named(user, *, now: datetime, field: str):
+    """A condition: the record in `field` is restricted and this worker is not named on it."""
+    restricted = Exists(RecordRestriction.objects.filter(person_id=OuterRef(field)))
+    named = Exists(
+        AccessGrant.objects.filter(
+            person_id=OuterRef(field),
+            worker_id=user.pk,
+            kind=AccessGrant.Kind.RESTRICTED,
+            revoked_at__isnull=True,
+        ).filter(_active(now, "starts_at", "expires_at"))
+    )
+    return restricted & ~named
+
+
+def identifying_details_hidden(user, *, now: datetime, field: str = "pk"):
+    """A condition true where this worker may not see who the record in `field` is.
+
+    Front-door roles see identifying details of every record except restricted ones they are
+    not named on (they must know whether a family is known); everyone else only of records
+    they may open.
+    """
+    if user.role in SEES_IDENTIFYING_DETAILS_OF_ALL:
+        return _restricted_not_named(user, now=now, field=field)
+    return ~Exists(visible_to(user, now=now).filter(pk=OuterRef(field)))
+
+
+def identifying_details_hidden_from(user, person_ids, *, now: datetime) -> set:
+    """Of these records, those whose identifying details this worker may not see."""
+    person_ids = set(person_ids)
+    hidden = Person.objects.filter(pk__in=person_ids).filter(
+        identifying_details_hidden(user, now=now)
+    )
+    missing = person_ids - set(
+        Person.objects.filter(pk__in=person_ids).values_list("pk", flat=True)
+    )
+    return set(hidden.values_list("pk", flat=True)) | missing
 
 
 def is_restricted(person_id) -> bool:

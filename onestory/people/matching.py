@@ -15,12 +15,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from onestory.access import audit
-from onestory.access.models import AccessGrant, RecordRestriction
-from onestory.access.selectors import audit_views, visible_to
+from onestory.access.selectors import (
+    audit_views,
+    identifying_details_hidden,
+    identifying_details_hidden_from,
+    visible_to,
+)
 from onestory.workforce.rules import (
     CASE_ROLES,
     MAY_BREAK_THE_GLASS,
@@ -268,30 +272,6 @@ class KnownResult:
     may_break_glass: bool
 
 
-def restricted_hidden_from(user, person_ids: Iterable, *, now: datetime) -> set:
-    """Of these records, the restricted ones this worker is not named on."""
-    person_ids = list(person_ids)
-    restricted = set(
-        RecordRestriction.objects.filter(person_id__in=person_ids).values_list(
-            "person_id", flat=True
-        )
-    )
-    if not restricted:
-        return set()
-    named = set(
-        AccessGrant.objects.filter(
-            person_id__in=restricted,
-            worker_id=user.pk,
-            kind=AccessGrant.Kind.RESTRICTED,
-            revoked_at__isnull=True,
-            starts_at__lte=now,
-        )
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .values_list("person_id", flat=True)
-    )
-    return restricted - named
-
-
 def known_to_us(user, query: Query, *, now: datetime, request=None) -> list[KnownResult]:
     """Whether the person described is known, as this worker may see it; the search is audited.
 
@@ -322,7 +302,7 @@ def known_to_us(user, query: Query, *, now: datetime, request=None) -> list[Know
             openable = set(visible_to(user, now=now).order_by().values_list("pk", flat=True))
             found = search(query, within=openable) if openable else []
             ids = [r.person_id for r in found]
-        hidden = restricted_hidden_from(user, ids, now=now)
+        hidden = identifying_details_hidden_from(user, ids, now=now)
         results = []
         for scored in found:
             if scored.person_id in hidden:
@@ -474,21 +454,6 @@ def _may_resolve(user) -> bool:
     return getattr(user, "is_authenticated", False) and user.role in MAY_RESOLVE_DUPLICATES
 
 
-def _restricted_and_not_named(user, *, now: datetime, field: str):
-    """A condition: the record in `field` is restricted and this worker is not named on it."""
-    restricted = Exists(RecordRestriction.objects.filter(person_id=OuterRef(field)))
-    named = Exists(
-        AccessGrant.objects.filter(
-            person_id=OuterRef(field),
-            worker_id=user.pk,
-            kind=AccessGrant.Kind.RESTRICTED,
-            revoked_at__isnull=True,
-            starts_at__lte=now,
-        ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-    )
-    return restricted & ~named
-
-
 QUEUE_PAGE = 50
 
 
@@ -505,8 +470,8 @@ def duplicates_queue(user, *, now: datetime, request=None, limit: int = QUEUE_PA
             person_a__merged_into__isnull=True,
             person_b__merged_into__isnull=True,
         )
-        .exclude(_restricted_and_not_named(user, now=now, field="person_a"))
-        .exclude(_restricted_and_not_named(user, now=now, field="person_b"))
+        .exclude(identifying_details_hidden(user, now=now, field="person_a"))
+        .exclude(identifying_details_hidden(user, now=now, field="person_b"))
     )
     shown = list(
         pairs.select_related("person_a", "person_b").order_by("-score", "created_at")[:limit]
@@ -524,8 +489,8 @@ def recent_merges(user, *, now: datetime, limit: int = 20) -> list[PersonMerge]:
     """Merges not undone, newest first, that this worker may undo (none with hidden records)."""
     return list(
         PersonMerge.objects.filter(undone_at__isnull=True)
-        .exclude(_restricted_and_not_named(user, now=now, field="kept"))
-        .exclude(_restricted_and_not_named(user, now=now, field="merged"))
+        .exclude(identifying_details_hidden(user, now=now, field="kept"))
+        .exclude(identifying_details_hidden(user, now=now, field="merged"))
         .select_related("kept", "merged", "merged_by")
         .order_by("-merged_at")[:limit]
     )
@@ -563,7 +528,9 @@ def access_duplicate_pair(user, candidate_id, *, now: datetime, request=None) ->
         .filter(pk=candidate_id)
         .first()
     )
-    if pair is None or restricted_hidden_from(user, [pair.person_a_id, pair.person_b_id], now=now):
+    if pair is None or identifying_details_hidden_from(
+        user, [pair.person_a_id, pair.person_b_id], now=now
+    ):
         audit.record(
             actor=user,
             action="denied",

@@ -18,12 +18,11 @@ from django.db.models import Q
 from simple_history.models import HistoricalChanges
 
 from onestory.access import audit
-from onestory.access.selectors import visible_to
+from onestory.access.selectors import identifying_details_hidden_from, visible_to
 from onestory.core.errors import DomainError
 from onestory.workforce.rules import MAY_RESOLVE_DUPLICATES
 
 from .match_rules import Match
-from .matching import restricted_hidden_from
 from .models import ChronologyEntry, DuplicateCandidate, Person, PersonMerge
 
 # Rows that describe the merge or the pair themselves, not the person's story: never moved.
@@ -112,7 +111,7 @@ def duplicate_dismiss(
     _check_may_resolve(acting_user)
     with transaction.atomic():
         pair = DuplicateCandidate.objects.select_for_update().filter(pk=candidate_id).first()
-        if pair is None or restricted_hidden_from(
+        if pair is None or identifying_details_hidden_from(
             acting_user, [pair.person_a_id, pair.person_b_id], now=now
         ):
             raise MergeRefused("This pair of records cannot be found. It may have been removed.")
@@ -207,7 +206,7 @@ def person_merge(
         if (
             kept is None
             or merged is None
-            or restricted_hidden_from(acting_user, [kept_id, merged_id], now=now)
+            or identifying_details_hidden_from(acting_user, [kept_id, merged_id], now=now)
         ):
             raise MergeRefused("One of these records cannot be found. It may have been removed.")
         if merged.merged_into_id is not None:
@@ -290,7 +289,7 @@ def person_unmerge(
     reason = _check_reason(reason, what="this merge is being undone")
     with transaction.atomic():
         merge = PersonMerge.objects.select_for_update().filter(pk=merge_id).first()
-        if merge is None or restricted_hidden_from(
+        if merge is None or identifying_details_hidden_from(
             acting_user, [merge.kept_id, merge.merged_id], now=now
         ):
             raise MergeRefused("This merge cannot be found.")

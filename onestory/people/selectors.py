@@ -21,6 +21,7 @@ from .models import (
     Household,
     HouseholdMember,
     Person,
+    PersonMerge,
     Relationship,
 )
 
@@ -121,6 +122,7 @@ def person_page(user, person_id, *, now: datetime, request=None) -> dict:
     addresses = list(Address.objects.filter(person=person).select_related("ward"))
     return {
         "person": person,
+        "merged_records": PersonMerge.objects.filter(kept=person, undone_at__isnull=True).count(),
         "today": today,
         "age": rules.age_description(
             date_of_birth=person.date_of_birth,

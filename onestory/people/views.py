@@ -10,7 +10,7 @@ from onestory.core.errors import DomainError, StaleEdit
 from onestory.core.idempotency import new_form_token
 from onestory.workforce.rules import MAY_CREATE_PEOPLE, MAY_EDIT_PEOPLE
 
-from . import actions, forms, selectors
+from . import actions, forms, merging, selectors
 
 
 def _data(request):
@@ -31,7 +31,13 @@ def _open_for_change(request, person_id, *, at, page):
 
 @access_rule("person")
 def person_detail(request, person_id):
-    context = selectors.person_page(request.user, person_id, now=now(), request=request)
+    at = now()
+    # A record merged into another is found at the record it now lives in.
+    kept = merging.kept_record_for(request.user, person_id, now=at)
+    if kept:
+        messages.info(request, "That record was merged into this one.")
+        return redirect("people:person", person_id=kept)
+    context = selectors.person_page(request.user, person_id, now=at, request=request)
     return render(request, "people/person_detail.html", context)
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from onestory.access.decorators import access_rule
-from onestory.access.selectors import access_person_by_id
+from onestory.access.selectors import access_person_by_id, identifying_details_hidden_from
 from onestory.core.clock import now, today_in_london
 from onestory.core.errors import DomainError
 from onestory.core.forms import GovukDateField, GovukFormMixin
@@ -225,7 +225,7 @@ def merge_undo(request, merge_id):
         .filter(pk=merge_id)
         .first()
     )
-    if merge is None or matching.restricted_hidden_from(
+    if merge is None or identifying_details_hidden_from(
         request.user, [merge.kept_id, merge.merged_id], now=at
     ):
         raise Http404("No merge found")

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from onestory.access.models import AuditEvent
-from onestory.access.tests.factories import RecordRestrictionFactory
+from onestory.access.tests.factories import AllocationFactory, RecordRestrictionFactory
 from onestory.people import merging
 from onestory.people.models import DuplicateCandidate, Person, PersonMerge
 from onestory.people.tests.factories import AddressFactory, PersonFactory
@@ -150,7 +150,7 @@ def test_not_the_same_person_closes_the_pair(client, sign_in, queued):
 
 
 def test_merging_from_the_pair_page_keeps_the_chosen_record(client, sign_in, queued):
-    sign_in(Role.TEAM_MANAGER)
+    sign_in(Role.FRONT_DOOR)
     response = client.post(
         f"/duplicates/{queued.pk}/", {"decision": "merge", "keep": "b", "reason": REASON}
     )
@@ -178,12 +178,12 @@ def test_a_merge_without_a_choice_or_reason_is_explained_and_nothing_changes(
 def test_a_merge_of_a_restricted_record_is_not_listed_to_workers_not_named_on_it(
     client, sign_in, queued
 ):
-    manager = worker_with_role(Role.TEAM_MANAGER)
+    screener = worker_with_role(Role.FRONT_DOOR)
     merge = merging.person_merge(
         kept_id=queued.person_a_id,
         merged_id=queued.person_b_id,
         reason=REASON,
-        acting_user=manager,
+        acting_user=screener,
         now=queued.created_at,
     )
     RecordRestrictionFactory(person=queued.person_a)
@@ -219,3 +219,13 @@ def test_an_undo_without_a_reason_is_explained(client, sign_in, queued):
     page = client.post(f"/merges/{merge.pk}/undo/", {"reason": ""}).content.decode()
     assert "Enter why you are undoing this merge" in page
     assert Person.objects.get(pk=queued.person_b_id).merged_into_id == queued.person_a_id
+
+
+def test_a_manager_sees_only_pairs_of_records_they_can_open(client, sign_in, queued):
+    manager = sign_in(Role.TEAM_MANAGER)
+    assert f"/duplicates/{queued.pk}/" not in client.get("/duplicates/").content.decode()
+    assert client.get(f"/duplicates/{queued.pk}/").status_code == 404
+    AllocationFactory(person=queued.person_a, team=manager.team, worker=None)
+    AllocationFactory(person=queued.person_b, team=manager.team, worker=None)
+    assert f"/duplicates/{queued.pk}/" in client.get("/duplicates/").content.decode()
+    assert client.get(f"/duplicates/{queued.pk}/").status_code == 200

@@ -219,11 +219,11 @@ def test_only_front_door_and_managers_may_merge(pair):
 
 def test_a_restriction_on_the_merged_record_follows_it_to_the_kept_record(pair):
     kept, merged = pair
-    manager = worker_with_role(Role.TEAM_MANAGER)
+    screener = worker_with_role(Role.FRONT_DOOR)
     RecordRestrictionFactory(person=merged)
-    AccessGrantFactory(person=merged, worker=manager, kind=AccessGrant.Kind.RESTRICTED)
+    AccessGrantFactory(person=merged, worker=screener, kind=AccessGrant.Kind.RESTRICTED)
     merging.person_merge(
-        kept_id=kept.pk, merged_id=merged.pk, reason=REASON, acting_user=manager, now=NOW
+        kept_id=kept.pk, merged_id=merged.pk, reason=REASON, acting_user=screener, now=NOW
     )
     assert RecordRestriction.objects.filter(person=kept).exists()
 
@@ -304,3 +304,29 @@ def test_a_chain_of_merges_leads_to_the_last_kept_record(pair, resolver):
         kept_id=final.pk, merged_id=kept.pk, reason=REASON, acting_user=resolver, now=NOW
     )
     assert merging.kept_record_for(allocated, merged.pk, now=NOW) == final.pk
+
+
+def test_the_page_of_a_merged_away_record_sends_the_worker_to_the_kept_record(
+    client, sign_in, pair, resolver
+):
+    kept, merged = pair
+    worker = sign_in(Role.SOCIAL_WORKER)
+    AllocationFactory(person=kept, worker=worker)
+    merging.person_merge(
+        kept_id=kept.pk, merged_id=merged.pk, reason=REASON, acting_user=resolver, now=NOW
+    )
+    response = client.get(f"/people/{merged.pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/people/{kept.pk}/"
+    assert "Records merged into this one (1)" in client.get(f"/people/{kept.pk}/").content.decode()
+
+
+def test_a_merged_away_record_stays_hidden_from_a_worker_who_cannot_open_the_kept_one(
+    client, sign_in, pair, resolver
+):
+    kept, merged = pair
+    merging.person_merge(
+        kept_id=kept.pk, merged_id=merged.pk, reason=REASON, acting_user=resolver, now=NOW
+    )
+    sign_in(Role.SOCIAL_WORKER)
+    assert client.get(f"/people/{merged.pk}/").status_code == 404
