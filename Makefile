@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ONESTORY := $(BIN)/onestory
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
-DEMO_SCALE ?= 0.1
+DEMO_SCALE ?= 1
 DEMO_SEED ?= 2014
 
 .PHONY: demo test install serve lint bench frontend browsers clean
