@@ -223,14 +223,23 @@ def home_page_for(user, *, now: datetime, request=None) -> dict:
         .distinct()
         .order_by("family_name", "given_name")[:HOME_LIST_LIMIT]
     )
-    if mine:
-        audit_views(user, mine, now=now, page="home", request=request)
+    shared = []
+    if user.role in CONSENT_BASED:
+        # A partner's work is the children their agency may see under the family's consent.
+        shared = list(
+            visible_to(user, now=now)
+            .exclude(pk__in=[p.pk for p in mine])
+            .order_by("family_name", "given_name")[:HOME_LIST_LIMIT]
+        )
+    if mine or shared:
+        audit_views(user, mine + shared, now=now, page="home", request=request)
     today = today_in_london(now)
-    for person in mine:
+    for person in mine + shared:
         person.age_now = age_in_years(person.date_of_birth, today) if person.date_of_birth else None
     return {
         "my_children": [p for p in mine if p.age_now is None or p.age_now < ADULT_AGE],
         "my_adults": [p for p in mine if p.age_now is not None and p.age_now >= ADULT_AGE],
+        "shared_by_consent": shared,
         "list_limit": HOME_LIST_LIMIT,
         "list_is_full": len(mine) == HOME_LIST_LIMIT,
         "caseloads": team_caseloads(user, now=now),

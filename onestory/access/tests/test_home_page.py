@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from onestory.access.tests.factories import AllocationFactory
+from onestory.access.tests.factories import AllocationFactory, ConsentFactory
 from onestory.people.tests.factories import PersonFactory
 from onestory.workforce.rules import Role
 from onestory.workforce.tests.factories import WorkerFactory
@@ -46,3 +46,14 @@ def test_a_team_manager_sees_each_team_members_caseload_of_children(client, sign
 def test_a_social_worker_sees_no_team_caseloads(client, sign_in):
     sign_in(Role.SOCIAL_WORKER)
     assert "Caseloads in" not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_partner_sees_the_children_shared_with_their_agency_by_consent(client, sign_in):
+    partner = sign_in(Role.PARTNER)
+    shared = ConsentFactory(agencies=[partner.agency]).person
+    not_shared = ConsentFactory(agencies=[]).person
+    page = client.get("/").content.decode()
+    section = page.split("Shared with your agency by consent")[1].split("allocated to you")[0]
+    assert shared.full_name in section
+    assert not_shared.full_name not in page
