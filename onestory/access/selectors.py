@@ -128,6 +128,11 @@ def access_person_by_id(
     person = visible_to(user, now=now).filter(pk=person_id).first()
     if person is None:
         _deny(user, person_id, now=now, page=page, request=request)
+    return _opened(user, person, now=now, page=page, request=request)
+
+
+def _opened(user, person: Person, *, now: datetime, page: str, request=None) -> Person:
+    """Record that the worker opened this record, and hand it back."""
     audit.record(
         actor=user,
         action="view",
@@ -154,16 +159,7 @@ def access_person_for_governance(
         person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
         if person is None:
             _deny(user, person_id, now=now, page=page, request=request)
-        audit.record(
-            actor=user,
-            action="view",
-            at=now,
-            person_id=person.pk,
-            obj=person,
-            detail={"page": page},
-            request=request,
-        )
-        return person
+        return _opened(user, person, now=now, page=page, request=request)
     if role in MAY_GOVERN_ACCESS:
         return access_person_by_id(user, person_id, now=now, request=request, page=page)
     _deny(user, person_id, now=now, page=page, request=request)
