@@ -25,6 +25,7 @@ demo: install
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=config.settings.local $(ONESTORY) migrate --no-input
 	DJANGO_SETTINGS_MODULE=config.settings.local $(ONESTORY) synth --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --if-empty
+	DJANGO_SETTINGS_MODULE=config.settings.local $(ONESTORY) find_duplicates
 	DJANGO_SETTINGS_MODULE=config.settings.local $(ONESTORY) demo_users
 	DJANGO_SETTINGS_MODULE=config.settings.local $(ONESTORY) runserver 127.0.0.1:8000
 
