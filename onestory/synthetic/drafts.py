@@ -46,6 +46,7 @@ class Draft:
     addresses: list = field(default_factory=list)  # address tuples, newest first
     school: str | None = None  # agency name of the child's current school
     step_family_name: str | None = None
+    known_from: date | None = None  # when the record was created (set as it is written)
 
 
 @dataclass

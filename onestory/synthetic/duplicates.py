@@ -151,7 +151,8 @@ class DuplicatePlanter:
                 given=None,
                 family=None,
                 addresses=addresses,
-            )
+            ),
+            duplicate_of=original,
         )
         self.buffers.add_row(
             PlantedDuplicate, original_id=src.id, duplicate_id=duplicate.id, variations=variations

@@ -119,13 +119,17 @@ def synthesise(*, scale: float, seed: int) -> SyntheticRun:
     with transaction.atomic():
         reference = load_reference(children=children)
         workforce = build_workforce(seed=seed, scale=scale)
-        buffers = Buffers(FastInserter())
-        town = TownGenerator(seed=seed, scale=scale, buffers=buffers)
-        town.generate(child_populations(children))
-        work = casework_module.allocate(
-            households=town.households, workforce=workforce, seed=seed, scale=scale
-        )
-        casework_module.write(work, batch_size=BATCH_SIZE)
+        inserter = FastInserter()
+        buffers = Buffers(inserter)
+        # On SQLite the generated tables' indexes are built once, at the end (see bulk.py).
+        with inserter.indexes_built_afterwards(Buffers.ORDER):
+            town = TownGenerator(seed=seed, scale=scale, buffers=buffers)
+            town.generate(child_populations(children))
+            work = casework_module.allocate(
+                households=town.households, workforce=workforce, seed=seed, scale=scale
+            )
+            casework_module.write(work, batch_size=BATCH_SIZE)
+            town.chronicle.finish(work.allocations)
         counts = {
             "people": buffers.counts[Person],
             "children": town.stats["children"],
@@ -138,6 +142,7 @@ def synthesise(*, scale: float, seed: int) -> SyntheticRun:
             "names": buffers.counts[PersonName],
             "addresses": buffers.counts[Address],
             "relationships": buffers.counts[Relationship],
+            "chronology_entries": buffers.counts[ChronologyEntry],
             "wards": reference["wards"],
             "postcodes": reference["postcodes"],
             "agencies": len(workforce.agencies),

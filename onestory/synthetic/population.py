@@ -3,7 +3,7 @@
 Everything random comes from one `random.Random(seed)`, drawn in a fixed order, and every date
 is reckoned from REFERENCE_DATE rather than today, so that a seed and a scale always give the
 same people with the same ids. Household shapes are in families.py, planted duplicates in
-duplicates.py.
+duplicates.py, and each person's chronology in chronology.py.
 """
 
 import random
@@ -20,6 +20,7 @@ from onestory.people.models import (
 )
 
 from .bulk import Buffers
+from .chronology import Chronicler
 from .communities import Community, NameBank
 from .drafts import (
     REFERENCE_DATE,
@@ -101,6 +102,9 @@ class TownGenerator(FamilyMaker, DuplicatePlanter):
         self.streets = street_names()
         self.pending: list[Draft] = []
         self.relationships: list[tuple] = []
+        self.chronicle = Chronicler(seed=seed, buffers=buffers)
+        # Household memberships of the household being written, by person id, for the chronology.
+        self.memberships: dict = {}
 
     # ----- small helpers -------------------------------------------------------------------
 
@@ -264,20 +268,21 @@ class TownGenerator(FamilyMaker, DuplicatePlanter):
     def emit_household(self, members: list[Draft], kids: list[Draft], moved_in: date):
         named = kids[0] if kids else members[0]
         household_id = new_uuid(self.rng)
-        self.buffers.add_row(
-            Household, id=household_id, name=f"{named.person.family_name} household"
-        )
+        name = f"{named.person.family_name} household"
+        self.buffers.add_row(Household, id=household_id, name=name)
         for draft in members:
             born = draft.person.date_of_birth
             since = max(moved_in, born) if born else None
+            member_id = new_uuid(self.rng)
             self.buffers.add_row(
                 HouseholdMember,
-                id=new_uuid(self.rng),
+                id=member_id,
                 household_id=household_id,
                 person_id=draft.person.id,
                 valid_from=since,
                 valid_to=draft.person.date_of_death,
             )
+            self.memberships[draft.person.id] = (member_id, name, since, draft.person.date_of_death)
         return household_id
 
     def emit_pending(self) -> None:
@@ -286,28 +291,34 @@ class TownGenerator(FamilyMaker, DuplicatePlanter):
         self.pending, self.relationships = [], []
         for draft in drafts:
             self.emit_person(draft)
+        self.memberships = {}
         for a, b, kind, since, pr in relationships:
+            relationship_id = new_uuid(self.rng)
             self.buffers.add_row(
                 Relationship,
-                id=new_uuid(self.rng),
+                id=relationship_id,
                 from_person_id=a.person.id,
                 to_person_id=b.person.id,
                 kind=kind,
                 valid_from=since,
                 has_parental_responsibility=pr,
             )
+            self.chronicle.relationship(relationship_id, a, b, kind, since)
         for draft in drafts:
             if draft.person.date_of_birth is not None and self.chance(DUPLICATE_RATE):
                 self.plant_duplicate(draft)
 
-    def emit_person(self, draft: Draft) -> None:
+    def emit_person(self, draft: Draft, *, duplicate_of: Draft | None = None) -> None:
         person = draft.person
         self.buffers.add(person)
         rows = [("legal", person.given_name, person.family_name, None, None), *draft.names]
+        names, addresses = [], []
         for kind, given, family, valid_from, valid_to in rows:
+            name_id = new_uuid(self.rng)
+            names.append((name_id, kind, given, family, valid_from, valid_to))
             self.buffers.add_row(
                 PersonName,
-                id=new_uuid(self.rng),
+                id=name_id,
                 person_id=person.id,
                 kind=kind,
                 given_name=given,
@@ -318,9 +329,11 @@ class TownGenerator(FamilyMaker, DuplicatePlanter):
                 family_name_key=cached_name_key(family),
             )
         for line in draft.addresses:
+            address_id = new_uuid(self.rng)
+            addresses.append((address_id, line))
             self.buffers.add_row(
                 Address,
-                id=new_uuid(self.rng),
+                id=address_id,
                 person_id=person.id,
                 line_1=line.line_1,
                 line_2=line.line_2,
@@ -331,3 +344,10 @@ class TownGenerator(FamilyMaker, DuplicatePlanter):
                 valid_from=line.valid_from,
                 valid_to=line.valid_to,
             )
+        self.chronicle.person(
+            draft,
+            names=names,
+            addresses=addresses,
+            membership=self.memberships.get(person.id),
+            duplicate_of=duplicate_of,
+        )

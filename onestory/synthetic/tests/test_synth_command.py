@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from onestory.people.models import Person
+from onestory.people.models import ChronologyEntry, Person
 from onestory.synthetic.models import SyntheticRun
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +31,26 @@ def test_same_seed_gives_the_same_people_ids_and_counts():
     _synth(scale=0.005, seed=11, replace=True)
     assert _first_people() == first
     assert SyntheticRun.objects.latest("id").counts == counts
+
+
+def _chronology() -> list[tuple]:
+    return list(
+        ChronologyEntry.objects.order_by("id").values_list(
+            "id", "person_id", "occurred_at", "category", "summary", "source_type", "source_id"
+        )
+    )
+
+
+def test_same_seed_gives_the_same_chronology_and_replace_deletes_the_old_one():
+    _synth(scale=0.005, seed=11)
+    first = _chronology()
+    assert first
+    _synth(scale=0.005, seed=11, replace=True)
+    assert _chronology() == first
+    _synth(scale=0.005, seed=12, replace=True)
+    again = _chronology()
+    assert len(again) == SyntheticRun.objects.latest("id").counts["chronology_entries"]
+    assert {row[0] for row in again}.isdisjoint(row[0] for row in first)
 
 
 def test_a_different_seed_gives_different_people():
