@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("onestory.access.urls")),
     path("", include("onestory.people.urls")),
     path("api/", include("onestory.people.api_urls")),
+    path("workforce/", include("onestory.workforce.urls")),
 ]

@@ -7,6 +7,7 @@ from onestory.workforce.rules import (
     MAY_CREATE_PEOPLE,
     MAY_RESOLVE_DUPLICATES,
     SEES_IDENTIFYING_DETAILS_OF_ALL,
+    Role,
 )
 
 from .middleware import current_route_name, needs_second_factor
@@ -24,6 +25,8 @@ def navigation(request):
         items.append(("Add a person", "people:person-create"))
     if user.role in MAY_RESOLVE_DUPLICATES:
         items.append(("Possible duplicates", "people:duplicates"))
+    if user.role == Role.ADMIN:
+        items.append(("Workforce", "workforce:workers"))
     here = current_route_name(request)
     return {
         "nav_items": [

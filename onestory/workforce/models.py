@@ -78,6 +78,8 @@ class Worker(AbstractUser):
     )
     role = models.CharField(max_length=20, choices=[(r.value, ROLE_LABELS[r]) for r in Role])
     job_title = models.CharField(max_length=200, blank=True)
+    # The optimistic lock, as on BaseModel: AbstractUser does not inherit from it.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["last_name", "first_name"]
