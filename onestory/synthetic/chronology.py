@@ -255,11 +255,18 @@ class Chronicler:
         self.buffers.flush()
 
     def _allocated(self, allocation) -> str:
-        summary = f"Allocated to {allocation.team.name}" if allocation.team else "Allocated"
         worker = allocation.worker
-        if worker is not None:
-            if worker.pk not in self._workers:
-                self._workers[worker.pk] = worker.get_full_name() or worker.username
-            purpose = allocation.purpose
-            summary += f": {self._workers[worker.pk]}, {purpose[:1].lower()}{purpose[1:]}"
-        return summary
+        if worker is not None and worker.pk not in self._workers:
+            self._workers[worker.pk] = worker.get_full_name() or worker.username
+        return allocation_summary(
+            allocation, worker_name=self._workers[worker.pk] if worker is not None else ""
+        )
+
+
+def allocation_summary(allocation, *, worker_name: str) -> str:
+    """'Allocated to Social Work North: Sarah Mitchell, child in need' (as the chronology reads)."""
+    summary = f"Allocated to {allocation.team.name}" if allocation.team else "Allocated"
+    if worker_name:
+        purpose = allocation.purpose
+        summary += f": {worker_name}, {purpose[:1].lower()}{purpose[1:]}"
+    return summary

@@ -13,7 +13,7 @@ from django.db.models import Count
 
 from onestory.access.models import AccessGrant, Allocation, Consent, RecordRestriction
 from onestory.access.selectors import visible_to
-from onestory.people.models import HouseholdMember, Person
+from onestory.people.models import ChronologyEntry, HouseholdMember, Person
 from onestory.people.rules import age_in_years
 from onestory.workforce.models import Agency, Team, Worker
 from onestory.workforce.rules import Role
@@ -26,6 +26,7 @@ from .casework import (
     PURPOSE_EARLY_HELP_FAMILY,
     PURPOSE_FAMILY_MEMBER,
 )
+from .chronology import allocation_summary
 from .models import PlantedDuplicate
 from .workforce import COUNCIL_NAME
 
@@ -202,9 +203,15 @@ def _give_families(
         members = families.get(child_id, [child_id])
         if restricted.intersection(members):
             continue
-        _active(
-            Allocation.objects.filter(person_id__in=members, worker__team=worker.team), now
-        ).exclude(worker=worker).update(worker=worker, team=worker.team)
+        moving = list(
+            _active(
+                Allocation.objects.filter(person_id__in=members, worker__team=worker.team), now
+            ).exclude(worker=worker)
+        )
+        for allocation in moving:
+            allocation.worker, allocation.team = worker, worker.team
+        Allocation.objects.bulk_update(moving, ["worker", "team"])
+        _chronicle_allocations(moving, worker=worker, now=now)
 
     # Not enough in the team (a tiny synthetic town): allocate families nobody works with yet.
     allocated = Allocation.objects.values_list("person_id", flat=True)
@@ -233,7 +240,7 @@ def _give_families(
         members = families.get(child_id, [child_id])
         if Allocation.objects.filter(person_id__in=members).exists():
             continue
-        Allocation.objects.bulk_create(
+        made = Allocation.objects.bulk_create(
             [
                 Allocation(
                     person_id=pid,
@@ -246,7 +253,25 @@ def _give_families(
                 for pid in members
             ]
         )
+        _chronicle_allocations(made, worker=worker, now=starts)
     return held()
+
+
+def _chronicle_allocations(allocations, *, worker: Worker, now: datetime) -> None:
+    """Each demo allocation in the person's chronology, worded as the generator words them."""
+    name = worker.get_full_name() or worker.username
+    ChronologyEntry.objects.bulk_create(
+        ChronologyEntry(
+            person_id=allocation.person_id,
+            occurred_at=now,
+            category="allocation",
+            summary=allocation_summary(allocation, worker_name=name),
+            recorded_by=worker.team.manager,
+            source_type="access.allocation",
+            source_id=str(allocation.pk),
+        )
+        for allocation in allocations
+    )
 
 
 def _restricted_record_naming(manager: Worker, dpo: Worker, now: datetime) -> Person | None:

@@ -126,3 +126,17 @@ def test_prints_a_table_of_the_sign_ins_with_their_roles(demo_town):
     for spec in DEMO_USERS:
         assert spec.username in demo_town and spec.role.label in demo_town
     assert DEMO_PASSWORD in demo_town
+
+
+def test_each_demo_allocation_is_in_the_persons_chronology_under_the_demo_worker():
+    from onestory.people.models import ChronologyEntry
+
+    worker = _worker("socialworker")
+    name = worker.get_full_name()
+    for person_id in _allocated(worker, CHILD_IN_NEED_PURPOSES):
+        latest = (
+            ChronologyEntry.objects.filter(person_id=person_id, category="allocation")
+            .order_by("-occurred_at")
+            .first()
+        )
+        assert latest is not None and name in latest.summary
