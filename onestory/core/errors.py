@@ -22,3 +22,25 @@ class StaleEdit(DomainError):
             f"saved: they are still in the form below. Check the current {what}, then save again."
         )
 
+
+class DetailsRefused(DomainError):
+    """One or more details break a rule; `problems` maps each field (or None) to its message."""
+
+    def __init__(self, problems: dict[str | None, str]):
+        field, message = next(iter(problems.items()))
+        super().__init__(message, field=field)
+        self.problems = problems
+
+
+def full_clean_or_refuse(instance, refusal=DetailsRefused, **kwargs) -> None:
+    """Run the model's own validation; every problem it finds becomes one `refusal`."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as error:
+        problems = {
+            (None if field == "__all__" else field): " ".join(messages)
+            for field, messages in error.message_dict.items()
+        }
+        raise refusal(problems) from error

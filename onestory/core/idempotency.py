@@ -1,5 +1,6 @@
 """Safe double submission: a create form carries a one-time token used once."""
 
+import functools
 import secrets
 
 from django.db import IntegrityError, transaction
@@ -41,3 +42,30 @@ def remember_result(*, token: str, actor_id: int, result) -> None:
 
 class DuplicateSubmission(Exception):
     """This form was already submitted; the caller looks up the earlier result."""
+
+
+def once_per_form(model):
+    """Make a create action safe to submit twice: the same `form_token` returns the first result.
+
+    The token is remembered in the action's own transaction, so of two concurrent submits one
+    rolls back whole and returns what the other made.
+    """
+
+    def decorate(action):
+        @functools.wraps(action)
+        def run(*, form_token: str = "", acting_user, **kwargs):
+            earlier = previous_result(token=form_token, actor_id=acting_user.pk)
+            if earlier:
+                return model.objects.get(pk=earlier)
+            try:
+                with transaction.atomic():
+                    result = action(acting_user=acting_user, **kwargs)
+                    remember_result(token=form_token, actor_id=acting_user.pk, result=result)
+            except DuplicateSubmission:
+                earlier = previous_result(token=form_token, actor_id=acting_user.pk)
+                return model.objects.get(pk=earlier)
+            return result
+
+        return run
+
+    return decorate

@@ -4,18 +4,16 @@ Each action runs in one transaction, writes its audit row inside it, and adds th
 person's chronology. Time comes in as `now`; the Europe/London date of `now` is "today".
 """
 
-import functools
 from datetime import date, datetime, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
 from onestory.access import audit
 from onestory.access.models import Allocation
 from onestory.core.clock import today_in_london
-from onestory.core.errors import DomainError, StaleEdit
-from onestory.core.idempotency import DuplicateSubmission, previous_result, remember_result
+from onestory.core.errors import DetailsRefused, DomainError, StaleEdit, full_clean_or_refuse
+from onestory.core.idempotency import once_per_form
 
 from . import rules
 from .models import (
@@ -32,40 +30,8 @@ from .models import (
 RECORDED_BY_TEAM = "Recorded by this team"
 
 
-class PersonDetailsRefused(DomainError):
-    """One or more of a person's details break a rule; `problems` maps each field to its message."""
-
-    def __init__(self, problems: dict[str, str]):
-        field, message = next(iter(problems.items()))
-        super().__init__(message, field=field)
-        self.problems = problems
-
-
-def _once_per_form(model):
-    """Make a create action safe to submit twice: the same `form_token` returns the first result.
-
-    The token is remembered in the action's own transaction, so of two concurrent submits one
-    rolls back whole and returns what the other made.
-    """
-
-    def decorate(action):
-        @functools.wraps(action)
-        def run(*, form_token: str = "", acting_user, **kwargs):
-            earlier = previous_result(token=form_token, actor_id=acting_user.pk)
-            if earlier:
-                return model.objects.get(pk=earlier)
-            try:
-                with transaction.atomic():
-                    result = action(acting_user=acting_user, **kwargs)
-                    remember_result(token=form_token, actor_id=acting_user.pk, result=result)
-            except DuplicateSubmission:
-                earlier = previous_result(token=form_token, actor_id=acting_user.pk)
-                return model.objects.get(pk=earlier)
-            return result
-
-        return run
-
-    return decorate
+class PersonDetailsRefused(DetailsRefused):
+    """One or more details break a rule; `problems` maps each field to its message."""
 
 
 def _chronology(person, *, now, acting_user, category, summary, source=None) -> ChronologyEntry:
@@ -131,19 +97,13 @@ def _check_dates(person: Person, *, today: date) -> None:
 
 
 def _full_clean(instance, **kwargs) -> None:
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as error:
-        problems = {
-            field: " ".join(messages) for field, messages in error.message_dict.items()
-        }
-        raise PersonDetailsRefused(problems) from error
+    full_clean_or_refuse(instance, PersonDetailsRefused, **kwargs)
 
 
 # --- People ---------------------------------------------------------------------------------
 
 
-@_once_per_form(Person)
+@once_per_form(Person)
 def person_create(
     *,
     given_name: str,
@@ -330,7 +290,7 @@ def _legal_name_changed(person, *, old_given, old_family, acting_user, now, toda
     ).save()
 
 
-@_once_per_form(PersonName)
+@once_per_form(PersonName)
 def name_add(
     *,
     person: Person,
@@ -438,7 +398,7 @@ def _address_add(
     return address
 
 
-@_once_per_form(Address)
+@once_per_form(Address)
 def address_add(
     *,
     person: Person,
@@ -517,7 +477,7 @@ def address_end(
 # --- Relationships --------------------------------------------------------------------------
 
 
-@_once_per_form(Relationship)
+@once_per_form(Relationship)
 def relationship_add(
     *,
     from_person: Person,
@@ -581,7 +541,7 @@ def relationship_add(
 # --- Households -----------------------------------------------------------------------------
 
 
-@_once_per_form(Household)
+@once_per_form(Household)
 def household_create(
     *,
     name: str,
@@ -630,7 +590,7 @@ def _member_add(household, person, *, valid_from, acting_user, now, request) -> 
     return member
 
 
-@_once_per_form(HouseholdMember)
+@once_per_form(HouseholdMember)
 def household_add_member(
     *,
     household: Household,

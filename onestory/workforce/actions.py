@@ -4,16 +4,14 @@ Each action runs in one transaction and writes its audit row inside it. Time com
 The audit row names the fields changed, never their values.
 """
 
-import functools
 from datetime import datetime
 
 from axes.utils import reset as reset_sign_in_attempts
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from onestory.access import audit
-from onestory.core.errors import DomainError, StaleEdit
-from onestory.core.idempotency import DuplicateSubmission, previous_result, remember_result
+from onestory.core.errors import DetailsRefused, StaleEdit, full_clean_or_refuse
+from onestory.core.idempotency import once_per_form
 
 from .models import Agency, Team, Worker
 from .rules import Role
@@ -38,50 +36,12 @@ WORKER_CHANGEABLE = ("role", "team", "agency", "is_active")
 TEAM_CHANGEABLE = ("name", "manager")
 
 
-class WorkforceRefused(DomainError):
+class WorkforceRefused(DetailsRefused):
     """One or more details break a rule; `problems` maps each field to its message."""
-
-    def __init__(self, problems: dict[str, str]):
-        field, message = next(iter(problems.items()))
-        super().__init__(message, field=field)
-        self.problems = problems
-
-
-def _once_per_form(model):
-    """Make a create action safe to submit twice: the same `form_token` returns the first result.
-
-    The same shape as the people app's; the token is remembered in the action's transaction.
-    """
-
-    def decorate(action):
-        @functools.wraps(action)
-        def run(*, form_token: str = "", acting_user, **kwargs):
-            earlier = previous_result(token=form_token, actor_id=acting_user.pk)
-            if earlier:
-                return model.objects.get(pk=earlier)
-            try:
-                with transaction.atomic():
-                    result = action(acting_user=acting_user, **kwargs)
-                    remember_result(token=form_token, actor_id=acting_user.pk, result=result)
-            except DuplicateSubmission:
-                earlier = previous_result(token=form_token, actor_id=acting_user.pk)
-                return model.objects.get(pk=earlier)
-            return result
-
-        return run
-
-    return decorate
 
 
 def _full_clean(instance, **kwargs) -> None:
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as error:
-        problems = {
-            (None if field == "__all__" else field): " ".join(messages)
-            for field, messages in error.message_dict.items()
-        }
-        raise WorkforceRefused(problems) from error
+    full_clean_or_refuse(instance, WorkforceRefused, **kwargs)
 
 
 def _check_team_in_agency(*, team: Team | None, agency: Agency | None) -> None:
@@ -92,7 +52,7 @@ def _check_team_in_agency(*, team: Team | None, agency: Agency | None) -> None:
 # --- Workers --------------------------------------------------------------------------------
 
 
-@_once_per_form(Worker)
+@once_per_form(Worker)
 def worker_create(
     *,
     username: str,
