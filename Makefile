@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEMO_SCALE ?= 1
 DEMO_SEED ?= 2014
 
-.PHONY: demo test install serve lint bench frontend browsers clean
+.PHONY: demo test install lint bench frontend browsers clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
