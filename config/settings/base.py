@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "onestory.core",
     "onestory.workforce",
     "onestory.people",
+    "onestory.frontdoor",
     "onestory.access",
     "onestory.synthetic",
 ]
