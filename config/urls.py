@@ -5,4 +5,5 @@ urlpatterns = [
     path("", include("onestory.people.urls")),
     path("api/", include("onestory.people.api_urls")),
     path("workforce/", include("onestory.workforce.urls")),
+    path("front-door/", include("onestory.frontdoor.urls")),
 ]

@@ -19,6 +19,13 @@ def navigation(request):
     if user is None or not user.is_authenticated or needs_second_factor(request):
         return {"nav_items": []}
     items = [("Your work", "access:home")]
+    if user.role in (Role.FRONT_DOOR, Role.TEAM_MANAGER):
+        items.append(("Front door", "frontdoor:queue"))
+    if user.role == Role.FRONT_DOOR:
+        items.append(("Record a contact", "frontdoor:request"))
+    if user.role in (Role.PARTNER, Role.EARLY_HELP):
+        items.append(("Request support", "frontdoor:request"))
+        items.append(("My requests", "frontdoor:my-requests"))
     if user.role in CASE_ROLES or user.role in SEES_IDENTIFYING_DETAILS_OF_ALL:
         items.append(("Known to us?", "people:search"))
     if user.role in MAY_CREATE_PEOPLE:
