@@ -24,6 +24,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from onestory.access.decorators import RULES, allowed_roles_of, rule_of
 from onestory.access.models import AccessGrant, Notification
 from onestory.access.tests.factories import AccessGrantFactory
+from onestory.frontdoor.models import InformationRequest
+from onestory.frontdoor.tests.factories import submit
 from onestory.people.models import DuplicateCandidate, PersonMerge
 from onestory.people.tests.factories import (
     AddressFactory,
@@ -51,6 +53,16 @@ EXCEPTIONS = {
     ("people:duplicates", Role.FRONT_DOOR),
     ("people:duplicate", Role.FRONT_DOOR),
     ("people:merge-undo", Role.FRONT_DOOR),
+    # Front-door screeners screen every contact: the names a referrer typed, and the records
+    # linked to them (SEES_IDENTIFYING_DETAILS_OF_ALL).
+    ("frontdoor:contact", Role.FRONT_DOOR),
+    ("frontdoor:person-link", Role.FRONT_DOOR),
+    ("frontdoor:contact-decide", Role.FRONT_DOOR),
+    ("frontdoor:contact-close", Role.FRONT_DOOR),
+    ("frontdoor:information-request-add", Role.FRONT_DOOR),
+    ("frontdoor:information-reply", Role.FRONT_DOOR),
+    ("frontdoor:contact-assign", Role.FRONT_DOOR),
+    ("frontdoor:strategy-discussion", Role.FRONT_DOOR),
 }
 
 # Leaks the walk has found and reported, not yet decided: the test is an expected failure while
@@ -133,6 +145,23 @@ def _hidden_world():
     note = Notification.objects.create(
         recipient=stranger, person=person, message="Zebedee Quillfeather was opened"
     )
+    contact = submit(
+        worker_with_role(Role.PARTNER, agency_name="A school nobody in the walk works at"),
+        now=timezone.now(),
+        people=[{"role": "child", "given_name": "Zebedee", "family_name": "Quillfeather"}],
+    )
+    named = contact.people.get()
+    named.person = person
+    named.save(update_fields=["person"])
+    info = InformationRequest.objects.create(
+        contact=contact,
+        agency_kind="police",
+        asked_of="Police",
+        question="Known to you?",
+        requested_at=timezone.now(),
+        requested_by=stranger,
+        due_at=timezone.now(),
+    )
     return {
         "person_id": person.pk,
         "household_id": household.pk,
@@ -142,6 +171,9 @@ def _hidden_world():
         "candidate_id": candidate.pk,
         "merge_id": merge.pk,
         "notification_id": note.pk,
+        "contact_id": contact.pk,
+        "named_id": named.pk,
+        "request_id": info.pk,
     }
 
 
