@@ -82,6 +82,14 @@ DEMO_USERS = (
         "Social work team manager",
     ),
     DemoUser(
+        "mashmanager",
+        "Nadia",
+        "Rahman",
+        Role.TEAM_MANAGER,
+        "Front Door (MASH)",
+        "MASH team manager",
+    ),
+    DemoUser(
         "analyst", "Ravi", "Patel", Role.ANALYST, "Performance and Insight", "Performance analyst"
     ),
     DemoUser(
@@ -377,10 +385,13 @@ def ensure_demo_users(*, now: datetime) -> list[DemoRow]:
             workers[spec.username] = worker
 
         manager, social_worker = workers["manager"], workers["socialworker"]
-        team = social_worker.team
-        if team.manager_id != manager.pk:
-            team.manager = manager
-            team.save(update_fields=["manager", "updated_at"])
+        for team_manager, team in (
+            (manager, social_worker.team),
+            (workers["mashmanager"], workers["frontdoor"].team),
+        ):
+            if team.manager_id != team_manager.pk:
+                team.manager = team_manager
+                team.save(update_fields=["manager", "updated_at"])
 
         social_work = _give_families(
             social_worker,
@@ -408,7 +419,8 @@ def ensure_demo_users(*, now: datetime) -> list[DemoRow]:
         "manager": "manages Social Work North; named on a restricted record"
         if restricted
         else "manages Social Work North",
-        "frontdoor": "sees who is known to the service when screening",
+        "frontdoor": "screens the front door's contacts; sees who is known to the service",
+        "mashmanager": "manages the front door; signs off its decisions",
         "analyst": "aggregates only; no case records",
         "admin": "configuration; no case records",
         "dpo": "audit trails and restrictions; no case records",
