@@ -138,12 +138,19 @@ def queue(request):
     assigned = request.GET.get("assigned", "")
     if assigned not in ("", "me", "nobody"):
         assigned = ""
+    counts = selectors.queue_counts(now=at)
     return render(
         request,
         "frontdoor/queue.html",
         {
             "rows": selectors.screening_queue(request.user, now=at, assigned=assigned),
-            "counts": selectors.queue_counts(now=at),
+            "counts": counts,
+            "figures": [
+                (counts["open"], "waiting for a decision"),
+                (counts["immediate_danger"], "in immediate danger"),
+                (counts["overdue"], "overdue"),
+                (counts["unassigned"], "not given to a screener"),
+            ],
             "assigned": assigned,
             "sign_off": selectors.waiting_for_sign_off(request.user),
             "strategy": selectors.strategy_discussions_due(request.user, now=at),

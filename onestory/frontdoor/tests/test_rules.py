@@ -151,3 +151,14 @@ def test_the_referral_source_follows_the_referrers_agency():
     assert rules.referral_source_for("police") == "6"
     assert rules.referral_source_for(None) == "10"
     assert rules.referral_source_for("school", from_early_help=True) == "5D"
+
+
+def test_a_clock_running_out_at_midnight_reads_as_the_end_of_the_day_before():
+    from onestory.frontdoor.templatetags.frontdoor_tags import due_by
+
+    assert due_by(datetime(2026, 11, 24, 0, 0, tzinfo=LONDON)) == (
+        "the end of Monday 23 November 2026"
+    )
+    assert (
+        due_by(datetime(2026, 11, 24, 15, 30, tzinfo=LONDON)) == "15:30 on Tuesday 24 November 2026"
+    )
