@@ -18,7 +18,12 @@ def _check(**env):
         environment.pop(name, None)
     return subprocess.run(  # noqa: S603 - fixed arguments, our own interpreter
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

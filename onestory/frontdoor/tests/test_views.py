@@ -74,8 +74,12 @@ def test_a_request_missing_facts_is_shown_again_with_what_was_typed(client, sign
     sign_in(Role.PARTNER)
     response = client.post(
         reverse("frontdoor:request"),
-        _request_data(what_happened="", consent="refused", consent_explanation="",
-                      **{"people-0-role": "parent"}),
+        _request_data(
+            what_happened="",
+            consent="refused",
+            consent_explanation="",
+            **{"people-0-role": "parent"},
+        ),
     )
     page = unescape(response.content.decode())
     assert response.status_code == 200
@@ -101,14 +105,22 @@ def test_a_partner_sees_their_own_request_and_its_outcome_but_not_the_reasoning(
     child = PersonFactory(given_name="Tilly", family_name="Brennan")
     contact = submit(school, now=timezone.now() - timedelta(hours=2))
     named = contact.people.get(position=0)
-    actions.contact_person_link(contact_person_id=named.pk, person_id=child.pk,
-                                acting_user=screener, now=timezone.now() - timedelta(hours=1))
+    actions.contact_person_link(
+        contact_person_id=named.pk,
+        person_id=child.pk,
+        acting_user=screener,
+        now=timezone.now() - timedelta(hours=1),
+    )
     contact.refresh_from_db()
     actions.contact_decide(
-        contact_id=contact.pk, version=contact.version, outcome="early_help", level=2,
+        contact_id=contact.pk,
+        version=contact.version,
+        outcome="early_help",
+        level=2,
         rationale="Secret reasoning about the family's history with children's services.",
         referrer_message="The family will be offered early help by the north team.",
-        early_help_team=TeamFactory(kind=Team.Kind.EARLY_HELP), acting_user=screener,
+        early_help_team=TeamFactory(kind=Team.Kind.EARLY_HELP),
+        acting_user=screener,
         now=timezone.now(),
     )
     client.force_login(school)
@@ -149,25 +161,43 @@ def test_managers_outside_the_front_door_do_not_see_the_queue(client, sign_in):
 
 def test_the_screener_finds_the_child_links_them_and_decides(client, sign_in):
     child = PersonFactory(given_name="Tilly", family_name="Brennan")
-    contact = submit(worker_with_role(Role.PARTNER), now=timezone.now(),
-                     people=[{"role": "child", "given_name": "Tilly", "family_name": "Brennan",
-                              "date_of_birth": child.date_of_birth}])
+    contact = submit(
+        worker_with_role(Role.PARTNER),
+        now=timezone.now(),
+        people=[
+            {
+                "role": "child",
+                "given_name": "Tilly",
+                "family_name": "Brennan",
+                "date_of_birth": child.date_of_birth,
+            }
+        ],
+    )
     named = contact.people.get()
     sign_in(Role.FRONT_DOOR)
     page = client.get(reverse("frontdoor:person-link", args=[contact.pk, named.pk]))
     assert "Likely match" in page.content.decode()
-    response = client.post(reverse("frontdoor:person-link", args=[contact.pk, named.pk]),
-                           {"person_id": str(child.pk), "link": "1"})
+    response = client.post(
+        reverse("frontdoor:person-link", args=[contact.pk, named.pk]),
+        {"person_id": str(child.pk), "link": "1"},
+    )
     assert response.status_code == 302
     named.refresh_from_db()
     assert named.person == child
     team = TeamFactory(kind=Team.Kind.EARLY_HELP, name="Early help south")
     contact.refresh_from_db()
-    response = client.post(reverse("frontdoor:contact-decide", args=[contact.pk]), {
-        "version": contact.version, "outcome": "early_help", "level": "2",
-        "rationale": "Mother asked for help with routines after a bereavement.",
-        "referral_source": "2A", "early_help_team": str(team.pk), "referrer_message": "",
-    })
+    response = client.post(
+        reverse("frontdoor:contact-decide", args=[contact.pk]),
+        {
+            "version": contact.version,
+            "outcome": "early_help",
+            "level": "2",
+            "rationale": "Mother asked for help with routines after a bereavement.",
+            "referral_source": "2A",
+            "early_help_team": str(team.pk),
+            "referrer_message": "",
+        },
+    )
     assert response.status_code == 302
     contact.refresh_from_db()
     decision = contact.decisions.get()
@@ -177,19 +207,33 @@ def test_the_screener_finds_the_child_links_them_and_decides(client, sign_in):
 
 def test_a_decision_missing_its_reason_keeps_what_was_chosen(client, sign_in):
     child = PersonFactory()
-    contact = submit(worker_with_role(Role.PARTNER), now=timezone.now(),
-                     people=[{"role": "child", "given_name": child.given_name,
-                              "family_name": child.family_name}])
+    contact = submit(
+        worker_with_role(Role.PARTNER),
+        now=timezone.now(),
+        people=[
+            {"role": "child", "given_name": child.given_name, "family_name": child.family_name}
+        ],
+    )
     screener = sign_in(Role.FRONT_DOOR)
-    actions.contact_person_link(contact_person_id=contact.people.get().pk, person_id=child.pk,
-                                acting_user=screener, now=timezone.now())
+    actions.contact_person_link(
+        contact_person_id=contact.people.get().pk,
+        person_id=child.pk,
+        acting_user=screener,
+        now=timezone.now(),
+    )
     contact.refresh_from_db()
-    response = client.post(reverse("frontdoor:contact-decide", args=[contact.pk]), {
-        "version": contact.version, "outcome": "referral", "level": "4", "rationale": "",
-        "referral_source": "2A", "primary_need": "N1",
-    })
+    response = client.post(
+        reverse("frontdoor:contact-decide", args=[contact.pk]),
+        {
+            "version": contact.version,
+            "outcome": "referral",
+            "level": "4",
+            "rationale": "",
+            "referral_source": "2A",
+            "primary_need": "N1",
+        },
+    )
     page = unescape(response.content.decode())
     assert "Explain the decision" in page
     assert "Choose the social work team" in page
     assert 'value="referral" checked' in page
-
