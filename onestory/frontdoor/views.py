@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from onestory.access.decorators import access_rule
 from onestory.core.clock import now, today_in_london
-from onestory.core.errors import DetailsRefused, DomainError
+from onestory.core.errors import DetailsRefused, DomainError, StaleEdit
 from onestory.core.idempotency import new_form_token
 from onestory.people import matching
 from onestory.workforce.models import Team
@@ -339,6 +339,11 @@ def _decision_form(data, *, initial, today):
 def contact_decide(request, contact_id):
     at = now()
     contact, _ = _contact(request, contact_id, at=at, page="decision", screening=True)
+    if request.method == "GET" and not rules.may("decide", contact.status):
+        messages.info(
+            request, f"Contact {contact.reference} is {contact.status_enum.label.lower()}."
+        )
+        return redirect("frontdoor:contact", contact_id=contact.pk)
     today = today_in_london(at)
     initial = {"version": contact.version, "referral_source": contact.referral_source}
     form = _decision_form(request.POST or None, initial=initial, today=today)
@@ -376,6 +381,11 @@ def contact_decide(request, contact_id):
                 )
                 messages.success(request, f"Decision on {contact.reference} saved.")
                 return redirect("frontdoor:contact", contact_id=contact.pk)
+            except StaleEdit as error:
+                # Keep what was typed; a second save, once the screener has looked, goes through.
+                form.data = form.data.copy()
+                form.data["version"] = Contact.objects.get(pk=contact.pk).version
+                _refuse(form, error)
             except DomainError as error:
                 _refuse(form, error)
     return render(

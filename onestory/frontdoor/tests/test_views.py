@@ -237,3 +237,49 @@ def test_a_decision_missing_its_reason_keeps_what_was_chosen(client, sign_in):
     assert "Explain the decision" in page
     assert "Choose the social work team" in page
     assert 'value="referral" checked' in page
+
+
+def test_a_decision_on_a_contact_changed_meanwhile_is_refused_and_kept(client, sign_in):
+    child = PersonFactory()
+    contact = submit(
+        worker_with_role(Role.PARTNER),
+        now=timezone.now(),
+        people=[
+            {"role": "child", "given_name": child.given_name, "family_name": child.family_name}
+        ],
+    )
+    screener = sign_in(Role.FRONT_DOOR)
+    actions.contact_person_link(
+        contact_person_id=contact.people.get().pk,
+        person_id=child.pk,
+        acting_user=screener,
+        now=timezone.now(),
+    )
+    contact.refresh_from_db()
+    opened_at = contact.version
+    actions.information_request_add(
+        contact_id=contact.pk,
+        agency_kind="police",
+        asked_of="Public protection unit",
+        question="Known?",
+        reply_within_hours=2,
+        acting_user=screener,
+        now=timezone.now(),
+    )
+    team = TeamFactory(kind=Team.Kind.EARLY_HELP)
+    answers = {
+        "version": opened_at,
+        "outcome": "early_help",
+        "level": "2",
+        "rationale": "Mother asked for help with routines after a bereavement.",
+        "referral_source": "2A",
+        "early_help_team": str(team.pk),
+    }
+    response = client.post(reverse("frontdoor:contact-decide", args=[contact.pk]), answers)
+    page = unescape(response.content.decode())
+    assert "Someone else changed this contact" in page
+    assert "Mother asked for help with routines" in page
+    assert not contact.decisions.exists()
+    answers["version"] = Contact.objects.get(pk=contact.pk).version
+    response = client.post(reverse("frontdoor:contact-decide", args=[contact.pk]), answers)
+    assert response.status_code == 302 and contact.decisions.count() == 1
