@@ -256,3 +256,248 @@ class CloseForm(GovukFormMixin, forms.Form):
         required=False,
         help_text="For example: repeats contact FD-… about the same worry",
     )
+
+
+# --- Step up, step down, strategy discussions and the council's settings ---------------------
+# (Forms for views_steps.py and views_settings.py.)
+
+
+class Radios(forms.RadioSelect):
+    """Radios whose first input carries the field's id, so the error summary can link to it."""
+
+    def id_for_label(self, id_, index=None):
+        return id_ if index is None else f"{id_}-{index}"
+
+
+class Checkboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes whose first input carries the field's id, so the error summary links to it."""
+
+    def id_for_label(self, id_, index=None):
+        return id_ if index is None else f"{id_}-{index}"
+
+
+class GovukTimeField(forms.TimeField):
+    """A time of day typed as HH:MM on the 24-hour clock."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", ["%H:%M", "%H.%M", "%H%M"])
+        kwargs.setdefault("widget", forms.TimeInput(format="%H:%M", attrs={"inputmode": "numeric"}))
+        kwargs.setdefault("help_text", "On the 24-hour clock, for example 14:30")
+        super().__init__(*args, **kwargs)
+        self.error_messages["invalid"] = "Enter a real time on the 24-hour clock, like 14:30."
+
+
+def _people_choices(people) -> list[tuple[str, str]]:
+    def label(person):
+        born = (
+            f"born {person.date_of_birth:%-d %B %Y}"
+            if person.date_of_birth
+            else "unborn"
+            if person.expected_date_of_birth
+            else "date of birth not known"
+        )
+        return f"{person.full_name} ({born})"
+
+    return [(str(p.pk), label(p)) for p in people]
+
+
+class CarryPeopleMixin:
+    """The children and adults a step up or down carries over, from the records offered."""
+
+    def _offer(self, *, children, adults) -> None:
+        self.fields["child_ids"].choices = _people_choices(children)
+        self.fields["adult_ids"].choices = _people_choices(adults)
+        self._ids = {str(p.pk): p.pk for p in [*children, *adults]}
+
+    def chosen(self, name: str) -> list:
+        """The ids ticked in `name`, as the records' own keys."""
+        return [self._ids[value] for value in self.cleaned_data.get(name, [])]
+
+
+class StepUpForm(CarryPeopleMixin, GovukFormMixin, forms.Form):
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    child_ids = forms.MultipleChoiceField(
+        label="Which children need the front door?",
+        widget=Checkboxes,
+        error_messages={"required": "Choose at least one child to step up."},
+    )
+    adult_ids = forms.MultipleChoiceField(
+        label="Which adults in their household should the front door know about?",
+        widget=Checkboxes,
+        required=False,
+    )
+    what_has_changed = forms.CharField(
+        label="What has changed, and why is early help not enough?",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Say what has changed and why early help is not enough."},
+        help_text="Say what happened, when, and what worries you now",
+    )
+    handover_summary = forms.CharField(
+        label="Handover summary",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+        help_text="Drafted from the record: who works with the family and what happened "
+        "lately. Add what has worked and what has not.",
+    )
+    consent = forms.ChoiceField(
+        label="Did the family agree to their information being shared with the front door?",
+        choices=[(c.value, c.label) for c in rules.Consent],
+        widget=Radios,
+        error_messages={
+            "required": "Say whether the family agreed to their information being shared."
+        },
+    )
+    consent_explanation = forms.CharField(
+        label="Why was consent refused or not asked for?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Consent is not needed when a child may be at risk of significant harm",
+    )
+    immediate_danger = forms.BooleanField(
+        label="A child is in immediate danger",
+        required=False,
+        help_text="The front door will call a strategy discussion today. If a child is in danger "
+        "right now, also call 999.",
+    )
+
+    def __init__(self, *args, children, adults, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._offer(children=children, adults=adults)
+
+
+class StepDownForm(CarryPeopleMixin, GovukFormMixin, forms.Form):
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    child_ids = forms.MultipleChoiceField(
+        label="Which children are stepping down to early help?",
+        widget=Checkboxes,
+        error_messages={"required": "Choose at least one child to step down."},
+    )
+    adult_ids = forms.MultipleChoiceField(
+        label="Which adults in their household will early help work with?",
+        widget=Checkboxes,
+        required=False,
+    )
+    early_help_team = forms.ModelChoiceField(
+        label="Early help team",
+        queryset=None,
+        empty_label="Choose…",
+        error_messages={"required": "Choose the early help team that will take the family."},
+    )
+    level = forms.TypedChoiceField(
+        label="Level of need",
+        coerce=int,
+        empty_value=None,
+        widget=Radios,
+        error_messages={"required": "Choose the level of need."},
+    )
+    handover_summary = forms.CharField(
+        label="Handover summary",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        error_messages={
+            "required": "Write a handover summary: what the family needs, what has worked, and "
+            "who knows them."
+        },
+        help_text="What the family needs, what has worked, and who knows them. Drafted from the "
+        "record: change it to suit.",
+    )
+    rationale = forms.CharField(
+        label="Why is early help now the right help?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Explain why early help is now the right help."},
+    )
+
+    def __init__(self, *args, children, adults, teams, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._offer(children=children, adults=adults)
+        self.fields["early_help_team"].queryset = teams
+        self.fields["level"].choices = [(lv.level, f"Level {lv.level}: {lv.name}") for lv in levels]
+
+
+class StrategyDiscussionForm(GovukFormMixin, forms.Form):
+    held_on = GovukDateField(
+        label="Date it was held",
+        error_messages={"required": "Enter the date the strategy discussion was held."},
+    )
+    held_time = GovukTimeField(
+        label="Time it started",
+        error_messages={"required": "Enter the time the strategy discussion started."},
+    )
+    agencies_present = forms.MultipleChoiceField(
+        label="Which agencies took part?",
+        choices=list(rules.STRATEGY_AGENCIES.items()),
+        widget=Checkboxes,
+        error_messages={
+            "required": "A strategy discussion needs at least children's social care and the "
+            "police."
+        },
+        help_text="Select all that apply. Children's social care and the police must take part.",
+    )
+    summary = forms.CharField(
+        label="Summary of the discussion",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={
+            "required": "Summarise what was shared and why the discussion decided this."
+        },
+        help_text="What each agency shared, and why the discussion decided what it did",
+    )
+    outcome = forms.ChoiceField(
+        label="What did the strategy discussion decide?",
+        choices=list(rules.STRATEGY_OUTCOMES.items()),
+        widget=Radios,
+        error_messages={"required": "Choose what the strategy discussion decided."},
+    )
+    widths = {"held_time": 5}
+
+
+class LevelRenameForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "This page is out of date. Open it again from the settings."},
+    )
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        error_messages={"required": "Enter the level's new name."},
+    )
+    description = forms.CharField(
+        label="What the level means",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Shown to screeners when they choose a level of need",
+    )
+    valid_from = GovukDateField(
+        label="Use the new name from",
+        error_messages={"required": "Enter the date the change starts from."},
+        help_text="Today or later. Decisions made before this date keep the old name. "
+        "For example, 27/03/2027",
+    )
+
+    def with_version(self, version: int) -> "LevelRenameForm":
+        """The same input, carrying the level's latest version (after a stale save)."""
+        data = self.data.copy()
+        data["version"] = str(version)
+        fresh = type(self)(data)
+        fresh.is_valid()
+        return fresh
+
+
+class SignOffChangeForm(GovukFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label="Which decisions?",
+        choices=[(o.value, o.label) for o in rules.Outcome],
+        widget=Radios,
+        error_messages={"required": "Choose the kind of decision."},
+    )
+    needs_sign_off = forms.TypedChoiceField(
+        label="Must a manager sign these decisions off before they take effect?",
+        choices=[("yes", "Yes, a manager signs them off"), ("no", "No, they take effect at once")],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        widget=Radios,
+        error_messages={"required": "Say whether a manager must sign these decisions off."},
+    )
+    valid_from = GovukDateField(
+        label="From",
+        error_messages={"required": "Enter the date the change starts from."},
+        help_text="Today or later. For example, 27/03/2027",
+    )

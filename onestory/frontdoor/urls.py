@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_settings, views_steps
 
 app_name = "frontdoor"
 
@@ -29,4 +29,13 @@ urlpatterns = [
     path("contacts/<uuid:contact_id>/decide/", views.contact_decide, name="contact-decide"),
     path("contacts/<uuid:contact_id>/sign-off/", views.decision_sign_off, name="sign-off"),
     path("contacts/<uuid:contact_id>/close/", views.contact_close, name="contact-close"),
+    path("step-up/<uuid:person_id>/", views_steps.step_up, name="step-up"),
+    path("step-down/<uuid:person_id>/", views_steps.step_down, name="step-down"),
+    path(
+        "contacts/<uuid:contact_id>/strategy-discussion/",
+        views_steps.strategy_discussion,
+        name="strategy-discussion",
+    ),
+    path("settings/", views_settings.settings_page, name="settings"),
+    path("settings/levels/<int:level>/", views_settings.level_edit, name="level-edit"),
 ]
