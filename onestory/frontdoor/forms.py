@@ -10,9 +10,27 @@ from .models import Contact, ContactPerson, InformationRequest
 BLANK = [("", "Choose…")]
 
 
+class Radios(forms.RadioSelect):
+    """Radios whose first input carries the field's id, so the error summary can link to it."""
+
+    def id_for_label(self, id_, index=None):
+        return id_ if index is None else f"{id_}-{index}"
+
+
+class Checkboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes whose first input carries the field's id, so the error summary links to it."""
+
+    def id_for_label(self, id_, index=None):
+        return id_ if index is None else f"{id_}-{index}"
+
+
 class RequestForm(GovukFormMixin, forms.Form):
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
-    referrer_name = forms.CharField(label="Your name", max_length=200, required=False)
+    referrer_name = forms.CharField(
+        label="Your name",
+        max_length=200,
+        error_messages={"required": "Enter the name of the person who is worried."},
+    )
     referrer_job_title = forms.CharField(label="Your job title", max_length=200, required=False)
     referrer_agency_name = forms.CharField(
         label="Your organisation",
@@ -23,7 +41,10 @@ class RequestForm(GovukFormMixin, forms.Form):
     referrer_contact = forms.CharField(
         label="Phone number or email address",
         max_length=200,
-        required=False,
+        error_messages={
+            "required": "Give a phone number or email address so the front door can reach you "
+            "today."
+        },
         help_text="The front door may call you today to talk about this request",
     )
     channel = forms.ChoiceField(
@@ -43,7 +64,7 @@ class RequestForm(GovukFormMixin, forms.Form):
     what_happened = forms.CharField(
         label="What has happened, and why are you worried?",
         widget=forms.Textarea(attrs={"rows": 8}),
-        required=False,
+        error_messages={"required": "Say what has happened and why you are worried."},
         help_text="Say what you saw or heard, when, and what the child said, in their words if "
         "you can",
     )
@@ -55,8 +76,10 @@ class RequestForm(GovukFormMixin, forms.Form):
     consent = forms.ChoiceField(
         label="Did the family agree to their information being shared with the front door?",
         choices=[(c.value, c.label) for c in rules.Consent],
-        widget=forms.RadioSelect,
-        required=False,
+        widget=Radios,
+        error_messages={
+            "required": "Say whether the family agreed to their information being shared."
+        },
     )
     consent_explanation = forms.CharField(
         label="Why was consent refused or not asked for?",
@@ -172,8 +195,8 @@ class DecisionForm(GovukFormMixin, forms.Form):
     outcome = forms.ChoiceField(
         label="Decision",
         choices=[(o.value, o.label) for o in rules.Outcome],
-        widget=forms.RadioSelect,
-        required=False,
+        widget=Radios,
+        error_messages={"required": "Choose the decision."},
     )
     level = forms.TypedChoiceField(
         label="Level of need", coerce=int, required=False, empty_value=None
@@ -181,7 +204,9 @@ class DecisionForm(GovukFormMixin, forms.Form):
     rationale = forms.CharField(
         label="Why this decision",
         widget=forms.Textarea(attrs={"rows": 6}),
-        required=False,
+        error_messages={
+            "required": "Explain the decision: what you weighed up and why this is the right help."
+        },
         help_text="What you weighed up: the worry, what is known, the family's strengths, and "
         "the information from partner agencies",
     )
@@ -237,8 +262,8 @@ class SignOffForm(GovukFormMixin, forms.Form):
         label="Do you agree with this decision?",
         choices=[("yes", "Yes, sign it off"), ("no", "No, return it to the screener")],
         coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        required=False,
+        widget=Radios,
+        error_messages={"required": "Choose whether you agree with the decision."},
     )
     comment = forms.CharField(
         label="Comment",
@@ -260,20 +285,6 @@ class CloseForm(GovukFormMixin, forms.Form):
 
 # --- Step up, step down, strategy discussions and the council's settings ---------------------
 # (Forms for views_steps.py and views_settings.py.)
-
-
-class Radios(forms.RadioSelect):
-    """Radios whose first input carries the field's id, so the error summary can link to it."""
-
-    def id_for_label(self, id_, index=None):
-        return id_ if index is None else f"{id_}-{index}"
-
-
-class Checkboxes(forms.CheckboxSelectMultiple):
-    """Checkboxes whose first input carries the field's id, so the error summary links to it."""
-
-    def id_for_label(self, id_, index=None):
-        return id_ if index is None else f"{id_}-{index}"
 
 
 class GovukTimeField(forms.TimeField):

@@ -13,7 +13,7 @@ from onestory.people import matching
 from onestory.workforce.models import Team
 from onestory.workforce.rules import Role
 
-from . import actions, forms, rules, selectors
+from . import actions, configuration, forms, rules, selectors
 from .models import Contact, ContactPerson, InformationRequest
 
 SCREENING = [r.value for r in actions.SCREENING_ROLES]
@@ -28,6 +28,20 @@ def _refuse(form, error: DomainError) -> None:
 
 
 # --- Asking for support ----------------------------------------------------------------------
+
+
+def _show_request_problems(form, filled, problems: dict) -> None:
+    """Put each problem beside its field, or its person's row; none is said twice."""
+    for field, message in problems.items():
+        if field and field.startswith("person-"):
+            target = filled[int(field.removeprefix("person-"))]
+            if message not in target.non_field_errors():
+                target.add_error(None, message)
+        elif field in form.fields:
+            if not form.has_error(field):
+                form.add_error(field, message)
+        elif message not in form.non_field_errors():
+            form.add_error(None, message)
 
 
 @access_rule("signed_in", roles=MAY_ASK)
@@ -79,13 +93,31 @@ def request_support(request):
                     request=request,
                 )
             except DetailsRefused as error:
-                for field, message in error.problems.items():
-                    if field and field.startswith("person-"):
-                        filled[int(field.removeprefix("person-"))].add_error(None, message)
-                    else:
-                        form.add_error(field if field in form.fields else None, message)
+                _show_request_problems(form, filled, error.problems)
             else:
                 return redirect("frontdoor:request-sent", contact_id=contact.pk)
+        elif not adding:
+            # Say everything that is wrong at once, not only what the form itself checks.
+            filled = [p for p in people if getattr(p, "cleaned_data", None) and p.has_content()]
+            _show_request_problems(
+                form,
+                filled,
+                rules.request_problems(
+                    people=[
+                        rules.NamedPerson(
+                            p.cleaned_data["role"],
+                            p.cleaned_data["given_name"],
+                            p.cleaned_data["family_name"],
+                        )
+                        for p in filled
+                    ],
+                    what_happened=form.data.get("what_happened", ""),
+                    consent=form.data.get("consent", ""),
+                    consent_explanation=form.data.get("consent_explanation", ""),
+                    immediate_danger=False,
+                    referrer_contact=form.data.get("referrer_contact", ""),
+                ),
+            )
     else:
         form = forms.RequestForm(initial=initial)
         people = forms.people_formset()
@@ -145,6 +177,7 @@ def queue(request):
         {
             "rows": selectors.screening_queue(request.user, now=at, assigned=assigned),
             "counts": counts,
+            "may_configure": configuration.may_configure(request.user),
             "figures": [
                 (counts["open"], "waiting for a decision"),
                 (counts["immediate_danger"], "in immediate danger"),
@@ -358,9 +391,7 @@ def contact_decide(request, contact_id):
                 signposting=data["signposting"],
                 team=str(team) if team else "",
             )
-        if not outcome:
-            form.add_error("outcome", "Choose the decision.")
-        else:
+        if outcome:
             try:
                 actions.contact_decide(
                     contact_id=contact.pk,

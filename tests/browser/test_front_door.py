@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from onestory.people.tests.factories import AddressFactory, PersonFactory
@@ -162,3 +163,21 @@ def test_immediate_danger_goes_straight_to_a_strategy_discussion(page, site):
     expect(page.locator("main")).to_contain_text(reference)
     visit(page, "queue with strategy discussions")
     assert child.referrals.count() == 1
+
+    # The discussion is held within the hour, and recorded.
+    page.get_by_role("link", name=reference).click()
+    page.get_by_role("link", name=re.compile("Record the strategy discussion")).click()
+    held = timezone.localtime()
+    page.get_by_label("Date it was held").fill(held.strftime("%d/%m/%Y"))
+    page.get_by_label("Time it started").fill(held.strftime("%H:%M"))
+    for agency in ("Children's social care", "Police", "Health"):
+        page.get_by_label(agency, exact=True).check()
+    page.get_by_label("Summary of the discussion").fill(
+        "Police shared the call-out log; health confirmed an earlier A&E visit. Threshold for "
+        "section 47 is met."
+    )
+    page.get_by_label("Start a section 47 enquiry").check()
+    visit(page, "record the strategy discussion")
+    page.get_by_role("button", name=re.compile("Save")).click()
+    expect(page.locator("#strategy-discussion-record")).to_contain_text("section 47")
+    visit(page, "strategy discussion recorded")

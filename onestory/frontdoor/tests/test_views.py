@@ -228,7 +228,7 @@ def test_a_decision_missing_its_reason_keeps_what_was_chosen(client, sign_in):
             "version": contact.version,
             "outcome": "referral",
             "level": "4",
-            "rationale": "",
+            "rationale": "Too short",
             "referral_source": "2A",
             "primary_need": "N1",
         },
