@@ -11,6 +11,7 @@ from onestory.core.errors import DetailsRefused, DomainError
 from onestory.core.idempotency import new_form_token
 from onestory.frontdoor import actions
 from onestory.frontdoor.models import Contact, Decision, Referral, StrategyDiscussion
+from onestory.people import matching
 from onestory.people.models import ChronologyEntry, Person
 from onestory.people.tests.factories import AddressFactory, PersonFactory
 from onestory.workforce.models import Team
@@ -116,7 +117,7 @@ def test_when_matching_fails_the_contact_is_kept_and_marked_for_attention(
     def broken(*args, **kwargs):
         raise RuntimeError("matching is down")
 
-    monkeypatch.setattr(actions.matching, "search", broken)
+    monkeypatch.setattr(matching, "search", broken)
     with django_capture_on_commit_callbacks(execute=True):
         contact = submit(people["school"], now=MONDAY)
     contact.refresh_from_db()

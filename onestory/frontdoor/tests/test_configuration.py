@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from onestory.access.models import AuditEvent
 from onestory.core.clock import today_in_london
 from onestory.core.errors import DetailsRefused, DomainError, StaleEdit
-from onestory.frontdoor import actions, configuration
+from onestory.frontdoor import actions, configuration, rules
 from onestory.frontdoor.models import Decision, LevelOfNeed, SignOffSetting
 from onestory.people.tests.factories import PersonFactory
 from onestory.workforce.models import Team
@@ -155,8 +155,8 @@ def test_changing_sign_off_adds_a_dated_row_and_applies_from_its_date():
         now=MONDAY,
     )
     assert SignOffSetting.objects.filter(outcome="early_help").count() == 2
-    assert not actions.needs_sign_off(actions.Outcome.EARLY_HELP, MONDAY.date())
-    assert actions.needs_sign_off(actions.Outcome.EARLY_HELP, TUESDAY)
+    assert not actions.needs_sign_off(rules.Outcome.EARLY_HELP, MONDAY.date())
+    assert actions.needs_sign_off(rules.Outcome.EARLY_HELP, TUESDAY)
     event = AuditEvent.objects.get(action="update", object_id=str(setting.pk))
     assert event.detail["needs_sign_off"] is True and event.actor == manager
     rows = {row.outcome.value: row for row in configuration.sign_off_settings(MONDAY.date())}
@@ -266,7 +266,7 @@ def test_changing_sign_off_on_the_settings_page(client):
         },
     )
     assert response.status_code == 302
-    assert actions.needs_sign_off(actions.Outcome.STATUTORY_REFERRAL, today_in_london())
+    assert actions.needs_sign_off(rules.Outcome.STATUTORY_REFERRAL, today_in_london())
 
 
 def test_a_sign_off_change_without_a_choice_shows_the_problems(client):
