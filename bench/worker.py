@@ -8,6 +8,7 @@ as JSON to the file named by --out.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import random
@@ -15,6 +16,10 @@ import statistics
 import sys
 import time
 from collections import Counter, defaultdict
+
+# The exit status that tells `python -m bench` the data predates what the bench measures (the
+# generated front-door history is missing): it throws the database away and runs again.
+STALE_EXIT = 3
 
 
 def log(message: str) -> None:
@@ -59,6 +64,13 @@ def ensure_data(*, scale: float, seed: int) -> dict:
 
     run = SyntheticRun.objects.filter(seed=seed, scale=scale).order_by("-generated_at").first()
     if run is not None and Person.objects.exists():
+        if generator_makes_contacts() and not synthetic_contacts().exists():
+            log(
+                f"the synthetic authority made on {run.generated_at:%d %b %Y %H:%M} has no "
+                "front-door history (no generated contacts), and `onestory synth` now makes "
+                "it: this data is stale"
+            )
+            sys.exit(STALE_EXIT)
         log(f"reusing the synthetic authority made on {run.generated_at:%d %b %Y %H:%M}")
         return {"reused": True, "generate_seconds": run.seconds}
     if Person.objects.exists():
@@ -71,7 +83,20 @@ def ensure_data(*, scale: float, seed: int) -> dict:
     call_command("synth", scale=scale, seed=seed)
     seconds = time.perf_counter() - started
     log(f"generated in {seconds:.0f} s; {PlantedDuplicate.objects.count()} planted duplicates")
+    if generator_makes_contacts() and not synthetic_contacts().exists():
+        log("WARNING: `onestory synth` made no front-door contacts; the next run generates again")
     return {"reused": False, "generate_seconds": seconds}
+
+
+def generator_makes_contacts() -> bool:
+    """Whether `onestory synth` generates front-door history (contacts, decisions, referrals)."""
+    return importlib.util.find_spec("onestory.synthetic.contacts") is not None
+
+
+def synthetic_contacts():
+    from bench.frontdoor import synthetic_contacts as contacts
+
+    return contacts()
 
 
 def build_queries(*, count: int, seed: int) -> tuple[list[dict], list]:
@@ -242,6 +267,17 @@ def main(argv=None) -> None:
     parser.add_argument("--out", required=True)
     parser.add_argument("--batch", action="store_true")
     parser.add_argument("--show-misses", type=int, default=0)
+    parser.add_argument(
+        "--search",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time Known to us? (--no-search: the front door only)",
+    )
+    parser.add_argument("--frontdoor", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--frontdoor-clients", type=int, default=4)
+    parser.add_argument("--frontdoor-contacts", type=int, default=50)
+    parser.add_argument("--queue-renders", type=int, default=200)
+    parser.add_argument("--queue-extra", type=int, default=300)
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
@@ -262,22 +298,40 @@ def main(argv=None) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     people = Person.objects.count()
-    queries, planted = build_queries(count=args.queries, seed=args.seed)
-    if not queries:
-        raise SystemExit("The synthetic authority has no planted duplicates to search for.")
-    log(f"{people} people; timing {len(queries)} searches")
-    result = {
-        "label": args.label,
-        "vendor": connection.vendor,
-        "people": people,
-        **data,
-        "search": measure_search(queries=queries, planted=planted, show_misses=args.show_misses),
-    }
-    if args.batch:
-        log("timing the batch search for possible duplicates")
-        result["batch"] = measure_batch(planted=planted)
+    result = {"label": args.label, "vendor": connection.vendor, "people": people, **data}
+    if args.search:
+        queries, planted = build_queries(count=args.queries, seed=args.seed)
+        if not queries:
+            raise SystemExit("The synthetic authority has no planted duplicates to search for.")
+        log(f"{people} people; timing {len(queries)} searches")
+        result["search"] = measure_search(
+            queries=queries, planted=planted, show_misses=args.show_misses
+        )
+        if args.batch:
+            log("timing the batch search for possible duplicates")
+            result["batch"] = measure_batch(planted=planted)
+        result["variations_planted"] = dict(Counter(v for _, _, vs in planted for v in vs))
+    if args.frontdoor:
+        from bench import frontdoor
+
+        try:
+            result["frontdoor"] = frontdoor.measure(
+                vendor=connection.vendor,
+                seed=args.seed,
+                clients=args.frontdoor_clients,
+                per_client=args.frontdoor_contacts,
+                renders=args.queue_renders,
+                queue_extra=args.queue_extra,
+            )
+        except (Exception, SystemExit) as error:  # the search figures are still worth keeping
+            import traceback
+
+            log(f"the front-door benchmark stopped: {type(error).__name__}: {error}")
+            result["frontdoor"] = {
+                "error": f"{type(error).__name__}: {error}",
+                "traceback": traceback.format_exc()[-3000:],
+            }
     result["seconds"] = time.perf_counter() - started
-    result["variations_planted"] = dict(Counter(v for _, _, vs in planted for v in vs))
     with open(args.out, "w") as handle:
         json.dump(result, handle, default=str, indent=2)
 
