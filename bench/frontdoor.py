@@ -24,6 +24,8 @@ already linked, a few in immediate danger), as on a busy day.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import random
 import re
@@ -513,6 +515,27 @@ def _host() -> str:
     return next((h for h in settings.ALLOWED_HOSTS if h and "*" not in h), "127.0.0.1").lstrip(".")
 
 
+@contextlib.contextmanager
+def _full_collections():
+    """The pause (ms) of each full (generation 2) garbage collection while the block runs."""
+    pauses: list[float] = []
+    began = [0.0]
+
+    def watch(phase: str, info: dict) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            began[0] = time.perf_counter()
+        else:
+            pauses.append((time.perf_counter() - began[0]) * 1000)
+
+    gc.callbacks.append(watch)
+    try:
+        yield pauses
+    finally:
+        gc.callbacks.remove(watch)
+
+
 def measure_queue(*, screener_id, renders: int) -> dict:
     """Render the queue page `renders` times as a signed-in front-door screener."""
     from django.db import connection
@@ -543,11 +566,12 @@ def measure_queue(*, screener_id, renders: int) -> dict:
     rows = max(0, response.content.count(b'<tr class="govuk-table__row">') - 1)
     timings, statuses = [], set()
     load_before = os.getloadavg()[0]
-    for _ in range(renders):
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-        statuses.add(response.status_code)
+    with _full_collections() as pauses:
+        for _ in range(renders):
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+            statuses.add(response.status_code)
     client.logout()
     return {
         "open_contacts": open_contacts,
@@ -563,6 +587,13 @@ def measure_queue(*, screener_id, renders: int) -> dict:
             "p95": percentile(timings, 0.95),
             "p99": percentile(timings, 0.99),
             "mean": statistics.fmean(timings),
+        },
+        # Python's full garbage collections while rendering: each pauses the render it falls in.
+        "full_gc": {
+            "count": len(pauses),
+            "p50_ms": percentile(pauses, 0.5),
+            "max_ms": max(pauses, default=0.0),
+            "heap_objects": len(gc.get_objects()),
         },
         "machine_load": {
             "before": load_before,
