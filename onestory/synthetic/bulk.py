@@ -65,7 +65,24 @@ class FastInserter:
             return ops.adapt_datefield_value
         if isinstance(target, m.CharField | m.TextField | m.BooleanField | m.IntegerField):
             return _identity
+        if isinstance(field, m.JSONField):
+            return self._json_converter(field)
         return lambda value: field.get_db_prep_save(value, connection)
+
+    @staticmethod
+    def _json_converter(field):
+        """JSON through the field; an empty list or object (the usual default) converted once."""
+        empty = {}
+
+        def to_json(value):
+            if type(value) in (list, dict) and not value:
+                kind = type(value)
+                if kind not in empty:
+                    empty[kind] = field.get_db_prep_save(kind(), connection)
+                return empty[kind]
+            return field.get_db_prep_save(value, connection)
+
+        return to_json
 
     @staticmethod
     def _datetime_converter():

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from typing import NamedTuple
 
 from nicknames import NickNamer
 
@@ -49,9 +50,40 @@ class Draft:
     known_from: date | None = None  # when the record was created (set as it is written)
 
 
+class PersonBrief(NamedTuple):
+    """What the front-door history needs to know about a person once the town is written."""
+
+    id: object
+    given_name: str
+    family_name: str
+    sex: str
+    date_of_birth: date | None
+    date_of_death: date | None
+    nhs_number: str
+    upn: str
+    relation: str  # an adult's relationship to the household's children: "Mother", "Stepfather"
+    addresses: tuple  # (valid_from, valid_to, line_1, postcode), newest first
+
+
+def brief(draft: "Draft", relation: str = "") -> PersonBrief:
+    person = draft.person
+    return PersonBrief(
+        person.id,
+        person.given_name,
+        person.family_name,
+        person.sex,
+        person.date_of_birth,
+        person.date_of_death,
+        person.nhs_number,
+        person.upn,
+        relation,
+        tuple((a.valid_from, a.valid_to, a.line_1, a.postcode) for a in draft.addresses),
+    )
+
+
 @dataclass
 class HouseholdInfo:
-    """What the casework step needs to know about a household."""
+    """What the casework and front-door steps need to know about a household."""
 
     id: object
     ward: str
@@ -60,6 +92,7 @@ class HouseholdInfo:
     carers: list  # person ids of the adults who live there
     carer_label: str  # who usually gives consent: "Mother", "Father", "Grandmother", ...
     uasc: bool = False
+    people: dict = field(default_factory=dict)  # person id -> PersonBrief, for everyone here
 
 
 @dataclass

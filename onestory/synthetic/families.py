@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from onestory.people.models import Person
-from onestory.people.rules import age_in_years
+from onestory.people.rules import age_in_years, relationship_label_for
 
 from .communities import (
     COMMUNITIES,
@@ -21,7 +21,7 @@ from .communities import (
     WARD_PROFILES,
     Community,
 )
-from .drafts import REFERENCE_DATE, YEAR, AddressLine, Draft, HouseholdInfo
+from .drafts import REFERENCE_DATE, YEAR, AddressLine, Draft, HouseholdInfo, brief
 from .identifiers import new_uuid, upn
 from .names import Name, feminine_polish
 from .reference import agency_specs
@@ -65,6 +65,10 @@ class Schools:
                 self.serials[key] = serial
                 return upn(establishment, start_year, serial)
         raise RuntimeError("Every school has issued 999 UPNs this year")
+
+
+# How an adult who lives with the children is described to the front door, best first.
+RELATION_RANK = {"parent": 0, "step_parent": 1, "grandparent": 2, "carer": 3}
 
 
 @dataclass(eq=False)
@@ -464,6 +468,7 @@ class FamilyMaker:
         self.deaths(plan.kids, plan.members)
         household_id = self.emit_household(plan.members, plan.kids, history[0].valid_from)
         kids = set(plan.kids)
+        relations = self.relations_to_children(kids)
         self.households.append(
             HouseholdInfo(
                 id=household_id,
@@ -475,9 +480,24 @@ class FamilyMaker:
                 ],
                 carers=[m.person.id for m in plan.members if m not in kids],
                 carer_label=plan.carer_label,
+                people={m.person.id: brief(m, relations.get(m, "")) for m in plan.members},
             )
         )
         self.emit_pending()
+
+    def relations_to_children(self, kids: set[Draft]) -> dict[Draft, str]:
+        """What each adult of the household being made is to its children: "Mother", ..."""
+        best: dict[Draft, tuple[int, str]] = {}
+        for a, b, kind, _, _ in self.relationships:
+            rank = RELATION_RANK.get(kind)
+            if rank is None or b not in kids or a in kids:
+                continue
+            if a not in best or rank < best[a][0]:
+                label = relationship_label_for(
+                    kind, seen_from_subject=False, other_sex=a.person.sex
+                )
+                best[a] = (rank, "Kinship carer" if label == "Carer" else label)
+        return {adult: label for adult, (_, label) in best.items()}
 
     def add_grandparents(self, plan: Plan) -> None:
         """One or two grandparents living in: the father's parents in South Asian families."""
@@ -694,6 +714,10 @@ class FamilyMaker:
                 ],
                 carers=[c.person.id for c in carers],
                 carer_label="Young person",
+                people={
+                    **{c.person.id: brief(c, "Foster carer") for c in carers},
+                    **{yp.person.id: brief(yp) for yp in young_people},
+                },
             )
         )
         self.emit_pending()

@@ -1,6 +1,8 @@
 """Making, and deleting, the whole synthetic local authority in one transaction."""
 
+import gc
 import time
+from datetime import datetime
 
 from django.apps import apps
 from django.db import connection, models, transaction
@@ -8,6 +10,14 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from onestory.access.models import AccessGrant, Allocation, Consent, RecordRestriction
+from onestory.frontdoor.models import (
+    Contact,
+    ContactPerson,
+    Decision,
+    InformationRequest,
+    Referral,
+    StrategyDiscussion,
+)
 from onestory.people.models import (
     Address,
     ChronologyEntry,
@@ -21,6 +31,7 @@ from onestory.people.models import (
 )
 
 from . import casework as casework_module
+from . import contacts as contacts_module
 from .bulk import Buffers, FastInserter
 from .models import PlantedDuplicate, SyntheticRun
 from .population import TownGenerator
@@ -32,6 +43,12 @@ SQLITE_CACHE_KIB = 512 * 1024  # SQLite page cache while generating (this connec
 
 # Deleted in this order with plain DELETE statements (fast at any size); children before parents.
 GENERATED_TABLES = (
+    StrategyDiscussion,
+    Referral,
+    Decision,
+    InformationRequest,
+    ContactPerson,
+    Contact,
     PlantedDuplicate,
     Consent.agencies.through,
     Consent,
@@ -99,7 +116,10 @@ def delete_generated_data() -> dict[str, int]:
             if not waiting:
                 break
             dependants = waiting
-        with connection.cursor() as cursor:
+        # On SQLite a table that no other table points at is emptied faster without its indexes
+        # (built again, empty, at the end); one that is pointed at keeps them for the checks.
+        leaves = tuple(m for m in GENERATED_TABLES if m not in _referenced_models())
+        with FastInserter().indexes_built_afterwards(leaves), connection.cursor() as cursor:
             for model in GENERATED_TABLES:
                 table = connection.ops.quote_name(model._meta.db_table)
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - table names from models
@@ -107,8 +127,36 @@ def delete_generated_data() -> dict[str, int]:
     return deleted
 
 
-def synthesise(*, scale: float, seed: int) -> SyntheticRun:
-    """Generate the synthetic local authority at this scale from this seed, and record the run."""
+def _referenced_models() -> set:
+    referenced = set()
+    for model in apps.get_models(include_auto_created=True):
+        for f in model._meta.get_fields():
+            if isinstance(f, models.ForeignKey | models.OneToOneField) and f.concrete:
+                referenced.add(f.related_model)
+    return referenced
+
+
+def synthesise(*, scale: float, seed: int, now: datetime | None = None) -> SyntheticRun:
+    """Generate the synthetic local authority at this scale from this seed, and record the run.
+
+    `now` only places the front door's live queue (contacts.FrontDoorHistory.live_queue);
+    everything else is reckoned from the reference date.
+    """
+    # The generator keeps hundreds of thousands of objects alive and makes millions more, with
+    # next to no reference cycles: the cyclic garbage collector would walk the live ones again
+    # and again (several seconds of a scale-1 run) to free almost nothing. It is off while the
+    # authority is made, and runs once at the end.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _synthesise(scale=scale, seed=seed, now=now or timezone.now())
+    finally:
+        if collecting:
+            gc.enable()
+            gc.collect()
+
+
+def _synthesise(*, scale: float, seed: int, now: datetime) -> SyntheticRun:
     started = time.perf_counter()
     children = round(CHILDREN_AT_SCALE_1 * scale)
     if connection.vendor == "sqlite":
@@ -122,14 +170,26 @@ def synthesise(*, scale: float, seed: int) -> SyntheticRun:
         inserter = FastInserter()
         buffers = Buffers(inserter)
         # On SQLite the generated tables' indexes are built once, at the end (see bulk.py).
-        with inserter.indexes_built_afterwards(Buffers.ORDER):
+        with inserter.indexes_built_afterwards(Buffers.ORDER + contacts_module.TABLES):
             town = TownGenerator(seed=seed, scale=scale, buffers=buffers)
             town.generate(child_populations(children))
             work = casework_module.allocate(
                 households=town.households, workforce=workforce, seed=seed, scale=scale
             )
             casework_module.write(work, batch_size=BATCH_SIZE)
+            # Before the chronology is finished: a contact can move a record's creation earlier.
+            front_door = contacts_module.generate(
+                seed=seed,
+                scale=scale,
+                households=town.households,
+                allocations=work.allocations,
+                workforce=workforce,
+                known_from=town.chronicle.known_from,
+                now=now,
+            )
+            contacts_module.write(front_door, inserter=inserter, buffers=buffers)
             town.chronicle.finish(work.allocations)
+        contacts_module.match_live_queue(front_door)
         counts = {
             "people": buffers.counts[Person],
             "children": town.stats["children"],
@@ -151,6 +211,7 @@ def synthesise(*, scale: float, seed: int) -> SyntheticRun:
             "allocations": len(work.allocations),
             "consents": len(work.consents),
             **work.counts,
+            **front_door.counts,
         }
         return SyntheticRun.objects.create(
             seed=seed,

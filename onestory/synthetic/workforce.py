@@ -177,6 +177,7 @@ class Workforce:
     managers: dict[str, Worker] = field(default_factory=dict)  # by team key
     dpo: Worker | None = None
     workers: int = 0
+    partners: dict[str, list[Worker]] = field(default_factory=dict)  # by agency name
 
 
 def _names(rng: random.Random, bank: NameBank) -> tuple[str, str]:
@@ -323,4 +324,9 @@ def build_workforce(*, seed: int, scale: float) -> Workforce:
             key=lambda w: w.username,
         )
     workforce.dpo = by_username[f"{SYNTHETIC_USERNAME_PREFIX}systems-dpo"]
+    names = {a.pk: name for name, a in agencies.items()}
+    for username in sorted(by_username):
+        worker = by_username[username]
+        if worker.role == Role.PARTNER.value:
+            workforce.partners.setdefault(names[worker.agency_id], []).append(worker)
     return workforce

@@ -1,6 +1,7 @@
 """`onestory synth --scale S --seed N`: generate the synthetic local authority."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from onestory.people.models import Person
 from onestory.synthetic.generate import GeneratedDataInUse, delete_generated_data, synthesise
@@ -11,7 +12,8 @@ MAX_SCALE = 20
 class Command(BaseCommand):
     help = (
         "Generate a synthetic local authority shaped like Luton: families, the workforce, "
-        "allocations and consents. The same seed and scale always give the same people."
+        "allocations, consents and five years of the front door's contacts, decisions and "
+        "referrals. The same seed and scale always give the same people and history."
     )
 
     def add_arguments(self, parser):
@@ -60,7 +62,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Generating the synthetic local authority at scale {scale:g} from seed {seed}..."
         )
-        run = synthesise(scale=scale, seed=seed)
+        # The live queue of the front door is placed just before now; the rest of the history
+        # is reckoned from the generator's reference date (see synthetic/contacts.py).
+        run = synthesise(scale=scale, seed=seed, now=timezone.now())
         width = max(len(k) for k in run.counts)
         for key, value in run.counts.items():
             self.stdout.write(f"  {key.replace('_', ' '):<{width}}  {value:>9,}")
