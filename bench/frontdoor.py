@@ -1,25 +1,27 @@
 """The front door under load (issue 3): contacts submitted and screened per second, and how fast
 the screening queue page opens.
 
-Runs inside `bench.worker`, after Django is set up, against the synthetic authority that
-`onestory synth` made, including the front-door history it generated (contacts, decisions and
-referrals over the years). The bench makes no history of its own: the only contacts it creates
-are the ones it times, and it deletes them again (with everything they wrote except the audit
-trail, which PostgreSQL refuses to delete) so that every run measures the same data.
+Runs inside `bench.worker` (a process of its own, without the search benchmark's data in memory)
+against the synthetic authority that `onestory synth` made, including the front-door history it
+generated (contacts, decisions and referrals over the years). The bench makes no history of its
+own: the only contacts it creates are the ones it times, and it deletes them again (with
+everything they wrote except the audit trail, which PostgreSQL refuses to delete) so that every
+run measures the same data.
 
-Throughput: CLIENTS processes, each with its own database connection, take turns at nothing:
-each one, as fast as it can, has a partner agency submit a request for support naming a child
-and a parent from the generated population (matching at intake runs when the submit commits,
-as it does in the product), then a front-door screener takes the contact, links each person
-named to the record matching suggested, reads the contact page (the people's front-door history)
-and decides: early help with an early help team
-(two in three) or a statutory referral (primary need N1) to a social work team. PostgreSQL
-only: SQLite lets one writer in at a time, so four clients measure its lock, not the product.
+Throughput: `clients` processes at once (4 by default), each with its own database connection
+and none waiting for another: each one, as fast as it can, has a partner agency submit a request
+for support naming a child and a parent from the generated population (matching at intake runs
+when the submit commits, inside `contact_submit`, as in the product), then a front-door screener
+takes the contact, links each person named to the record matching put first, reads the contact
+page (each person's front-door history) and decides: early help with an early help team (two in
+three) or a statutory referral (primary need N1) to a social work team. The figure is contacts
+completed per second of wall time. PostgreSQL only: SQLite lets one writer in at a time, so
+concurrent clients would measure its lock, not the product.
 
-Queue page: the front door's queue (`frontdoor:queue`) rendered through Django's test client
-by a signed-in screener, first holding the open contacts the generator left, then with
-QUEUE_EXTRA more open contacts the bench submits (some given to a screener, some with the child
-already linked, a few in immediate danger), as on a busy day.
+Queue page: the front door's queue (`frontdoor:queue`) rendered through Django's test client by
+a signed-in screener, first holding the open contacts the generator left, then with
+`queue_extra` more open contacts the bench submits (half given to a screener, a third with the
+child already linked, one in twenty in immediate danger), as on a busy day.
 """
 
 from __future__ import annotations
