@@ -302,6 +302,23 @@ def decision_sign_off(
     return decision
 
 
+def _end_front_door_access(contact: Contact, people: list, *, now: datetime) -> None:
+    """The front door's access to the people of a contact ends with it, except for people
+    another open contact still names: the front door is still screening them."""
+    still_screened = set(
+        ContactPerson.objects.filter(
+            person_id__in=people, contact__status__in=list(rules.OPEN_STATUSES)
+        )
+        .exclude(contact=contact)
+        .values_list("person_id", flat=True)
+    )
+    Allocation.objects.filter(
+        person_id__in=[p for p in people if p not in still_screened],
+        purpose=PURPOSE_FRONT_DOOR,
+        ends_at__isnull=True,
+    ).update(ends_at=now)
+
+
 def _take_effect(contact: Contact, decision: Decision, *, acting_user, now: datetime) -> None:
     """The decision is final: the family gets the help decided, and the referrer is told."""
     decision.final_at = now
@@ -310,10 +327,7 @@ def _take_effect(contact: Contact, decision: Decision, *, acting_user, now: date
     _bump(contact, "status")
     people = _linked_people(contact)
     children = _linked_people(contact, children_only=True)
-    # The front door's own access ends with the decision.
-    Allocation.objects.filter(
-        person_id__in=people, purpose=PURPOSE_FRONT_DOOR, ends_at__isnull=True
-    ).update(ends_at=now)
+    _end_front_door_access(contact, people, now=now)
     outcome = decision.outcome_enum
     if outcome == Outcome.EARLY_HELP:
         Allocation.objects.bulk_create(
@@ -410,11 +424,7 @@ def contact_close(
         contact.closed_reason = reason.strip()
         contact.closed_at = now
         _bump(contact, "status", "closed_reason", "closed_at")
-        Allocation.objects.filter(
-            person_id__in=_linked_people(contact),
-            purpose=PURPOSE_FRONT_DOOR,
-            ends_at__isnull=True,
-        ).update(ends_at=now)
+        _end_front_door_access(contact, _linked_people(contact), now=now)
         _audit(
             contact,
             "update",

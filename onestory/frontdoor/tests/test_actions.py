@@ -417,3 +417,22 @@ def test_step_down_hands_the_family_to_early_help_with_the_summary(people):
     assert contact.status == "decided"
     assert Allocation.objects.filter(person=child, team=people["early_help"]).exists()
     assert contact.decisions.get().level.level == 3
+
+
+def test_deciding_one_contact_keeps_the_front_door_open_to_a_child_in_another(people):
+    child = _child()
+    first = submit(people["school"], now=MONDAY)
+    second = submit(people["school"], now=MONDAY + timedelta(minutes=5))
+    _link_all(first, people["screener"], [child.pk])
+    _link_all(second, people["screener"], [child.pk])
+    _decide(first, people["screener"], early_help_team=people["early_help"])
+    later = MONDAY + timedelta(hours=3)
+    assert visible_to(people["other_screener"], now=later).filter(pk=child.pk).exists()
+    actions.contact_close(
+        contact_id=second.pk,
+        version=Contact.objects.get(pk=second.pk).version,
+        reason="Repeats the contact decided this morning.",
+        acting_user=people["screener"],
+        now=later,
+    )
+    assert not visible_to(people["other_screener"], now=later).filter(pk=child.pk).exists()
