@@ -2,26 +2,18 @@
 
 from django import forms
 
-from onestory.core.forms import GovukDateField, GovukFormMixin
+from onestory.core.forms import (
+    GovukCheckboxes,
+    GovukDateField,
+    GovukFormMixin,
+    GovukRadios,
+    GovukTimeField,
+)
 
 from . import rules
 from .models import Contact, ContactPerson, InformationRequest
 
 BLANK = [("", "Choose…")]
-
-
-class Radios(forms.RadioSelect):
-    """Radios whose first input carries the field's id, so the error summary can link to it."""
-
-    def id_for_label(self, id_, index=None):
-        return id_ if index is None else f"{id_}-{index}"
-
-
-class Checkboxes(forms.CheckboxSelectMultiple):
-    """Checkboxes whose first input carries the field's id, so the error summary links to it."""
-
-    def id_for_label(self, id_, index=None):
-        return id_ if index is None else f"{id_}-{index}"
 
 
 class RequestForm(GovukFormMixin, forms.Form):
@@ -76,7 +68,7 @@ class RequestForm(GovukFormMixin, forms.Form):
     consent = forms.ChoiceField(
         label="Did the family agree to their information being shared with the front door?",
         choices=[(c.value, c.label) for c in rules.Consent],
-        widget=Radios,
+        widget=GovukRadios,
         error_messages={
             "required": "Say whether the family agreed to their information being shared."
         },
@@ -195,7 +187,7 @@ class DecisionForm(GovukFormMixin, forms.Form):
     outcome = forms.ChoiceField(
         label="Decision",
         choices=[(o.value, o.label) for o in rules.Outcome],
-        widget=Radios,
+        widget=GovukRadios,
         error_messages={"required": "Choose the decision."},
     )
     level = forms.TypedChoiceField(
@@ -262,7 +254,7 @@ class SignOffForm(GovukFormMixin, forms.Form):
         label="Do you agree with this decision?",
         choices=[("yes", "Yes, sign it off"), ("no", "No, return it to the screener")],
         coerce=lambda value: value == "yes",
-        widget=Radios,
+        widget=GovukRadios,
         error_messages={"required": "Choose whether you agree with the decision."},
     )
     comment = forms.CharField(
@@ -285,17 +277,6 @@ class CloseForm(GovukFormMixin, forms.Form):
 
 # --- Step up, step down, strategy discussions and the council's settings ---------------------
 # (Forms for views_steps.py and views_settings.py.)
-
-
-class GovukTimeField(forms.TimeField):
-    """A time of day typed as HH:MM on the 24-hour clock."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("input_formats", ["%H:%M", "%H.%M", "%H%M"])
-        kwargs.setdefault("widget", forms.TimeInput(format="%H:%M", attrs={"inputmode": "numeric"}))
-        kwargs.setdefault("help_text", "On the 24-hour clock, for example 14:30")
-        super().__init__(*args, **kwargs)
-        self.error_messages["invalid"] = "Enter a real time on the 24-hour clock, like 14:30."
 
 
 def _people_choices(people) -> list[tuple[str, str]]:
@@ -329,12 +310,12 @@ class StepUpForm(CarryPeopleMixin, GovukFormMixin, forms.Form):
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     child_ids = forms.MultipleChoiceField(
         label="Which children need the front door?",
-        widget=Checkboxes,
+        widget=GovukCheckboxes,
         error_messages={"required": "Choose at least one child to step up."},
     )
     adult_ids = forms.MultipleChoiceField(
         label="Which adults in their household should the front door know about?",
-        widget=Checkboxes,
+        widget=GovukCheckboxes,
         required=False,
     )
     what_has_changed = forms.CharField(
@@ -353,7 +334,7 @@ class StepUpForm(CarryPeopleMixin, GovukFormMixin, forms.Form):
     consent = forms.ChoiceField(
         label="Did the family agree to their information being shared with the front door?",
         choices=[(c.value, c.label) for c in rules.Consent],
-        widget=Radios,
+        widget=GovukRadios,
         error_messages={
             "required": "Say whether the family agreed to their information being shared."
         },
@@ -380,12 +361,12 @@ class StepDownForm(CarryPeopleMixin, GovukFormMixin, forms.Form):
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     child_ids = forms.MultipleChoiceField(
         label="Which children are stepping down to early help?",
-        widget=Checkboxes,
+        widget=GovukCheckboxes,
         error_messages={"required": "Choose at least one child to step down."},
     )
     adult_ids = forms.MultipleChoiceField(
         label="Which adults in their household will early help work with?",
-        widget=Checkboxes,
+        widget=GovukCheckboxes,
         required=False,
     )
     early_help_team = forms.ModelChoiceField(
@@ -398,7 +379,7 @@ class StepDownForm(CarryPeopleMixin, GovukFormMixin, forms.Form):
         label="Level of need",
         coerce=int,
         empty_value=None,
-        widget=Radios,
+        widget=GovukRadios,
         error_messages={"required": "Choose the level of need."},
     )
     handover_summary = forms.CharField(
@@ -425,6 +406,8 @@ class StepDownForm(CarryPeopleMixin, GovukFormMixin, forms.Form):
 
 
 class StrategyDiscussionForm(GovukFormMixin, forms.Form):
+    action_field_names = {"held_at": "held_on"}
+
     held_on = GovukDateField(
         label="Date it was held",
         error_messages={"required": "Enter the date the strategy discussion was held."},
@@ -436,7 +419,7 @@ class StrategyDiscussionForm(GovukFormMixin, forms.Form):
     agencies_present = forms.MultipleChoiceField(
         label="Which agencies took part?",
         choices=list(rules.STRATEGY_AGENCIES.items()),
-        widget=Checkboxes,
+        widget=GovukCheckboxes,
         error_messages={
             "required": "A strategy discussion needs at least children's social care and the "
             "police."
@@ -454,7 +437,7 @@ class StrategyDiscussionForm(GovukFormMixin, forms.Form):
     outcome = forms.ChoiceField(
         label="What did the strategy discussion decide?",
         choices=list(rules.STRATEGY_OUTCOMES.items()),
-        widget=Radios,
+        widget=GovukRadios,
         error_messages={"required": "Choose what the strategy discussion decided."},
     )
     widths = {"held_time": 5}
@@ -496,7 +479,7 @@ class SignOffChangeForm(GovukFormMixin, forms.Form):
     outcome = forms.ChoiceField(
         label="Which decisions?",
         choices=[(o.value, o.label) for o in rules.Outcome],
-        widget=Radios,
+        widget=GovukRadios,
         error_messages={"required": "Choose the kind of decision."},
     )
     needs_sign_off = forms.TypedChoiceField(
@@ -504,7 +487,7 @@ class SignOffChangeForm(GovukFormMixin, forms.Form):
         choices=[("yes", "Yes, a manager signs them off"), ("no", "No, they take effect at once")],
         coerce=lambda value: value == "yes",
         empty_value=None,
-        widget=Radios,
+        widget=GovukRadios,
         error_messages={"required": "Say whether a manager must sign these decisions off."},
     )
     valid_from = GovukDateField(

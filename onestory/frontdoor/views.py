@@ -20,13 +20,6 @@ SCREENING = [r.value for r in actions.SCREENING_ROLES]
 MAY_ASK = [Role.FRONT_DOOR, Role.PARTNER, Role.EARLY_HELP, Role.SOCIAL_WORKER, Role.TEAM_MANAGER]
 
 
-def _refuse(form, error: DomainError) -> None:
-    """Show an action's refusal beside the field it is about (or above the form)."""
-    problems = getattr(error, "problems", None) or {error.field: error.message}
-    for field, message in problems.items():
-        form.add_error(field if field in form.fields else None, message)
-
-
 # --- Asking for support ----------------------------------------------------------------------
 
 
@@ -279,7 +272,7 @@ def person_link(request, contact_id, named_id):
                 messages.success(request, f"{named.typed_name} linked to their record.")
             return redirect("frontdoor:contact", contact_id=contact.pk)
         except DomainError as error:
-            _refuse(create_form, error)
+            create_form.add_domain_error(error)
     results = matching.known_to_us(
         request.user,
         matching.prepare_query(
@@ -323,7 +316,7 @@ def information_request_add(request, contact_id):
             messages.success(request, "Information request recorded.")
             return redirect("frontdoor:contact", contact_id=contact.pk)
         except DomainError as error:
-            _refuse(form, error)
+            form.add_domain_error(error)
     return render(
         request, "frontdoor/information_request_add.html", {"contact": contact, "form": form}
     )
@@ -349,7 +342,7 @@ def information_reply(request, contact_id, request_id):
             messages.success(request, f"Reply from {info.asked_of} recorded.")
             return redirect("frontdoor:contact", contact_id=contact.pk)
         except DomainError as error:
-            _refuse(form, error)
+            form.add_domain_error(error)
     return render(
         request,
         "frontdoor/information_reply.html",
@@ -416,9 +409,9 @@ def contact_decide(request, contact_id):
                 # Keep what was typed; a second save, once the screener has looked, goes through.
                 form.data = form.data.copy()
                 form.data["version"] = Contact.objects.get(pk=contact.pk).version
-                _refuse(form, error)
+                form.add_domain_error(error)
             except DomainError as error:
-                _refuse(form, error)
+                form.add_domain_error(error)
     return render(
         request,
         "frontdoor/contact_decide.html",
@@ -481,5 +474,5 @@ def contact_close(request, contact_id):
             messages.success(request, f"Contact {contact.reference} closed.")
             return redirect("frontdoor:queue")
         except DomainError as error:
-            _refuse(form, error)
+            form.add_domain_error(error)
     return render(request, "frontdoor/contact_close.html", {"contact": contact, "form": form})

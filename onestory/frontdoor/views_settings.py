@@ -16,7 +16,6 @@ from onestory.core.errors import DomainError, StaleEdit
 from onestory.workforce.rules import Role
 
 from . import configuration, forms
-from .views_steps import refuse
 
 # The role guard answers first; the page then narrows managers to those of a front-door team.
 SETTINGS_ROLES = [Role.ADMIN, Role.TEAM_MANAGER]
@@ -48,7 +47,7 @@ def settings_page(request):
                 request=request,
             )
         except DomainError as error:
-            refuse(form, error)
+            form.add_domain_error(error)
         else:
             messages.success(
                 request,
@@ -113,7 +112,7 @@ def level_edit(request, level):
             form = form.with_version(latest.version)
             form.add_error(None, error.message)
         except DomainError as error:
-            refuse(form, error)
+            form.add_domain_error(error)
         else:
             messages.success(
                 request,

@@ -22,15 +22,6 @@ from . import actions, forms, rules, selectors, selectors_steps
 STRATEGY_ROLES = [Role.FRONT_DOOR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER]
 
 
-def refuse(form, error: DomainError, *, fields: dict | None = None) -> None:
-    """Show an action's refusal beside the field it is about (or above the form). `fields`
-    maps the action's name for a detail to the form's, where they differ."""
-    problems = getattr(error, "problems", None) or {error.field: error.message}
-    for field, message in problems.items():
-        field = (fields or {}).get(field, field)
-        form.add_error(field if field in form.fields else None, message)
-
-
 def _family(request, person_id, *, at, page):
     person = access_person_by_id(request.user, person_id, now=at, request=request, page=page)
     return selectors_steps.family_to_carry(request.user, person, now=at, request=request, page=page)
@@ -76,7 +67,7 @@ def step_up(request, person_id):
                 request=request,
             )
         except DomainError as error:
-            refuse(form, error)
+            form.add_domain_error(error)
         else:
             messages.success(
                 request,
@@ -120,7 +111,7 @@ def step_down(request, person_id):
                 request=request,
             )
         except DomainError as error:
-            refuse(form, error)
+            form.add_domain_error(error)
         else:
             team = data["early_help_team"]
             if contact.status == rules.Status.AWAITING_SIGN_OFF:
@@ -168,7 +159,7 @@ def strategy_discussion(request, contact_id):
                 request=request,
             )
         except DomainError as error:
-            refuse(form, error, fields={"held_at": "held_on"})
+            form.add_domain_error(error)
         else:
             messages.success(
                 request,

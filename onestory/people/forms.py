@@ -8,8 +8,7 @@ from datetime import date
 
 from django import forms
 
-from onestory.core.errors import DomainError
-from onestory.core.forms import GovukDateField, GovukFormMixin
+from onestory.core.forms import GovukCheckboxes, GovukDateField, GovukFormMixin, GovukRadios
 
 from . import rules
 
@@ -23,18 +22,6 @@ UPN_PROBLEM = (
 )
 POSTCODE_PROBLEM = "Enter a real postcode, like LU1 2AB."
 STALE_PAGE = "This page is out of date. Open it again from the record, then make your change."
-
-
-class GovukRadios(forms.RadioSelect):
-    """Radios whose first input carries the field's id, so the error summary can link to it."""
-
-    def id_for_label(self, id_, index=None):
-        return id_ if index is None else f"{id_}-{index}"
-
-
-class GovukCheckboxes(forms.CheckboxSelectMultiple):
-    def id_for_label(self, id_, index=None):
-        return id_ if index is None else f"{id_}-{index}"
 
 
 def _date(
@@ -61,15 +48,11 @@ class PeopleForm(GovukFormMixin, forms.Form):
 
     field_prefix_for_action = ""
 
-    def add_domain_error(self, error: DomainError) -> None:
-        problems = getattr(error, "problems", None) or {error.field: error.message}
-        for field, message in problems.items():
-            for name in (field, f"{self.field_prefix_for_action}{field}"):
-                if name and name in self.fields:
-                    self.add_error(name, message)
-                    break
-            else:
-                self.add_error(None, message)
+    def field_for_problem(self, name: str | None) -> str | None:
+        for candidate in (name, f"{self.field_prefix_for_action}{name}"):
+            if candidate and candidate in self.fields:
+                return candidate
+        return None
 
 
 class OneTimeForm(PeopleForm):

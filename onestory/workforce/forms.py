@@ -2,7 +2,6 @@
 
 from django import forms
 
-from onestory.core.errors import DomainError
 from onestory.core.forms import GovukFormMixin
 
 from .actions import TEAM_NOT_IN_AGENCY
@@ -24,12 +23,7 @@ class WorkerChoiceField(forms.ModelChoiceField):
 
 
 class WorkforceForm(GovukFormMixin, forms.Form):
-    """Maps a refusal from an action onto the field it is about, or onto the whole form."""
-
-    def add_domain_error(self, error: DomainError) -> None:
-        problems = getattr(error, "problems", None) or {error.field: error.message}
-        for field, message in problems.items():
-            self.add_error(field if field in self.fields else None, message)
+    """A workforce form: an action's refusal is shown with `add_domain_error`."""
 
 
 def _agency_field() -> forms.ModelChoiceField:

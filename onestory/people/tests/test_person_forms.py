@@ -3,6 +3,7 @@
 import pytest
 from django.utils.datastructures import MultiValueDict
 
+from onestory.core.errors import DomainError
 from onestory.people import forms
 from onestory.people.tests.record_helpers import TODAY
 
@@ -96,9 +97,9 @@ def test_the_chronology_filter_refuses_a_to_date_before_the_from_date():
 
 def test_an_action_refusal_lands_on_the_field_it_is_about():
     form = _person_form()
-    form.add_domain_error(forms.DomainError("Bad postcode", field="postcode"))
+    form.add_domain_error(DomainError("Bad postcode", field="postcode"))
     assert _error(form, "address_postcode") == "Bad postcode"
-    form.add_domain_error(forms.DomainError("Something else"))
+    form.add_domain_error(DomainError("Something else"))
     assert form.non_field_errors() == ["Something else"]
 
 
