@@ -16,7 +16,47 @@ from .models import Contact, ContactPerson, InformationRequest
 BLANK = [("", "Choose…")]
 
 
-class RequestForm(GovukFormMixin, forms.Form):
+class ConsentQuestions(forms.Form):
+    """What a request for support and a step up both ask: consent, and immediate danger.
+
+    Forms built on it name their own fields in `field_order`, so these come last, as on the page
+    (and in the error summary).
+    """
+
+    consent = forms.ChoiceField(
+        label="Did the family agree to their information being shared with the front door?",
+        choices=[(c.value, c.label) for c in rules.Consent],
+        widget=GovukRadios,
+        error_messages={
+            "required": "Say whether the family agreed to their information being shared."
+        },
+    )
+    consent_explanation = forms.CharField(
+        label="Why was consent refused or not asked for?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Consent is not needed when a child may be at risk of significant harm",
+    )
+    immediate_danger = forms.BooleanField(
+        label="A child is in immediate danger",
+        required=False,
+        help_text="The front door will call a strategy discussion today. If a child is in danger "
+        "right now, also call 999.",
+    )
+
+
+class RequestForm(GovukFormMixin, ConsentQuestions):
+    field_order = [
+        "form_token",
+        "referrer_name",
+        "referrer_job_title",
+        "referrer_agency_name",
+        "referrer_contact",
+        "channel",
+        "referral_source",
+        "what_happened",
+        "family_knows",
+    ]
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     referrer_name = forms.CharField(
         label="Your name",
@@ -64,26 +104,6 @@ class RequestForm(GovukFormMixin, forms.Form):
         label="What does the family know about this request?",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-    )
-    consent = forms.ChoiceField(
-        label="Did the family agree to their information being shared with the front door?",
-        choices=[(c.value, c.label) for c in rules.Consent],
-        widget=GovukRadios,
-        error_messages={
-            "required": "Say whether the family agreed to their information being shared."
-        },
-    )
-    consent_explanation = forms.CharField(
-        label="Why was consent refused or not asked for?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text="Consent is not needed when a child may be at risk of significant harm",
-    )
-    immediate_danger = forms.BooleanField(
-        label="A child is in immediate danger",
-        required=False,
-        help_text="The front door will call a strategy discussion today. If a child is in danger "
-        "right now, also call 999.",
     )
     widths = {"referrer_contact": 20}
 
@@ -306,7 +326,8 @@ class CarryPeopleMixin:
         return [self._ids[value] for value in self.cleaned_data.get(name, [])]
 
 
-class StepUpForm(CarryPeopleMixin, GovukFormMixin, forms.Form):
+class StepUpForm(CarryPeopleMixin, GovukFormMixin, ConsentQuestions):
+    field_order = ["form_token", "child_ids", "adult_ids", "what_has_changed", "handover_summary"]
     form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     child_ids = forms.MultipleChoiceField(
         label="Which children need the front door?",
@@ -330,26 +351,6 @@ class StepUpForm(CarryPeopleMixin, GovukFormMixin, forms.Form):
         required=False,
         help_text="Drafted from the record: who works with the family and what happened "
         "lately. Add what has worked and what has not.",
-    )
-    consent = forms.ChoiceField(
-        label="Did the family agree to their information being shared with the front door?",
-        choices=[(c.value, c.label) for c in rules.Consent],
-        widget=GovukRadios,
-        error_messages={
-            "required": "Say whether the family agreed to their information being shared."
-        },
-    )
-    consent_explanation = forms.CharField(
-        label="Why was consent refused or not asked for?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text="Consent is not needed when a child may be at risk of significant harm",
-    )
-    immediate_danger = forms.BooleanField(
-        label="A child is in immediate danger",
-        required=False,
-        help_text="The front door will call a strategy discussion today. If a child is in danger "
-        "right now, also call 999.",
     )
 
     def __init__(self, *args, children, adults, **kwargs):
