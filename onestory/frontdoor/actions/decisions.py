@@ -1,12 +1,11 @@
 """Deciding what a family needs, signing decisions off, and what each decision sets going."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Q
 
 from onestory.access.models import Allocation, Notification
-from onestory.core.calendar import bank_holidays_between
 from onestory.core.clock import today_in_london
 from onestory.core.errors import DetailsRefused, DomainError, StaleEdit
 from onestory.core.rules import ASSESSMENT_WORKING_DAYS, add_working_days
@@ -32,6 +31,7 @@ from .common import (
     _audit,
     _bump,
     _chronology,
+    _holidays_around,
     _linked_people,
     _locked,
     _require_screener,
@@ -381,7 +381,7 @@ def _take_effect(contact: Contact, decision: Decision, *, acting_user, now: date
 
 def _refer(contact, decision, children, *, acting_user, now) -> None:
     today = today_in_london(now)
-    holidays = bank_holidays_between(today, today + timedelta(days=120))
+    holidays = _holidays_around(now)
     for person_id in children:
         earlier = list(
             Referral.objects.filter(person_id=person_id, referral_date__lte=today).order_by(

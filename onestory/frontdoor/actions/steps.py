@@ -40,6 +40,22 @@ def _current_postcode(person: Person) -> str:
     return address.postcode if address else ""
 
 
+def _contact_from_colleague(channel: str, *, acting_user, now: datetime, **details) -> Contact:
+    """A contact raised from inside the service: the worker raising it is the referrer."""
+    return Contact.objects.create(
+        reference=new_reference(),
+        received_at=now,
+        channel=channel,
+        recorded_by=acting_user,
+        referrer_worker=acting_user,
+        referrer_name=acting_user.get_full_name() or acting_user.username,
+        referrer_job_title=acting_user.job_title,
+        referrer_agency=acting_user.agency,
+        referrer_contact=acting_user.email or "Through onestory",
+        **details,
+    )
+
+
 def _carry(contact: Contact, people: list[Person], children_ids: set, *, acting_user, now):
     ContactPerson.objects.bulk_create(
         [
@@ -93,16 +109,10 @@ def step_up(
     if problems:
         raise DetailsRefused(problems)
     people = _carried_people([*child_ids, *adult_ids], acting_user=acting_user, now=now)
-    contact = Contact.objects.create(
-        reference=new_reference(),
-        received_at=now,
-        channel=Contact.Channel.STEP_UP,
-        recorded_by=acting_user,
-        referrer_worker=acting_user,
-        referrer_name=acting_user.get_full_name() or acting_user.username,
-        referrer_job_title=acting_user.job_title,
-        referrer_agency=acting_user.agency,
-        referrer_contact=acting_user.email or "Through onestory",
+    contact = _contact_from_colleague(
+        Contact.Channel.STEP_UP,
+        acting_user=acting_user,
+        now=now,
         referral_source=rules.referral_source_for(None, from_early_help=True),
         what_happened=what_has_changed.strip(),
         handover_summary=handover_summary.strip(),
@@ -166,16 +176,10 @@ def step_down(
     if problems:
         raise DetailsRefused(problems)
     people = _carried_people([*child_ids, *adult_ids], acting_user=acting_user, now=now)
-    contact = Contact.objects.create(
-        reference=new_reference(),
-        received_at=now,
-        channel=Contact.Channel.STEP_DOWN,
-        recorded_by=acting_user,
-        referrer_worker=acting_user,
-        referrer_name=acting_user.get_full_name() or acting_user.username,
-        referrer_job_title=acting_user.job_title,
-        referrer_agency=acting_user.agency,
-        referrer_contact=acting_user.email or "Through onestory",
+    contact = _contact_from_colleague(
+        Contact.Channel.STEP_DOWN,
+        acting_user=acting_user,
+        now=now,
         referral_source="5A",
         what_happened="Step down from children's social care to early help.",
         handover_summary=handover_summary.strip(),
