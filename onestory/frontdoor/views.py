@@ -121,12 +121,6 @@ def request_support(request):
             "form": form,
             "people": people,
             "is_front_door": is_front_door,
-            "fields_in_order": [
-                "referrer_name",
-                "referrer_job_title",
-                "referrer_agency_name",
-                "referrer_contact",
-            ],
         },
     )
 
@@ -377,41 +371,40 @@ def contact_decide(request, contact_id):
         data = form.cleaned_data
         outcome = data["outcome"]
         message = data["referrer_message"]
-        if outcome and not message.strip():
+        if not message.strip():
             team = data["early_help_team"] or data["lead_professional"]
             message = rules.draft_referrer_message(
                 rules.Outcome(outcome),
                 signposting=data["signposting"],
                 team=str(team) if team else "",
             )
-        if outcome:
-            try:
-                actions.contact_decide(
-                    contact_id=contact.pk,
-                    version=data["version"],
-                    outcome=outcome,
-                    level=data["level"],
-                    rationale=data["rationale"],
-                    referrer_message=message,
-                    primary_need=data["primary_need"],
-                    signposting=data["signposting"],
-                    early_help_team=data["early_help_team"],
-                    lead_professional=data["lead_professional"],
-                    social_work_team=data["social_work_team"],
-                    referral_source=data["referral_source"],
-                    acting_user=request.user,
-                    now=at,
-                    request=request,
-                )
-                messages.success(request, f"Decision on {contact.reference} saved.")
-                return redirect("frontdoor:contact", contact_id=contact.pk)
-            except StaleEdit as error:
-                # Keep what was typed; a second save, once the screener has looked, goes through.
-                form.data = form.data.copy()
-                form.data["version"] = Contact.objects.get(pk=contact.pk).version
-                form.add_domain_error(error)
-            except DomainError as error:
-                form.add_domain_error(error)
+        try:
+            actions.contact_decide(
+                contact_id=contact.pk,
+                version=data["version"],
+                outcome=outcome,
+                level=data["level"],
+                rationale=data["rationale"],
+                referrer_message=message,
+                primary_need=data["primary_need"],
+                signposting=data["signposting"],
+                early_help_team=data["early_help_team"],
+                lead_professional=data["lead_professional"],
+                social_work_team=data["social_work_team"],
+                referral_source=data["referral_source"],
+                acting_user=request.user,
+                now=at,
+                request=request,
+            )
+            messages.success(request, f"Decision on {contact.reference} saved.")
+            return redirect("frontdoor:contact", contact_id=contact.pk)
+        except StaleEdit as error:
+            # Keep what was typed; a second save, once the screener has looked, goes through.
+            form.data = form.data.copy()
+            form.data["version"] = Contact.objects.get(pk=contact.pk).version
+            form.add_domain_error(error)
+        except DomainError as error:
+            form.add_domain_error(error)
     return render(
         request,
         "frontdoor/contact_decide.html",
@@ -433,7 +426,7 @@ def decision_sign_off(request, contact_id):
     contact, _ = _contact(request, contact_id, at=at, page="sign-off", screening=True)
     decision = contact.decisions.first()
     form = forms.SignOffForm(request.POST)
-    if decision is None or not form.is_valid() or form.cleaned_data["agree"] in (None, ""):
+    if decision is None or not form.is_valid():
         messages.error(request, "Choose whether you agree with the decision.")
         return redirect("frontdoor:contact", contact_id=contact.pk)
     try:
