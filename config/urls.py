@@ -6,4 +6,6 @@ urlpatterns = [
     path("api/", include("onestory.people.api_urls")),
     path("workforce/", include("onestory.workforce.urls")),
     path("front-door/", include("onestory.frontdoor.urls")),
+    path("early-help/", include("onestory.earlyhelp.urls")),
+    path("pathways/", include("onestory.pathways.urls")),
 ]

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "onestory.workforce",
     "onestory.people",
     "onestory.frontdoor",
+    "onestory.earlyhelp",
+    "onestory.pathways",
     "onestory.access",
     "onestory.synthetic",
 ]
