@@ -23,6 +23,8 @@ def navigation(request):
         items.append(("Front door", "frontdoor:queue"))
     if user.role == Role.FRONT_DOOR:
         items.append(("Record a contact", "frontdoor:request"))
+    if user.role in (Role.PARTNER, Role.EARLY_HELP, Role.TEAM_MANAGER):
+        items.append(("Early help", "earlyhelp:families"))
     if user.role in (Role.PARTNER, Role.EARLY_HELP):
         items.append(("Request support", "frontdoor:request"))
         items.append(("My requests", "frontdoor:my-requests"))

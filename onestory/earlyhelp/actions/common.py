@@ -65,7 +65,14 @@ def member_ids(episode: Episode) -> list:
 
 
 def audit_episode(
-    episode: Episode, action: str, *, acting_user, now: datetime, request=None, detail=None, obj=None
+    episode: Episode,
+    action: str,
+    *,
+    acting_user,
+    now: datetime,
+    request=None,
+    detail=None,
+    obj=None,
 ) -> None:
     """One audit row for a change to an episode (the people it concerns are its members)."""
     audit.record(

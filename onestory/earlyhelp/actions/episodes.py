@@ -10,16 +10,14 @@ from onestory.access.models import Allocation, Consent
 from onestory.access.selectors import visible_to
 from onestory.core.clock import today_in_london
 from onestory.core.errors import DetailsRefused, DomainError
-from onestory.core.idempotency import once_per_form
+from onestory.core.idempotency import once_per_form, previous_result
 from onestory.frontdoor import actions as frontdoor
 from onestory.frontdoor.actions import PURPOSE_EARLY_HELP, PURPOSE_LEAD_PROFESSIONAL
 from onestory.frontdoor.models import Contact, ContactPerson
-from onestory.frontdoor.rules import Consent as ContactConsent
 from onestory.frontdoor.rules import Outcome
 from onestory.frontdoor.selectors_steps import is_child
-from onestory.core.idempotency import previous_result
 from onestory.people.models import HouseholdMember, Person
-from onestory.workforce.models import Agency, Team, Worker
+from onestory.workforce.models import Agency, Worker
 from onestory.workforce.rules import CASE_ROLES, Role
 
 from .. import rules
@@ -133,9 +131,7 @@ def _opened(episode: Episode, how: str, *, acting_user, now, request) -> None:
 
 
 @transaction.atomic
-def open_from_front_door(
-    *, contact_id, team: Team | None = None, acting_user, now: datetime, request=None
-) -> Episode:
+def open_from_front_door(*, contact_id, acting_user, now: datetime, request=None) -> Episode:
     """Open the episode a front-door decision of early help asked for. Everything the front
     door knows comes with it: the family, the handover, the lead professional, the team.
 
@@ -150,7 +146,9 @@ def open_from_front_door(
         raise DomainError("The front door has not decided early help for this family.")
     if acting_user.role not in OPENING_ROLES:
         raise DomainError("Only early help can open an early help episode.")
-    team = decision.early_help_team or team or acting_user.team
+    lead = decision.lead_professional
+    # The front door names an early help team, or a partner's practitioner as lead professional.
+    team = decision.early_help_team or (lead.team if lead else None) or acting_user.team
     people = {
         row.person_id: (
             EpisodeMember.Role.CHILD
@@ -167,7 +165,6 @@ def open_from_front_door(
         person_id__in=list(people),
         purpose__in=[PURPOSE_EARLY_HELP, PURPOSE_LEAD_PROFESSIONAL],
     ).update(ends_at=now)
-    lead = decision.lead_professional
     episode = _new_episode(
         source=Episode.Source.STEP_DOWN
         if contact.channel == Contact.Channel.STEP_DOWN
@@ -181,8 +178,13 @@ def open_from_front_door(
         household=_household_of(list(people), now=now),
     )
     episode.agencies.set({a for a in (team.agency_id, lead.agency_id if lead else None) if a})
-    _opened(episode, f"from the front door ({contact.reference})", acting_user=acting_user,
-            now=now, request=request)
+    _opened(
+        episode,
+        f"from the front door ({contact.reference})",
+        acting_user=acting_user,
+        now=now,
+        request=request,
+    )
     return episode
 
 
@@ -217,13 +219,19 @@ def open_by_agency(
     so the worker then sees the family's records (restricted records never open this way).
     """
     if acting_user.role not in OPENING_ROLES:
-        raise DomainError("Only early help or an agency working with the family can open early "
-                          "help.")
+        raise DomainError(
+            "Only early help or an agency working with the family can open early help."
+        )
     problems = _consent_problems(consent_given_by, consent_given_on, now=now)
     if problems:
         raise DetailsRefused(problems)
     if not visible_to(acting_user, now=now).filter(pk=child.pk).exists():
         raise DomainError("You can only open early help for a child whose record you can open.")
+    if EpisodeMember.objects.filter(person=child, episode__status=Episode.Status.OPEN).exists():
+        raise DomainError(
+            "This child already has an open early help episode. Ask its lead professional to "
+            "add your agency to the family's consent instead of opening another."
+        )
     today = today_in_london(now)
     people = {child.pk: EpisodeMember.Role.CHILD}
     for person in others:
@@ -245,8 +253,7 @@ def open_by_agency(
     )
     episode.agencies.set([acting_user.agency_id])
     _record_consents(episode, acting_user=acting_user, now=now)
-    _opened(episode, f"by {acting_user.agency}", acting_user=acting_user, now=now,
-            request=request)
+    _opened(episode, f"by {acting_user.agency}", acting_user=acting_user, now=now, request=request)
     return episode
 
 
@@ -312,12 +319,17 @@ def record_consent(
     episode.agencies.add(*agencies)
     _record_consents(episode, acting_user=acting_user, now=now)
     added = [a.name for a in agencies if a.pk not in before]
-    audit_episode(episode, "consent", acting_user=acting_user, now=now, request=request,
-                  detail={"agencies_added": len(added)})
+    audit_episode(
+        episode,
+        "consent",
+        acting_user=acting_user,
+        now=now,
+        request=request,
+        detail={"agencies_added": len(added)},
+    )
     chronology(
         episode,
-        "Consent to early help recorded"
-        + (f"; shared with {', '.join(added)}" if added else ""),
+        "Consent to early help recorded" + (f"; shared with {', '.join(added)}" if added else ""),
         acting_user=acting_user,
         now=now,
     )
@@ -390,8 +402,14 @@ def change_lead_professional(
             for person_id in members
         ]
     )
-    audit_episode(episode, "update", acting_user=acting_user, now=now, request=request,
-                  detail={"changed": ["lead_professional"]})
+    audit_episode(
+        episode,
+        "update",
+        acting_user=acting_user,
+        now=now,
+        request=request,
+        detail={"changed": ["lead_professional"]},
+    )
     chronology(
         episode,
         f"Lead professional is now {worker.get_full_name()} ({worker.agency})",
@@ -408,8 +426,15 @@ def _close(episode: Episode, reason: str, summary: str, *, acting_user, now: dat
     episode.closure_reason = reason
     episode.closure_summary = summary.strip()
     episode.next_review_on = None
-    bump(episode, "status", "closed_at", "closed_by", "closure_reason", "closure_summary",
-         "next_review_on")
+    bump(
+        episode,
+        "status",
+        "closed_at",
+        "closed_by",
+        "closure_reason",
+        "closure_summary",
+        "next_review_on",
+    )
     LeadProfessional.objects.filter(episode=episode, ended_at__isnull=True).update(ended_at=now)
     _end_allocations(episode, now=now)
     # Consent given for this episode ends with it: partner agencies stop seeing the family.
@@ -420,7 +445,13 @@ def _close(episode: Episode, reason: str, summary: str, *, acting_user, now: dat
 
 @transaction.atomic
 def close_episode(
-    *, episode_id, version: int, reason: str, summary: str, acting_user, now: datetime,
+    *,
+    episode_id,
+    version: int,
+    reason: str,
+    summary: str,
+    acting_user,
+    now: datetime,
     request=None,
 ) -> Episode:
     episode = locked_episode(episode_id, version=version)
@@ -436,8 +467,14 @@ def close_episode(
     if problems:
         raise DetailsRefused(problems)
     _close(episode, reason, summary, acting_user=acting_user, now=now)
-    audit_episode(episode, "update", acting_user=acting_user, now=now, request=request,
-                  detail={"closed": reason})
+    audit_episode(
+        episode,
+        "update",
+        acting_user=acting_user,
+        now=now,
+        request=request,
+        detail={"closed": reason},
+    )
     chronology(
         episode,
         f"Early help episode {episode.reference} closed: {rules.CLOSURE_LABELS[reason]}",
@@ -455,14 +492,16 @@ def step_up(
     adult_ids: list,
     what_has_changed: str,
     handover_summary: str,
+    consent: str,
+    consent_explanation: str = "",
     immediate_danger: bool = False,
     form_token: str = "",
     acting_user,
     now: datetime,
     request=None,
 ) -> Contact:
-    """Ask the front door for statutory help, carrying the family, the consent and everything
-    early help knows; the episode closes as stepped up. One transaction: both or neither.
+    """Ask the front door for statutory help, carrying the family and everything early help
+    knows; the episode closes as stepped up. One transaction: both or neither.
     The same form sent twice gives the first contact."""
     earlier = previous_result(token=form_token, actor_id=acting_user.pk)
     if earlier:
@@ -478,10 +517,8 @@ def step_up(
             adult_ids=adult_ids,
             what_has_changed=what_has_changed,
             handover_summary=handover_summary,
-            consent=ContactConsent.GIVEN if episode.has_consent else ContactConsent.NOT_SOUGHT,
-            consent_explanation=""
-            if episode.has_consent
-            else "No consent to early help was recorded on the episode.",
+            consent=consent,
+            consent_explanation=consent_explanation,
             immediate_danger=immediate_danger,
             form_token=form_token,
             acting_user=acting_user,
@@ -490,10 +527,17 @@ def step_up(
         )
         episode.step_up_contact = contact
         bump(episode, "step_up_contact")
-        _close(episode, rules.Closure.STEPPED_UP, what_has_changed, acting_user=acting_user,
-               now=now)
-        audit_episode(episode, "update", acting_user=acting_user, now=now, request=request,
-                      detail={"closed": rules.Closure.STEPPED_UP, "contact": str(contact.pk)})
+        _close(
+            episode, rules.Closure.STEPPED_UP, what_has_changed, acting_user=acting_user, now=now
+        )
+        audit_episode(
+            episode,
+            "update",
+            acting_user=acting_user,
+            now=now,
+            request=request,
+            detail={"closed": rules.Closure.STEPPED_UP, "contact": str(contact.pk)},
+        )
         chronology(
             episode,
             f"Early help episode {episode.reference} closed: stepped up to the front door "
