@@ -13,7 +13,7 @@ from onestory.core.errors import DetailsRefused, DomainError
 from onestory.core.idempotency import new_form_token
 from onestory.earlyhelp import actions
 from onestory.earlyhelp.models import Assessment, AssessmentFactor, Episode, Score
-from onestory.earlyhelp.selectors import episodes_visible_to, waiting_to_open
+from onestory.earlyhelp.selectors import episodes_visible_to, step_up_draft, waiting_to_open
 from onestory.frontdoor import actions as frontdoor
 from onestory.frontdoor.models import Contact
 from onestory.frontdoor.tests.factories import submit
@@ -326,24 +326,22 @@ def test_step_up_carries_the_family_and_what_early_help_knows_to_the_front_door(
         scored_on=TODAY,
         recorded_by=school,
     )
-    from onestory.earlyhelp.selectors import step_up_draft
-
     draft = step_up_draft(episode, now=MONDAY)
     assert "Domestic abuse (high)" in draft and "Domestic abuse: 3 → 3" in draft
     ids = dict(episode.members.values_list("role", "person_id"))
     token = new_form_token()
-    values = dict(
-        episode_id=episode.pk,
-        version=episode.version,
-        child_ids=[ids["child"]],
-        adult_ids=[ids["adult"]],
-        what_has_changed="Police called twice this week; Mum fears for the children.",
-        handover_summary=draft,
-        consent="given",
-        form_token=token,
-        acting_user=school,
-        now=MONDAY + timedelta(days=20),
-    )
+    values = {
+        "episode_id": episode.pk,
+        "version": episode.version,
+        "child_ids": [ids["child"]],
+        "adult_ids": [ids["adult"]],
+        "what_has_changed": "Police called twice this week; Mum fears for the children.",
+        "handover_summary": draft,
+        "consent": "given",
+        "form_token": token,
+        "acting_user": school,
+        "now": MONDAY + timedelta(days=20),
+    }
     contact = actions.step_up(**values)
     assert actions.step_up(**values).pk == contact.pk  # sent twice: one contact
     assert Contact.objects.filter(channel="step_up").count() == 1
