@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from onestory.access.decorators import RULES, allowed_roles_of, rule_of
 from onestory.access.models import AccessGrant, Notification
 from onestory.access.tests.factories import AccessGrantFactory
+from onestory.earlyhelp.models import Episode, EpisodeMember
 from onestory.frontdoor.models import InformationRequest
 from onestory.frontdoor.tests.factories import submit
 from onestory.people.models import DuplicateCandidate, PersonMerge
@@ -162,7 +163,19 @@ def _hidden_world():
         requested_by=stranger,
         due_at=timezone.now(),
     )
+    episode = Episode.objects.create(
+        reference="EH-WALK0001",
+        source=Episode.Source.AGENCY,
+        team=stranger.team,
+        lead_professional=stranger,
+        opened_at=timezone.now(),
+        opened_by=stranger,
+        consent_given_by="Zebedee Quillfeather's mother",
+    )
+    EpisodeMember.objects.create(episode=episode, person=person, role="child")
+    EpisodeMember.objects.create(episode=episode, person=other, role="adult")
     return {
+        "episode_id": episode.pk,
         "person_id": person.pk,
         "household_id": household.pk,
         "address_id": AddressFactory(person=person).pk,
