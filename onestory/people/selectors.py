@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.dateformat import format as format_date
 
@@ -12,6 +12,7 @@ from onestory.access import audit
 from onestory.access.models import AuditEvent
 from onestory.access.selectors import access_person_by_id, visible_to
 from onestory.core.clock import LONDON, today_in_london
+from onestory.workforce.models import Worker
 from onestory.workforce.rules import MAY_EDIT_PEOPLE
 
 from . import rules
@@ -59,8 +60,7 @@ def _relationship_rows(user, person: Person, *, now: datetime) -> list[dict]:
         .order_by("valid_to", "kind")
     )
     others = {
-        r.to_person_id if r.from_person_id == person.pk else r.from_person_id
-        for r in relationships
+        r.to_person_id if r.from_person_id == person.pk else r.from_person_id for r in relationships
     }
     visible = _visible_ids(user, others, now=now)
     rows = []
@@ -191,9 +191,9 @@ def change_history(person: Person) -> list[dict]:
 # --- The chronology page --------------------------------------------------------------------
 
 
-def chronology_categories(person: Person) -> list[tuple[str, str]]:
+def chronology_categories(person_ids) -> list[tuple[str, str]]:
     codes = (
-        ChronologyEntry.objects.filter(person=person)
+        ChronologyEntry.objects.filter(person_id__in=person_ids)
         .order_by("category")
         .values_list("category", flat=True)
         .distinct()
@@ -201,8 +201,14 @@ def chronology_categories(person: Person) -> list[tuple[str, str]]:
     return [(code, rules.chronology_category_label(code)) for code in codes]
 
 
-def chronology_entries(person, *, category="", date_from=None, date_to=None, page_number=1):
-    entries = ChronologyEntry.objects.filter(person=person).select_related("recorded_by")
+# What makes one line of a family's chronology: the same event written on several members'
+# records (one entry each) is shown once, with the names of those it concerns.
+_EVENT = ("occurred_at", "category", "summary", "source_type", "source_id", "recorded_by")
+
+
+def chronology_entries(person_ids, *, category="", date_from=None, date_to=None, page_number=1):
+    """The chronology of these people, newest first, one line per event, paginated."""
+    entries = ChronologyEntry.objects.filter(person_id__in=person_ids)
     if category:
         entries = entries.filter(category=category)
     if date_from:
@@ -210,13 +216,32 @@ def chronology_entries(person, *, category="", date_from=None, date_to=None, pag
     if date_to:
         next_day = date_to + timedelta(days=1)
         entries = entries.filter(occurred_at__lt=datetime.combine(next_day, time(), LONDON))
-    paginator = Paginator(entries.order_by("-occurred_at", "-created_at"), CHRONOLOGY_PAGE_SIZE)
+    events = (
+        entries.values(*_EVENT).annotate(people=Count("id")).order_by("-occurred_at", "summary")
+    )
+    paginator = Paginator(events, CHRONOLOGY_PAGE_SIZE)
     page = paginator.get_page(page_number)
+    rows = list(page.object_list)
+    concerned: dict = {}
+    if len(person_ids) > 1 and rows:
+        for entry in entries.filter(
+            occurred_at__in={r["occurred_at"] for r in rows},
+            source_id__in={r["source_id"] for r in rows},
+        ).select_related("person"):
+            key = tuple(
+                getattr(entry, f if f != "recorded_by" else "recorded_by_id") for f in _EVENT
+            )
+            concerned.setdefault(key, []).append(entry.person.full_name)
+    workers = Worker.objects.in_bulk({r["recorded_by"] for r in rows if r["recorded_by"]})
     return {
         "page": page,
         "entries": [
-            {"entry": e, "category": rules.chronology_category_label(e.category)}
-            for e in page.object_list
+            {
+                "entry": {**row, "recorded_by": workers.get(row["recorded_by"])},
+                "category": rules.chronology_category_label(row["category"]),
+                "people": sorted(concerned.get(tuple(row[f] for f in _EVENT), [])),
+            }
+            for row in rows
         ],
     }
 
@@ -242,16 +267,24 @@ def access_household_by_id(user, household_id, *, now: datetime, request=None, p
     visible = _visible_ids(user, {m.person_id for m in members}, now=now)
     if household is None or not rules.may_open_household(visible_current_members=len(visible)):
         audit.record(
-            actor=user, action="denied", at=now,
-            detail={"page": page, "requested_id": str(household_id)}, request=request,
+            actor=user,
+            action="denied",
+            at=now,
+            detail={"page": page, "requested_id": str(household_id)},
+            request=request,
         )
         raise Http404("No household found")
     with transaction.atomic():
         for member in members:
             if member.person_id in visible:
                 audit.record(
-                    actor=user, action="view", at=now, person_id=member.person_id,
-                    obj=household, detail={"page": page}, request=request,
+                    actor=user,
+                    action="view",
+                    at=now,
+                    person_id=member.person_id,
+                    obj=household,
+                    detail={"page": page},
+                    request=request,
                 )
     return household, members, visible
 
@@ -343,9 +376,14 @@ def people_to_choose_from(
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(
-                at=now, actor=user, action="list", person_id=person.pk,
-                object_type=person._meta.label_lower, object_id=str(person.pk),
-                detail={"page": "choose a person"}, **audit.client_of(request),
+                at=now,
+                actor=user,
+                action="list",
+                person_id=person.pk,
+                object_type=person._meta.label_lower,
+                object_id=str(person.pk),
+                detail={"page": "choose a person"},
+                **audit.client_of(request),
             )
             for person in shown
         ]

@@ -26,6 +26,11 @@ urlpatterns = [
     ),
     path("families/<uuid:household_id>/", views.household_detail, name="household"),
     path(
+        "families/<uuid:household_id>/chronology/",
+        views.household_chronology,
+        name="household-chronology",
+    ),
+    path(
         "families/<uuid:household_id>/members/add/",
         views.household_member_add,
         name="household-member-add",

@@ -45,17 +45,35 @@ def person_detail(request, person_id):
 def person_chronology(request, person_id):
     """Everything recorded about a person. The filters hold no personal data, so GET is fine."""
     at = now()
-    person = access_person_by_id(request.user, person_id, now=at, request=request,
-                                 page="chronology")
-    form = forms.ChronologyFilterForm(
-        request.GET or None, categories=selectors.chronology_categories(person)
+    person = access_person_by_id(
+        request.user, person_id, now=at, request=request, page="chronology"
     )
-    context = {"person": person, "form": form, "entries": [], "page": None}
+    context = _chronology(request, [person.pk])
+    return render(request, "people/person_chronology.html", {"person": person, **context})
+
+
+@access_rule("household")
+def household_chronology(request, household_id):
+    """The family's chronology: every event on the records of its current members this worker
+    may open, each shown once with whom it concerns."""
+    at = now()
+    household, _, visible = selectors.access_household_by_id(
+        request.user, household_id, now=at, request=request, page="family chronology"
+    )
+    context = _chronology(request, sorted(visible))
+    return render(request, "people/household_chronology.html", {"household": household, **context})
+
+
+def _chronology(request, person_ids) -> dict:
+    form = forms.ChronologyFilterForm(
+        request.GET or None, categories=selectors.chronology_categories(person_ids)
+    )
+    context = {"form": form, "entries": [], "page": None}
     if not form.is_bound or form.is_valid():
         filters = form.cleaned_data if form.is_bound else {}
         context.update(
             selectors.chronology_entries(
-                person,
+                person_ids,
                 category=filters.get("category", ""),
                 date_from=filters.get("date_from"),
                 date_to=filters.get("date_to"),
@@ -65,7 +83,7 @@ def person_chronology(request, person_id):
     query = request.GET.copy()
     query.pop("page", None)
     context["filter_query"] = query.urlencode()
-    return render(request, "people/person_chronology.html", context)
+    return context
 
 
 @access_rule("household")
@@ -140,8 +158,13 @@ def name_add(request, person_id):
     form = forms.NameForm(_data(request), initial=_once())
     if request.method == "POST" and form.is_valid():
         try:
-            actions.name_add(person=person, **form.cleaned_data, acting_user=request.user,
-                             now=at, request=request)
+            actions.name_add(
+                person=person,
+                **form.cleaned_data,
+                acting_user=request.user,
+                now=at,
+                request=request,
+            )
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -157,8 +180,13 @@ def address_add(request, person_id):
     form = forms.AddressForm(_data(request), today=today_in_london(at), initial=_once())
     if request.method == "POST" and form.is_valid():
         try:
-            actions.address_add(person=person, **form.cleaned_data, acting_user=request.user,
-                                now=at, request=request)
+            actions.address_add(
+                person=person,
+                **form.cleaned_data,
+                acting_user=request.user,
+                now=at,
+                request=request,
+            )
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -177,8 +205,13 @@ def address_end(request, person_id, address_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.address_end(address=address, **form.cleaned_data, acting_user=request.user,
-                                now=at, request=request)
+            actions.address_end(
+                address=address,
+                **form.cleaned_data,
+                acting_user=request.user,
+                now=at,
+                request=request,
+            )
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -205,8 +238,11 @@ def relationship_add(request, person_id):
     if request.method == "POST" and form.is_valid():
         try:
             actions.relationship_add(
-                **form.relationship_values(person), form_token=form.cleaned_data["form_token"],
-                acting_user=request.user, now=at, request=request,
+                **form.relationship_values(person),
+                form_token=form.cleaned_data["form_token"],
+                acting_user=request.user,
+                now=at,
+                request=request,
             )
         except DomainError as error:
             form.add_domain_error(error)
@@ -232,15 +268,23 @@ def household_join(request, person_id):
             if data["household"]:
                 household = data["household"]
                 actions.household_add_member(
-                    household=household, person=person, valid_from=data["valid_from"],
-                    form_token=data["form_token"], acting_user=request.user, now=at,
+                    household=household,
+                    person=person,
+                    valid_from=data["valid_from"],
+                    form_token=data["form_token"],
+                    acting_user=request.user,
+                    now=at,
                     request=request,
                 )
             else:
                 household = actions.household_create(
-                    name=data["new_household_name"], members=[person],
-                    valid_from=data["valid_from"], form_token=data["form_token"],
-                    acting_user=request.user, now=at, request=request,
+                    name=data["new_household_name"],
+                    members=[person],
+                    valid_from=data["valid_from"],
+                    form_token=data["form_token"],
+                    acting_user=request.user,
+                    now=at,
+                    request=request,
                 )
         except DomainError as error:
             form.add_domain_error(error)
@@ -263,9 +307,12 @@ def household_member_add(request, household_id):
     if request.method == "POST" and form.is_valid():
         try:
             actions.household_add_member(
-                household=household, person=form.cleaned_data["person"],
+                household=household,
+                person=form.cleaned_data["person"],
                 valid_from=form.cleaned_data["valid_from"],
-                form_token=form.cleaned_data["form_token"], acting_user=request.user, now=at,
+                form_token=form.cleaned_data["form_token"],
+                acting_user=request.user,
+                now=at,
                 request=request,
             )
         except DomainError as error:
@@ -289,8 +336,9 @@ def household_member_remove(request, household_id, member_id):
     error = None
     if request.method == "POST":
         try:
-            actions.household_remove_member(member=member, acting_user=request.user, now=at,
-                                            request=request)
+            actions.household_remove_member(
+                member=member, acting_user=request.user, now=at, request=request
+            )
         except DomainError as refusal:
             error = refusal.message
         else:
@@ -303,4 +351,3 @@ def household_member_remove(request, household_id, member_id):
         "people/household_member_remove.html",
         {"household": household, "member": member, "error": error},
     )
-
