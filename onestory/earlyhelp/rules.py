@@ -299,6 +299,12 @@ SF_SUSTAINED_MONTHS = 6
 # Hand-set by us (the national framework leaves the measure of each need to local evidence).
 SF_GOOD_SCORE = 7
 SF_MINIMUM_GAIN = 2
+# The closures a result can follow. The guidance judges the outcome on every need, sustained
+# for 6 months after closure, not the name of the closure: a family stepped down to universal
+# services because the help worked has succeeded as much as one closed "needs met". Hand-set:
+# a family that declined or moved away cannot be shown to have sustained anything, and one
+# stepped up to social care has not.
+SF_RESULT_CLOSURES = frozenset({Closure.NEEDS_MET, Closure.STEPPED_DOWN})
 
 
 class ClaimStatus(StrEnum):
@@ -407,20 +413,55 @@ def assess_claim(
     if closed_on is None:
         return ClaimAssessment(ClaimStatus.WORKING, (), evidence, None)
     missed = [e.headline.label for e in evidence if not e.progress]
-    if closure != Closure.NEEDS_MET or missed:
+    if closure not in SF_RESULT_CLOSURES or missed:
         why = [f"No significant progress on: {', '.join(missed)}."] if missed else []
-        if closure != Closure.NEEDS_MET:
+        if closure not in SF_RESULT_CLOSURES:
             why.append(f"Closed as “{CLOSURE_LABELS.get(closure, closure)}”.")
         return ClaimAssessment(ClaimStatus.NOT_ACHIEVED, tuple(why), evidence, None)
     sustained_from = add_months(closed_on, SF_SUSTAINED_MONTHS)
     if came_back_on is not None and came_back_on < sustained_from:
         return ClaimAssessment(
             ClaimStatus.NOT_ACHIEVED,
-            (f"The family needed help again on {came_back_on:%-d %B %Y}, within "
-             f"{SF_SUSTAINED_MONTHS} months of closure.",),
+            (
+                f"The family needed help again on {came_back_on:%-d %B %Y}, within "
+                f"{SF_SUSTAINED_MONTHS} months of closure.",
+            ),
             evidence,
             sustained_from,
         )
     if today < sustained_from:
         return ClaimAssessment(ClaimStatus.SUSTAINING, (), evidence, sustained_from)
     return ClaimAssessment(ClaimStatus.CLAIMABLE, (), evidence, sustained_from)
+
+
+# --- Supporting Families: saying where a family stands (the claim report) ---------------------
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def claim_explanation(assessment: ClaimAssessment, *, claimed_on: date | None = None) -> str:
+    """Why a family can or cannot be claimed for now, in one sentence a manager can act on."""
+    status = assessment.status
+    if status == ClaimStatus.CLAIMABLE:
+        since = _day(assessment.sustained_from)
+        return (
+            "Every need made significant progress and it has held for "
+            f"{SF_SUSTAINED_MONTHS} months after closure (since {since}): it can be claimed."
+        )
+    if status == ClaimStatus.SUSTAINING:
+        return (
+            f"Every need made significant progress; the result can be claimed from "
+            f"{_day(assessment.sustained_from)} if the family does not need help again before then."
+        )
+    if status == ClaimStatus.WORKING:
+        return (
+            "The family meets the programme's criteria and support is still under way: a result "
+            f"is claimed only once every need has improved and held for {SF_SUSTAINED_MONTHS} "
+            "months after closure."
+        )
+    if status == ClaimStatus.CLAIMED:
+        when = f" on {_day(claimed_on)}" if claimed_on else ""
+        return f"A result was already claimed for this family{when}: it cannot be claimed twice."
+    return " ".join(assessment.reasons)
