@@ -75,6 +75,9 @@ STATUS_TAGS = {
 }
 # Families listed on the page at most; the summary counts them all.
 LIST_LIMIT = 500
+# Families whose members are looked up at once for help again after closure (the query names
+# each member, so it stays well inside every database's limit on parameters).
+CHUNK = 400
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,8 @@ class Report:
 def family_rows(*, today: date, episodes: QuerySet[Episode] | None = None) -> list[FamilyRow]:
     """Every family of `episodes` (default: all) assessed against the programme on `today`.
 
-    A fixed handful of queries, however many episodes there are.
+    A fixed handful of queries, however many episodes there are (a few more for every
+    CHUNK families whose result waits on whether they needed help again).
     """
     episodes = Episode.objects.all() if episodes is None else episodes
     chosen = episodes.values("pk")
@@ -181,42 +185,55 @@ def family_rows(*, today: date, episodes: QuerySet[Episode] | None = None) -> li
         members[episode_id].append(person_id)
         if role == EpisodeMember.Role.CHILD:
             first_child.setdefault(episode_id, person_id)
-    wards = _wards(set(first_child.values()))
-    closed = {f["pk"]: f["closed_at"] for f in facts if f["closed_at"] is not None}
-    came_back = _came_back(closed, members, chosen) if closed else {}
+    wards = _wards(chosen)
+    inputs = {}
+    for f in facts:
+        episode_id = f["pk"]
+        assessed, present = needs.get(episode_id, (False, ()))
+        inputs[episode_id] = {
+            "needs": {
+                code: (start, start if reviewed is None else reviewed)
+                for code, start, reviewed in present
+            },
+            "assessed": assessed,
+            "has_lead_professional": bool(f["lead_professional_id"] or f["had_lead"]),
+            "has_plan": f["has_plan"],
+            "closed_on": today_in_london(f["closed_at"]) if f["closed_at"] else None,
+            "closure": f["closure_reason"],
+            "claimed": episode_id in claims,
+            "today": today,
+        }
+    assessments = {
+        pk: rules.assess_claim(came_back_on=None, **values) for pk, values in inputs.items()
+    }
+    # Whether the family needed help again decides only the results that are otherwise won.
+    waiting = {
+        f["pk"]: f["closed_at"]
+        for f in facts
+        if assessments[f["pk"]].status in (ClaimStatus.SUSTAINING, ClaimStatus.CLAIMABLE)
+    }
+    came_back = _came_back(waiting, members)
+    for pk, day in came_back.items():
+        assessments[pk] = rules.assess_claim(came_back_on=day, **inputs[pk])
 
     rows = []
     for f in facts:
         episode_id = f["pk"]
-        assessed, present = needs.get(episode_id, (False, ()))
-        start_latest = {
-            code: (start, start if reviewed is None else reviewed)
-            for code, start, reviewed in present
-        }
-        closed_on = today_in_london(f["closed_at"]) if f["closed_at"] else None
+        assessment = assessments[episode_id]
         claimed_on = claims.get(episode_id)
-        assessment = rules.assess_claim(
-            needs=start_latest,
-            assessed=assessed,
-            has_lead_professional=bool(f["lead_professional_id"] or f["had_lead"]),
-            has_plan=f["has_plan"],
-            closed_on=closed_on,
-            closure=f["closure_reason"],
-            came_back_on=came_back.get(episode_id),
-            claimed=claimed_on is not None,
-            today=today,
-        )
         rows.append(
             FamilyRow(
                 episode_id=episode_id,
                 reference=f["reference"],
                 team=f["team__name"],
                 opened_on=today_in_london(f["opened_at"]),
-                closed_on=closed_on,
+                closed_on=inputs[episode_id]["closed_on"],
                 closure=f["closure_reason"],
                 ward=wards.get(first_child.get(episode_id), ""),
                 evidence=assessment.evidence,
-                scores=tuple((code, *scores) for code, scores in start_latest.items()),
+                scores=tuple(
+                    (code, *scores) for code, scores in inputs[episode_id]["needs"].items()
+                ),
                 status=assessment.status,
                 reasons=assessment.reasons,
                 sustained_from=assessment.sustained_from,
@@ -277,8 +294,11 @@ def _needs(chosen) -> dict:
     }
 
 
-def _wards(children: set) -> dict:
+def _wards(chosen) -> dict:
     """The ward of each child's current address (the latest, if more than one is current)."""
+    children = EpisodeMember.objects.filter(
+        episode__in=chosen, role=EpisodeMember.Role.CHILD
+    ).values("person_id")
     wards = {}
     for person_id, ward in (
         Address.objects.filter(person_id__in=children, valid_to__isnull=True, ward__isnull=False)
@@ -289,10 +309,19 @@ def _wards(children: set) -> dict:
     return wards
 
 
-def _came_back(closed: dict, members: dict, chosen) -> dict:
+def _came_back(closed: dict, members: dict) -> dict:
     """Per closed episode, the first London date after closure any member needed help again."""
+    result = {}
+    episodes = list(closed)
+    for start in range(0, len(episodes), CHUNK):
+        chunk = {pk: closed[pk] for pk in episodes[start : start + CHUNK]}
+        result.update(_came_back_chunk(chunk, members))
+    return result
+
+
+def _came_back_chunk(closed: dict, members: dict) -> dict:
     since = min(closed.values())
-    people = EpisodeMember.objects.filter(episode__in=chosen).values("person_id")
+    people = list({person_id for pk in closed for person_id in members.get(pk, ())})
     final_outcome = Subquery(
         Decision.objects.filter(contact=OuterRef("contact_id"), final_at__isnull=False)
         .order_by("-final_at")

@@ -162,11 +162,13 @@ def _contact_about(child, front_door, *, decided, at):
         contact_id=contact.pk,
         version=contact.version,
         outcome=decided,
-        level=2 if decided == "early_help" else 1,
+        level={"early_help": 2, "nfa": 1}.get(decided, 4),
         rationale="Parents asked for help again with routines.",
         referrer_message="Thank you.",
         signposting="The school nurse." if decided == "nfa" else "",
         early_help_team=team if decided == "early_help" else None,
+        primary_need="N1" if decided == "referral" else "",
+        social_work_team=TeamFactory(kind=Team.Kind.SOCIAL_WORK) if decided == "referral" else None,
         acting_user=screener,
         now=at + timedelta(hours=1),
     )
@@ -287,6 +289,18 @@ def test_a_contact_before_closure_or_after_six_months_does_not_count(practitione
     row = _row(episode, today=date(2025, 12, 1))
     assert row.status == ClaimStatus.CLAIMABLE
     assert row.came_back_on == (CLOSED + timedelta(days=200)).date()
+
+
+def test_help_again_is_found_however_many_families_are_looked_up_at_once(
+    practitioner, front_door, monkeypatch
+):
+    monkeypatch.setattr(supporting_families, "CHUNK", 1)
+    back = _family(practitioner)
+    stayed = _family(practitioner)
+    _contact_about(_child(back), front_door, decided="referral", at=CLOSED + timedelta(days=40))
+    rows = {r.episode_id: r for r in supporting_families.family_rows(today=date(2025, 11, 1))}
+    assert rows[back.pk].status == ClaimStatus.NOT_ACHIEVED
+    assert rows[stayed.pk].status == ClaimStatus.CLAIMABLE
 
 
 def test_a_new_episode_for_a_member_within_six_months_means_no_result(practitioner):
