@@ -61,9 +61,10 @@ PANEL_LABELS = {
 # Why each panel exists. The Channel panel is a statutory duty on the council: Counter-Terrorism
 # and Security Act 2015, s.36 (a local panel to assess and support people vulnerable to being
 # drawn into terrorism; where Channel is not the right support the panel considers other
-# support, s.36(4)). The MACE panel is a local multi-agency arrangement for children at risk of
-# exploitation and serious youth violence outside the home (Working Together to Safeguard
-# Children 2023, chapter 4, on harm outside the home). The missing children panel follows the
+# support, as the Channel duty guidance (Home Office, 2023) describes). The MACE panel is a
+# local multi-agency arrangement for children at risk of exploitation and serious youth
+# violence outside the home (Working Together to Safeguard Children 2023, on harm outside the
+# home; no national timescale or form is set). The missing children panel follows the
 # Statutory guidance on children who run away or go missing from home or care (DfE, 2014).
 PANEL_SOURCES = {
     Panel.CHANNEL: "Counter-Terrorism and Security Act 2015, section 36",
