@@ -25,6 +25,8 @@ def navigation(request):
         items.append(("Record a contact", "frontdoor:request"))
     if user.role in (Role.PARTNER, Role.EARLY_HELP, Role.TEAM_MANAGER):
         items.append(("Early help", "earlyhelp:families"))
+    if user.role in CASE_ROLES:
+        items.append(("Contexts", "pathways:contexts"))
     if user.role in (Role.PARTNER, Role.EARLY_HELP):
         items.append(("Request support", "frontdoor:request"))
         items.append(("My requests", "frontdoor:my-requests"))
