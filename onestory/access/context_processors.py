@@ -27,6 +27,8 @@ def navigation(request):
         items.append(("Early help", "earlyhelp:families"))
     if user.role in CASE_ROLES:
         items.append(("Contexts", "pathways:contexts"))
+    if user.role in (Role.ANALYST, Role.TEAM_MANAGER):
+        items.append(("Supporting Families", "earlyhelp:supporting-families"))
     if user.role in (Role.PARTNER, Role.EARLY_HELP):
         items.append(("Request support", "frontdoor:request"))
         items.append(("My requests", "frontdoor:my-requests"))
