@@ -9,7 +9,7 @@ working with under consent.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from onestory.access import audit
@@ -25,7 +25,7 @@ from onestory.workforce.rules import CASE_ROLES, Role
 from . import rules
 from .actions.common import may_work_on
 from .actions.episodes import OPENING_ROLES
-from .models import Assessment, Episode, EpisodeMember
+from .models import Assessment, Episode, EpisodeMember, PlanAction
 
 
 def episodes_visible_to(user, *, now: datetime) -> QuerySet[Episode]:
@@ -137,16 +137,21 @@ def decision_to_open(user, contact_id, *, now: datetime, request=None) -> Decisi
 
 
 def families_of(user, *, now: datetime) -> QuerySet[Episode]:
-    """The open episodes this worker leads or their team holds (for partners: their agency's)."""
-    episodes = episodes_visible_to(user, now=now).filter(status=Episode.Status.OPEN)
+    """The open episodes this worker leads or their team holds (for partners: their agency's),
+    each with its count of overdue actions; reviews due soonest first."""
     mine = Q(lead_professional=user) | Q(team_id__in=_teams_of(user))
     if user.role == Role.PARTNER:
         mine |= Q(agencies=user.agency_id)
+    ids = episodes_visible_to(user, now=now).filter(mine, status=Episode.Status.OPEN)
+    overdue = Q(
+        actions__due_on__lt=today_in_london(now),
+        actions__status__in=[PlanAction.Status.NOT_STARTED, PlanAction.Status.IN_PROGRESS],
+    )
     return (
-        episodes.filter(mine)
+        Episode.objects.filter(pk__in=ids.values("pk"))
+        .annotate(overdue_actions=Count("actions", filter=overdue))
         .select_related("lead_professional", "team")
-        .order_by("next_review_on", "opened_at")
-        .distinct()
+        .order_by(F("next_review_on").asc(nulls_last=True), "opened_at")
     )
 
 

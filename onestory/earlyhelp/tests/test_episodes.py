@@ -12,7 +12,7 @@ from onestory.access.tests.factories import ConsentFactory
 from onestory.core.errors import DetailsRefused, DomainError
 from onestory.core.idempotency import new_form_token
 from onestory.earlyhelp import actions
-from onestory.earlyhelp.models import Assessment, AssessmentFactor, Episode, Score
+from onestory.earlyhelp.models import Assessment, AssessmentFactor, Episode, PlanAction, Score
 from onestory.earlyhelp.selectors import episodes_visible_to, step_up_draft, waiting_to_open
 from onestory.frontdoor import actions as frontdoor
 from onestory.frontdoor.models import Contact
@@ -372,3 +372,30 @@ def test_step_up_refuses_people_outside_the_family():
             acting_user=school,
             now=MONDAY,
         )
+
+
+def test_my_families_lists_the_episodes_i_lead_with_their_overdue_actions(client):
+    school = worker_with_role(Role.PARTNER)
+    episode = open_episode(school, now=MONDAY)
+    PlanAction.objects.create(
+        episode=episode,
+        action="Book a GP appointment",
+        success_looks_like="Seen by the GP",
+        owner_agency=school.agency,
+        due_on=date(2026, 11, 1),
+        created_by=school,
+    )
+    PlanAction.objects.create(
+        episode=episode,
+        action="Attend parenting course",
+        success_looks_like="Six sessions",
+        owner_agency=school.agency,
+        due_on=date(2026, 11, 2),
+        status="done",
+        created_by=school,
+    )
+    client.force_login(school)
+    page = client.get("/early-help/").content.decode()
+    assert episode.reference in page and "1 overdue" in page
+    client.force_login(worker_with_role(Role.PARTNER, agency_name="Another primary school"))
+    assert episode.reference not in client.get("/early-help/").content.decode()
