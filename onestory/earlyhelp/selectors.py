@@ -50,12 +50,19 @@ class EpisodeAccess:
 
 
 def access_episode_by_id(
-    user, episode_id, *, now: datetime, request=None, page: str = "early help episode"
+    user,
+    episode_id,
+    *,
+    now: datetime,
+    request=None,
+    page: str = "early help episode",
+    shows_members: bool = True,
 ) -> EpisodeAccess:
     """The episode, if this worker may see it, with whether they may change it.
 
-    Every member shown is audited as viewed; missing and forbidden give the same 404, and a
-    refused attempt is audited too.
+    Every member the page shows is audited as viewed (`shows_members=False` for requests that
+    show nobody, like the assessment's autosave, which audits its own change); missing and
+    forbidden give the same 404, and a refused attempt is audited too.
     """
     episode = (
         episodes_visible_to(user, now=now)
@@ -72,14 +79,9 @@ def access_episode_by_id(
             request=request,
         )
         raise Http404("No page found")
-    audit_views(
-        user,
-        visible_members(user, episode, now=now),
-        now=now,
-        page=page,
-        request=request,
-        action="view",
-    )
+    if shows_members:
+        members = visible_members(user, episode, now=now)
+        audit_views(user, members, now=now, page=page, request=request, action="view")
     return EpisodeAccess(episode=episode, may_work_on=may_work_on(user, episode))
 
 

@@ -20,8 +20,10 @@ from .selectors import access_episode_by_id, visible_members
 PAGE = "early help assessment"
 
 
-def _open(request, episode_id, assessment_id, *, at):
-    access = access_episode_by_id(request.user, episode_id, now=at, request=request, page=PAGE)
+def _open(request, episode_id, assessment_id, *, at, shows_members=True):
+    access = access_episode_by_id(
+        request.user, episode_id, now=at, request=request, page=PAGE, shows_members=shows_members
+    )
     assessment = selectors_assessment.assessment_of(access.episode, assessment_id)
     return access, assessment
 
@@ -145,7 +147,7 @@ def assessment_autosave(request, episode_id, assessment_id):
     409 when someone else saved first or the assessment is complete, 400 for an answer that is
     not among the choices."""
     at = now()
-    access, assessment = _open(request, episode_id, assessment_id, at=at)
+    access, assessment = _open(request, episode_id, assessment_id, at=at, shows_members=False)
     if not access.may_work_on:
         raise Http404("No page found")
     people = visible_members(request.user, access.episode, now=at)
