@@ -199,7 +199,9 @@ class AssessmentFactor(BaseModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "code"], name="factor_once_per_assessment")
+            models.UniqueConstraint(
+                fields=["assessment", "code"], name="factor_once_per_assessment"
+            )
         ]
 
 

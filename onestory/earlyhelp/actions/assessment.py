@@ -7,9 +7,12 @@ from datetime import datetime
 
 from django.db import transaction
 
+from onestory.access.selectors import visible_to
 from onestory.core.clock import LONDON, today_in_london
 from onestory.core.errors import DetailsRefused, DomainError, StaleEdit
 from onestory.core.idempotency import once_per_form
+from onestory.pathways.rules import PATHWAY_NEEDS
+from onestory.pathways.selectors import active_flags
 
 from .. import rules
 from ..models import Assessment, AssessmentFactor, Episode, Score
@@ -101,6 +104,21 @@ def _copy_factors(assessment, episode, source, *, acting_user, now) -> int:
     for code, presence in prefill_factors(episode, user=acting_user, now=now).items():
         if code in rules.FACTORS and code not in rows and presence in PRESENCES:
             rows[code] = AssessmentFactor(assessment=assessment, code=code, presence=presence)
+    # A child's active pathway flag (Channel, youth violence, exploitation) is a local risk the
+    # record already knows about.
+    seen = visible_to(acting_user, now=now).filter(pk__in=members).values_list("pk", flat=True)
+    for flag in active_flags(seen, today_in_london(now)):
+        code = PATHWAY_NEEDS.get(flag.pathway)
+        if code in rules.FACTORS and (code not in rows or rows[code].presence != "yes"):
+            rows[code] = AssessmentFactor(
+                assessment=assessment,
+                code=code,
+                presence=rules.Presence.YES,
+                evidence=f"{flag.get_pathway_display()} flag on the record since "
+                f"{flag.raised_on:%-d %B %Y}.",
+                view=rules.View.OTHER_AGENCY,
+                person_id=flag.person_id,
+            )
     AssessmentFactor.objects.bulk_create(rows.values())
     return len(rows)
 

@@ -16,6 +16,7 @@ from onestory.core.clock import today_in_london
 from onestory.core.errors import DomainError, StaleEdit
 from onestory.core.idempotency import new_form_token
 from onestory.frontdoor.tests.factories import submit
+from onestory.pathways.models import PathwayFlag
 from onestory.people.models import ChronologyEntry
 from onestory.people.tests.factories import AddressFactory
 from onestory.workforce.rules import Role
@@ -549,3 +550,21 @@ def test_a_worker_who_sees_the_family_but_does_not_work_with_it_reads_the_draft(
     assert STORY in page and "<textarea" not in page
     assert client.post(_url(assessment), _answers(2, action="save")).status_code == 404
     assert "Start the assessment" not in _section(social_worker, episode)
+
+
+def test_a_childs_pathway_flag_starts_the_assessment_as_a_local_risk():
+    at = timezone.now()
+    school = worker_with_role(Role.PARTNER)
+    episode = open_episode(school, now=at)
+    child = episode.members.get(role="child").person
+    PathwayFlag.objects.create(
+        person=child,
+        pathway="exploitation",
+        raised_on=today_in_london(at) - timedelta(days=3),
+        raised_by=worker_with_role(Role.SOCIAL_WORKER),
+        reason="Seen with older men at the station.",
+    )
+    assessment = _start(school, episode, now=at)
+    factor = assessment.factors.get(code="exploitation")
+    assert factor.presence == "yes" and factor.person == child
+    assert "flag on the record since" in factor.evidence
