@@ -586,7 +586,7 @@ def overdue_reminders_send(*, now: datetime) -> RemindersSent:
     for episode_id in episodes.order_by().values_list("pk", flat=True).distinct():
         with transaction.atomic():
             episode = (
-                Episode.objects.select_for_update()
+                Episode.objects.select_for_update(of=("self",))
                 .select_related("lead_professional")
                 .get(pk=episode_id)
             )
