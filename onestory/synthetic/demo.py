@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from axes.models import AccessAttempt
 from axes.utils import reset as reset_lockouts
 from django.db import transaction
-from django.db.models import Count
 
 from onestory.access.models import AccessGrant, Allocation, Consent, RecordRestriction
 from onestory.access.selectors import visible_to
+from onestory.earlyhelp.models import Episode, EpisodeMember
 from onestory.people.models import ChronologyEntry, HouseholdMember, Person
 from onestory.people.rules import age_in_years
 from onestory.workforce.models import Agency, Team, Worker
@@ -27,6 +27,7 @@ from .casework import (
     PURPOSE_FAMILY_MEMBER,
 )
 from .chronology import allocation_summary
+from .earlyhelp import demo_episode, hand_over_for_demo
 from .models import PlantedDuplicate
 from .workforce import COUNCIL_NAME
 
@@ -34,6 +35,8 @@ DEMO_PASSWORD = "onestory-demo"  # noqa: S105 - published on purpose: demo sign-
 SOCIAL_WORKER_CHILDREN = 15
 EARLY_HELP_CHILDREN = 10
 SCHOOL_PUPILS_WITH_CONSENT = 8
+SCHOOL_EARLY_HELP_EPISODES = 2  # the designated safeguarding lead leads this many episodes
+SCHOOL_EPISODE_DAYS = 35  # opened this long ago: assessed, planned, one action overdue
 
 
 class SyntheticDataMissing(Exception):
@@ -122,6 +125,9 @@ class DemoRow:
     note: str
 
 
+ADULT_AGE = timedelta(days=18 * 365)
+
+
 def _active(queryset, now: datetime):
     return queryset.filter(starts_at__lte=now).exclude(ends_at__lte=now)
 
@@ -142,11 +148,18 @@ def _school_for_demo(now: datetime) -> tuple[Agency, list[Person]]:
     schools = {
         a.code: a for a in Agency.objects.filter(kind=Agency.Kind.SCHOOL, code__startswith="821")
     }
-    consents = dict(
-        Consent.objects.filter(status=Consent.Status.GIVEN, agencies__in=schools.values())
-        .values_list("agencies__code")
-        .annotate(n=Count("id"))
-    )
+    # Consents for pupils (parents' consents for an early help episode are not counted), and
+    # consents that have ended (an early help episode closed), which a demo school has none of.
+    is_pupil = {person_id for ids in pupils.values() for person_id in ids}
+    consents: dict[str, int] = {}
+    ended: dict[str, int] = {}
+    for person_id, code, valid_to in Consent.objects.filter(
+        status=Consent.Status.GIVEN, agencies__in=schools.values()
+    ).values_list("person_id", "agencies__code", "valid_to"):
+        if valid_to is not None:
+            ended[code] = ended.get(code, 0) + 1
+        elif person_id in is_pupil:
+            consents[code] = consents.get(code, 0) + 1
     current = (
         Worker.objects.filter(username="school").values_list("agency__code", flat=True).first()
     )
@@ -155,7 +168,7 @@ def _school_for_demo(now: datetime) -> tuple[Agency, list[Person]]:
         # A school with no more than eight consents yet (so that about eight pupils are
         # visible), the demo sign-in's own school first, then the one with most pupils.
         extra = max(0, consents.get(code, 0) - SCHOOL_PUPILS_WITH_CONSENT)
-        return (extra, code != current, -len(pupils[code]), code)
+        return (code in ended, extra, code != current, -len(pupils[code]), code)
 
     ranked = sorted((code for code in pupils if code in schools), key=preference)
     if not ranked:
@@ -332,7 +345,9 @@ def _restricted_record_naming(manager: Worker, dpo: Worker, now: datetime) -> Pe
 def _school_consents(
     school: Agency, pupils: list[Person], recorded_by: Worker, now: datetime
 ) -> int:
-    given = Consent.objects.filter(agencies=school, status=Consent.Status.GIVEN)
+    given = Consent.objects.filter(
+        agencies=school, status=Consent.Status.GIVEN, person__date_of_birth__gt=now - ADULT_AGE
+    )
     have = set(given.values_list("person_id", flat=True))
     restricted = set(RecordRestriction.objects.values_list("person_id", flat=True))
     for pupil in pupils:
@@ -351,6 +366,101 @@ def _school_consents(
         consent.agencies.add(school)
         have.add(pupil.pk)
     return len(have)
+
+
+def _early_help_episodes(worker: Worker, *, now: datetime) -> int:
+    """The early help worker leads the episodes of the families they hold as lead professional:
+    a colleague's episode is handed over; a family allocated by the demo gets one opened."""
+    held = _active(
+        Allocation.objects.filter(
+            worker=worker, purpose__in=(PURPOSE_EARLY_HELP, PURPOSE_EARLY_HELP_FAMILY)
+        ),
+        now,
+    )
+    purposes = dict(held.values_list("person_id", "purpose"))
+    starts = dict(held.values_list("person_id", "starts_at"))
+    children = sorted(p for p, purpose in purposes.items() if purpose == PURPOSE_EARLY_HELP)
+    families = _household_members(children)
+    done: set = set()
+    for child_id in children:
+        if child_id in done:
+            continue
+        episode = (
+            Episode.objects.filter(status=Episode.Status.OPEN, members__person_id=child_id)
+            .order_by("opened_at")
+            .first()
+        )
+        if episode is None:
+            family = [p for p in families.get(child_id, [child_id]) if p in purposes]
+            people = {p.pk: p for p in Person.objects.filter(pk__in=family)}
+            episode = demo_episode(
+                children=[people[p] for p in family if purposes[p] == PURPOSE_EARLY_HELP],
+                adults=[people[p] for p in family if purposes[p] == PURPOSE_EARLY_HELP_FAMILY],
+                team=worker.team,
+                lead=worker,
+                agencies=[worker.agency],
+                opened_at=min(starts[p] for p in family),
+                now=now,
+                household_id=HouseholdMember.objects.filter(person_id=child_id, valid_to=None)
+                .values_list("household", flat=True)
+                .first(),
+            )
+        elif episode.lead_professional_id != worker.pk:
+            hand_over_for_demo(episode, worker, now=now, changed_by=worker.team.manager or worker)
+        done.update(episode.members.values_list("person_id", flat=True))
+    return Episode.objects.filter(status=Episode.Status.OPEN, lead_professional=worker).count()
+
+
+def _school_episodes(worker: Worker, school: Agency, *, now: datetime) -> int:
+    """The designated safeguarding lead leads early help for one or two pupils the school holds
+    consent for (and their parents), as a school opens early help itself."""
+    led = Episode.objects.filter(status=Episode.Status.OPEN, lead_professional=worker)
+    if led.count() >= SCHOOL_EARLY_HELP_EPISODES:
+        return led.count()
+    consents = (
+        _active_consents(Consent.objects.filter(agencies=school, status=Consent.Status.GIVEN), now)
+        .filter(person__date_of_birth__gt=now - ADULT_AGE)
+        .order_by("person_id")
+    )
+    busy = set(
+        EpisodeMember.objects.filter(episode__status=Episode.Status.OPEN).values_list(
+            "person_id", flat=True
+        )
+    )
+    busy |= set(RecordRestriction.objects.values_list("person_id", flat=True))
+    pupils = {c.person_id: c for c in consents}
+    families = _household_members(list(pupils))
+    for pupil_id, consent in pupils.items():
+        if led.count() >= SCHOOL_EARLY_HELP_EPISODES:
+            break
+        family = families.get(pupil_id, [pupil_id])
+        if busy.intersection(family):
+            continue
+        adults = list(
+            Person.objects.filter(
+                pk__in=family, date_of_birth__lte=now - ADULT_AGE, date_of_death__isnull=True
+            ).order_by("id")
+        )
+        demo_episode(
+            children=[consent.person],
+            adults=adults,
+            team=worker.team,
+            lead=worker,
+            agencies=[school],
+            opened_at=now - timedelta(days=SCHOOL_EPISODE_DAYS),
+            now=now,
+            household_id=HouseholdMember.objects.filter(person_id=pupil_id, valid_to=None)
+            .values_list("household", flat=True)
+            .first(),
+            child_consents={pupil_id: consent},
+            allocate=True,
+        )
+        busy.update(family)
+    return led.count()
+
+
+def _active_consents(queryset, now: datetime):
+    return queryset.filter(valid_from__lte=now).exclude(valid_to__lte=now)
 
 
 def ensure_demo_users(*, now: datetime) -> list[DemoRow]:
@@ -411,11 +521,15 @@ def ensure_demo_users(*, now: datetime) -> list[DemoRow]:
         )
         restricted = _restricted_record_naming(manager, workers["dpo"], now)
         consents = _school_consents(school, pupils, workers["earlyhelp"], now)
+        early_help_episodes = _early_help_episodes(workers["earlyhelp"], now=now)
+        school_episodes = _school_episodes(workers["school"], school, now=now)
 
     notes = {
         "socialworker": f"{social_work} children allocated, with their parents",
-        "earlyhelp": f"{early_help} children as lead professional, with their parents",
-        "school": f"consent covers {consents} pupils of {school.name}",
+        "earlyhelp": f"{early_help} children as lead professional, with their parents; "
+        f"leads {early_help_episodes} open early help episodes",
+        "school": f"consent covers {consents} pupils of {school.name}; "
+        f"leads {school_episodes} early help episodes",
         "manager": "manages Social Work North; named on a restricted record"
         if restricted
         else "manages Social Work North",

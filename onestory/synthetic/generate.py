@@ -32,6 +32,7 @@ from onestory.people.models import (
 
 from . import casework as casework_module
 from . import contacts as contacts_module
+from . import earlyhelp as earlyhelp_module
 from .bulk import Buffers, FastInserter
 from .models import PlantedDuplicate, SyntheticRun
 from .population import TownGenerator
@@ -43,6 +44,7 @@ SQLITE_CACHE_KIB = 512 * 1024  # SQLite page cache while generating (this connec
 
 # Deleted in this order with plain DELETE statements (fast at any size); children before parents.
 GENERATED_TABLES = (
+    *earlyhelp_module.DELETION_ORDER,
     StrategyDiscussion,
     Referral,
     Decision,
@@ -170,7 +172,9 @@ def _synthesise(*, scale: float, seed: int, now: datetime) -> SyntheticRun:
         inserter = FastInserter()
         buffers = Buffers(inserter)
         # On SQLite the generated tables' indexes are built once, at the end (see bulk.py).
-        with inserter.indexes_built_afterwards(Buffers.ORDER + contacts_module.TABLES):
+        with inserter.indexes_built_afterwards(
+            Buffers.ORDER + contacts_module.TABLES + earlyhelp_module.TABLES
+        ):
             town = TownGenerator(seed=seed, scale=scale, buffers=buffers)
             town.generate(child_populations(children))
             work = casework_module.allocate(
@@ -188,7 +192,17 @@ def _synthesise(*, scale: float, seed: int, now: datetime) -> SyntheticRun:
                 now=now,
             )
             contacts_module.write(front_door, inserter=inserter, buffers=buffers)
-            town.chronicle.finish(work.allocations)
+            early_help = earlyhelp_module.generate(
+                seed=seed,
+                scale=scale,
+                households=town.households,
+                casework=work,
+                front_door=front_door,
+                workforce=workforce,
+                known_from=town.chronicle.known_from,
+            )
+            earlyhelp_module.write(early_help, inserter=inserter, buffers=buffers)
+            town.chronicle.finish([*work.allocations, *early_help.allocations])
         contacts_module.match_live_queue(front_door)
         counts = {
             "people": buffers.counts[Person],
@@ -212,6 +226,7 @@ def _synthesise(*, scale: float, seed: int, now: datetime) -> SyntheticRun:
             "consents": len(work.consents),
             **work.counts,
             **front_door.counts,
+            **early_help.counts,
         }
         return SyntheticRun.objects.create(
             seed=seed,
