@@ -168,6 +168,13 @@ VIEW_WEIGHTS = Weights(
         rules.View.OTHER_AGENCY: 7,
     }
 )
+START_SCORES = {  # hand-set: the practitioner's 1-10 at the start, by severity
+    rules.Severity.LOW: (4, 6),
+    rules.Severity.MODERATE: (3, 5),
+    rules.Severity.HIGH: (1, 3),
+}
+TREND_WORDS = {"improve": "better", "plateau": "same", "worse": "worse"}
+NOISE = (-1, 0, 0, 1)  # a review's score wobbles by a point either way
 # Who came to Team Around the Family meetings, and where unfinished actions stand (hand-set).
 ADULT_ATTENDANCE = Weights({"attended": 85, "apologies": 5, "absent": 10})
 YOUNG_PERSON_ATTENDANCE = Weights({"attended": 45, "absent": 55})
@@ -795,72 +802,97 @@ class EarlyHelpHistory:
         }
 
     def _build(self, plan: Plan) -> None:
+        """The rows of one episode, from opening to where it stands at the reference date."""
+        b = self._open(plan)
+        self._members(b)
+        self._leads(b)
+        complete, needs, starts, assessed_at = self._assessment(b)
+        if not complete:
+            if b.closing:
+                self._closure(b)
+            else:
+                b.episode["next_review_on"] = rules.next_review_on(plan.opened_on, REVIEW_WEEKS)
+            return
+        # The first Team Around the Family meeting agrees the plan; reviews every six weeks.
+        taf_at = self._first_meeting(b, assessed_at)
+        taf_day = _local_day(taf_at)
+        self._actions(b, needs, taf_day, b.lead_on(taf_day))
+        last_review = self._reviews(b, taf_day, starts)
+        if b.closing:
+            self._closure(b)
+        else:
+            b.episode["next_review_on"] = rules.next_review_on(last_review, REVIEW_WEEKS)
+
+    def _open(self, plan: Plan) -> "_Building":
         rng = self.rng
         info = plan.household
-        episode_id = new_uuid(rng)
-        reference = self._reference()
-        opened_on = plan.opened_on
-        end_day = plan.end_day
-        ages = [
-            _age(self.children_of.get(info.id, {}).get(c, (None, None))[1], opened_on)
-            for c in plan.children
-        ]
-        first_child = plan.children[0] if plan.children else None
-        adult = plan.adults[0] if plan.adults else (info.carers[0] if info.carers else None)
-        words = self._words(plan, first_child, adult)
-        fill = _Filler(words)
+        b = _Building(plan=plan, id=new_uuid(rng), reference=self._reference())
+        children = self.children_of.get(info.id, {})
+        b.ages = [_age(children.get(c, (None, None))[1], plan.opened_on) for c in plan.children]
+        b.first_child = plan.children[0] if plan.children else None
+        b.adult = plan.adults[0] if plan.adults else (info.carers[0] if info.carers else None)
+        b.fill = _Filler(self._words(plan, b.first_child, b.adult))
         lead = plan.lead
-        lead_agency = lead.agency_id
-        closing = plan.closed_at is not None
-        opened_by = (
-            lead if lead.team_id == plan.team.pk else self._team_worker(self.team_key[plan.team.pk])
-        )
+        b.leads = [(lead, plan.opened_at, None)]
+        b.closing = plan.closed_at is not None
+        if lead.team_id == plan.team.pk:
+            b.opened_by = lead
+        else:
+            b.opened_by = self._team_worker(self.team_key[plan.team.pk])
         declined = plan.closure == rules.Closure.DECLINED
-        consent = not declined or rng.random() < DECLINED_WITH_CONSENT
-        given_by = ""
-        if consent:
-            relation = info.people[adult].relation if adult in info.people else info.carer_label
-            given_by = f"{relation or info.carer_label}, {self._name(info, adult)}"
-        agencies = [plan.team.agency_id]
-        if lead_agency not in agencies:
-            agencies.append(lead_agency)
+        b.consent = not declined or rng.random() < DECLINED_WITH_CONSENT
+        if b.consent:
+            brief = info.people.get(b.adult)
+            relation = (brief.relation if brief else "") or info.carer_label
+            b.given_by = f"{relation}, {self._name(info, b.adult)}"
+        b.agencies = [plan.team.agency_id]
+        if lead.agency_id not in b.agencies:
+            b.agencies.append(lead.agency_id)
         if plan.casework:
+            # The schools the casework's consents already share with.
             for child_id in plan.children:
-                school = self.children_of[info.id][child_id][2]
+                school = children[child_id][2]
                 agency = self.workforce.agencies.get(school) if school else None
-                if child_id in plan.child_consents and agency and agency.pk not in agencies:
-                    agencies.append(agency.pk)
-        episode = {
-            "id": episode_id,
-            "reference": reference,
+                if child_id in plan.child_consents and agency and agency.pk not in b.agencies:
+                    b.agencies.append(agency.pk)
+        b.episode = {
+            "id": b.id,
+            "reference": b.reference,
             "source": plan.source,
             "contact_id": plan.contact["id"] if plan.contact else None,
             "household_id": info.id,
             "team_id": plan.team.pk,
             "lead_professional_id": lead.pk,
-            "consent_given_by": given_by,
-            "consent_given_on": opened_on if consent else None,
-            "status": Episode.Status.CLOSED.value if closing else Episode.Status.OPEN.value,
+            "consent_given_by": b.given_by,
+            "consent_given_on": plan.opened_on if b.consent else None,
+            "status": Episode.Status.CLOSED.value if b.closing else Episode.Status.OPEN.value,
             "opened_at": plan.opened_at,
-            "opened_by_id": opened_by.pk,
-            "what_the_family_wants": fill(rng.choice(texts.WHAT_THE_FAMILY_WANTS)),
+            "opened_by_id": b.opened_by.pk,
+            "what_the_family_wants": b.fill(rng.choice(texts.WHAT_THE_FAMILY_WANTS)),
             "review_every_weeks": REVIEW_WEEKS,
             "closed_at": plan.closed_at,
             "closure_reason": plan.closure,
             "step_up_contact_id": plan.step_up["id"] if plan.step_up else None,
         }
-        self.rows[Episode].append(episode)
+        self.rows[Episode].append(b.episode)
         through = self.rows[Episode.agencies.through]
-        for agency_id in agencies:
-            through.append({"episode_id": episode_id, "agency_id": agency_id})
+        for agency_id in b.agencies:
+            through.append({"episode_id": b.id, "agency_id": agency_id})
+        return b
 
+    def _members(self, b: "_Building") -> None:
+        """The family's members, each with consent for the episode's agencies (ending with it)."""
+        rng, plan = self.rng, b.plan
         members = [(c, EpisodeMember.Role.CHILD.value) for c in plan.children]
         members += [(a, EpisodeMember.Role.ADULT.value) for a in plan.adults]
-        member_ids = [m for m, _ in members]
+        b.member_ids = [m for m, _ in members]
+        # A person's chronology starts with their record being created (chronology.py): a baby
+        # born while the episode is open has its lines from then on.
+        b.known = {p: self._created_by(p) for p in b.member_ids}
         consent_through = self.rows[Consent.agencies.through]
         for person_id, role in members:
             consent_id = None
-            if consent:
+            if b.consent:
                 # The casework's consent to early help and sharing with the child's school (the
                 # council's practitioners see the family through their allocation).
                 consent_id = plan.child_consents.get(person_id)
@@ -871,48 +903,25 @@ class EarlyHelpHistory:
                             "id": consent_id,
                             "person_id": person_id,
                             "status": Consent.Status.GIVEN.value,
-                            "given_by": given_by,
+                            "given_by": b.given_by,
                             "purposes": CONSENT_PURPOSES,
                             "valid_from": plan.opened_at,
                             "valid_to": plan.closed_at,
-                            "recorded_by_id": opened_by.pk,
-                            "notes": f"Early help episode {reference}",
+                            "recorded_by_id": b.opened_by.pk,
+                            "notes": f"Early help episode {b.reference}",
                         }
                     )
-                    for agency_id in agencies:
+                    for agency_id in b.agencies:
                         consent_through.append({"consent_id": consent_id, "agency_id": agency_id})
             self.rows[EpisodeMember].append(
                 {
                     "id": new_uuid(rng),
-                    "episode_id": episode_id,
+                    "episode_id": b.id,
                     "person_id": person_id,
                     "role": role,
                     "consent_id": consent_id,
                 }
             )
-
-        # A person's chronology starts with their record being created (chronology.py): a baby
-        # born while the episode is open has its lines from then on.
-        known = {p: self._created_by(p) for p in member_ids}
-
-        def chronicle(moment: datetime, summary: str, by) -> None:
-            source_id = str(episode_id)
-            for person_id in member_ids:
-                if moment < known[person_id]:
-                    continue
-                self.chronology.append(
-                    {
-                        "id": new_uuid(rng),
-                        "person_id": person_id,
-                        "occurred_at": moment,
-                        "category": CHRONOLOGY_CATEGORY,
-                        "summary": summary[:500],
-                        "recorded_by_id": by.pk,
-                        "source_type": EPISODE_SOURCE,
-                        "source_id": source_id,
-                    }
-                )
-
         how = {
             Episode.Source.FRONT_DOOR.value: "from the front door",
             Episode.Source.STEP_DOWN.value: "on a step down from children's social care",
@@ -920,83 +929,101 @@ class EarlyHelpHistory:
         }[plan.source]
         if plan.contact:
             how += f" ({plan.contact['reference']})"
-        lead_name = lead.get_full_name()
-        lead_agency_name = self.agency_by_pk[lead_agency].name
-        chronicle(
+        lead = plan.lead
+        self._chronicle(
+            b,
             plan.opened_at,
-            f"Early help episode {reference} opened {how}; lead professional {lead_name} "
-            f"({lead_agency_name})",
-            opened_by,
+            f"Early help episode {b.reference} opened {how}; lead professional "
+            f"{lead.get_full_name()} ({self.agency_by_pk[lead.agency_id].name})",
+            b.opened_by,
         )
 
-        # Lead professionals: sometimes a change of lead halfway, with a handover note.
-        leads = [(lead, plan.opened_at, None)]
+    def _chronicle(self, b: "_Building", moment: datetime, summary: str, by) -> None:
+        """A line in the chronology of every member of the family whose record exists by then."""
+        rng, source_id = self.rng, str(b.id)
+        for person_id in b.member_ids:
+            if moment < b.known[person_id]:
+                continue
+            self.chronology.append(
+                {
+                    "id": new_uuid(rng),
+                    "person_id": person_id,
+                    "occurred_at": moment,
+                    "category": CHRONOLOGY_CATEGORY,
+                    "summary": summary[:500],
+                    "recorded_by_id": by.pk,
+                    "source_type": EPISODE_SOURCE,
+                    "source_id": source_id,
+                }
+            )
+
+    def _leads(self, b: "_Building") -> None:
+        """Lead professionals (sometimes a change of lead halfway, with a handover note), and
+        the family's allocation to each in the episode's team."""
+        rng, plan = self.rng, b.plan
+        lead = plan.lead
+        days = (plan.end_day - plan.opened_on).days
         if (
             not plan.casework
-            and (end_day - opened_on).days >= 120
+            and days >= 120
             and rng.random() < LEAD_CHANGE_SHARE
             and lead.team_id in self.team_key
         ):
             new_lead = self._team_worker(self.team_key[lead.team_id])
             if new_lead.pk != lead.pk:
-                handover = self._working_moment(
-                    opened_on + timedelta((end_day - opened_on).days // 2)
-                )
-                leads = [(lead, plan.opened_at, handover), (new_lead, handover, None)]
-                episode["lead_professional_id"] = new_lead.pk
-                chronicle(
+                handover = self._working_moment(plan.opened_on + timedelta(days // 2))
+                b.leads = [(lead, plan.opened_at, handover), (new_lead, handover, None)]
+                b.episode["lead_professional_id"] = new_lead.pk
+                self._chronicle(
+                    b,
                     handover,
                     f"Lead professional is now {new_lead.get_full_name()} "
                     f"({self.agency_by_pk[new_lead.agency_id].name})",
                     new_lead,
                 )
-        for i, (worker, started, ended) in enumerate(leads):
+        for i, (worker, started, ended) in enumerate(b.leads):
             self.rows[LeadProfessional].append(
                 {
                     "id": new_uuid(rng),
-                    "episode_id": episode_id,
+                    "episode_id": b.id,
                     "worker_id": worker.pk,
                     "agency_id": worker.agency_id,
                     "started_at": started,
                     "ended_at": ended or plan.closed_at,
-                    "handover_note": fill(rng.choice(texts.HANDOVER_NOTES)) if i else "",
-                    "changed_by_id": opened_by.pk if i == 0 else worker.pk,
+                    "handover_note": b.fill(rng.choice(texts.HANDOVER_NOTES)) if i else "",
+                    "changed_by_id": b.opened_by.pk if i == 0 else worker.pk,
                 }
             )
-        if not plan.casework:
-            # The family allocated to the lead professional in the episode's team (one row for
-            # the team and the lead; the chronology's allocation lines are made from them).
-            for person_id in member_ids:
-                for worker, started, ended in leads:
-                    self.allocations.append(
-                        _Allocation(
-                            new_uuid(rng),
-                            person_id,
-                            worker,
-                            plan.team,
-                            f"{PURPOSE_LEAD} {reference}",
-                            started,
-                            ended or plan.closed_at,
-                            opened_by.pk,
-                        )
+        if plan.casework:
+            return  # the casework's allocations stand
+        # One row for the team and the lead; the chronology's allocation lines come from them.
+        for person_id in b.member_ids:
+            for worker, started, ended in b.leads:
+                self.allocations.append(
+                    _Allocation(
+                        new_uuid(rng),
+                        person_id,
+                        worker,
+                        plan.team,
+                        f"{PURPOSE_LEAD} {b.reference}",
+                        started,
+                        ended or plan.closed_at,
+                        b.opened_by.pk,
                     )
+                )
 
-        def lead_on(day: date):
-            for worker, started, _ in reversed(leads):
-                if _local_day(started) <= day:
-                    return worker
-            return lead
-
-        # The assessment.
-        first = self._first_need(plan, ages)
-        needs = choose_needs(rng, ages, first, plan.multiple_needs)
+    def _assessment(self, b: "_Building"):
+        """The assessment, its needs and strengths, and the start scores once it is complete.
+        Returns (complete, needs, start scores, completed at)."""
+        rng, plan = self.rng, b.plan
+        opened_on, end_day, closing = plan.opened_on, plan.end_day, b.closing
+        needs = choose_needs(rng, b.ages, self._first_need(plan, b.ages), plan.multiple_needs)
         started = plan.opened_at + timedelta(days=rng.randint(0, 5), minutes=rng.randint(5, 90))
         completed_on = opened_on + timedelta(rng.randint(7, 21))
-        last_day = min(end_day, LAST_DAY) if closing else LAST_DAY
-        complete = consent and completed_on < (end_day if closing else REFERENCE_DATE)
+        complete = b.consent and completed_on < (end_day if closing else REFERENCE_DATE)
         if not closing and opened_on >= REFERENCE_DATE - timedelta(DRAFT_DAYS):
             complete = complete and rng.random() >= DRAFT_SHARE
-        if declined:
+        if plan.closure == rules.Closure.DECLINED:
             complete = False
         completed_at = self._working_moment(completed_on) if complete else None
         if completed_at is not None:
@@ -1004,50 +1031,49 @@ class EarlyHelpHistory:
             latest = plan.closed_at - timedelta(hours=1) if closing else None
             if completed_at <= started or (latest is not None and completed_at > latest):
                 complete, completed_at = False, None
-        assessor = lead_on(completed_on)
+        assessor = b.lead_on(completed_on)
+        last_day = min(end_day, LAST_DAY) if closing else LAST_DAY
         saved_at = completed_at or min(
             started + timedelta(days=rng.randint(0, 6), minutes=rng.randint(10, 300)),
             plan.closed_at or _moment(last_day, 16 * 60),
         )
-        saved_at = max(saved_at, started)
         assessment_id = new_uuid(rng)
         strengths = rng.sample([f.code for f in rules.STRENGTHS], rng.randint(1, 3))
+        fill, lead = b.fill, plan.lead
+        words = texts.CHILD_WORDS if b.ages and max(b.ages) >= 4 else texts.CHILD_WORDS_BABY
         self.rows[Assessment].append(
             {
                 "id": assessment_id,
-                "episode_id": episode_id,
-                "status": Assessment.Status.COMPLETE.value
-                if complete
-                else Assessment.Status.DRAFT.value,
+                "episode_id": b.id,
+                "status": (
+                    Assessment.Status.COMPLETE if complete else Assessment.Status.DRAFT
+                ).value,
                 "started_at": started,
                 "started_by_id": lead.pk,
-                "last_saved_at": saved_at,
+                "last_saved_at": max(saved_at, started),
                 "last_saved_by_id": assessor.pk if complete else lead.pk,
                 "family_story": " ".join(fill(texts.FAMILY_STORY[c]) for c in needs[:2]),
-                "child_words": fill(
-                    rng.choice(
-                        texts.CHILD_WORDS if ages and max(ages) >= 4 else texts.CHILD_WORDS_BABY
-                    )
-                ),
+                "child_words": fill(rng.choice(words)),
                 "parent_views": fill(rng.choice(texts.PARENT_VIEWS)),
                 "strengths": fill(rng.choice(texts.STRENGTHS_SUMMARY)) if complete else "",
                 "analysis": fill(rng.choice(texts.ANALYSIS)) if complete else "",
                 "family_agreed": complete,
-                "agreed_by": given_by if complete else "",
+                "agreed_by": b.given_by if complete else "",
                 "completed_at": completed_at,
                 "completed_by_id": assessor.pk if complete else None,
             }
         )
         severities = {}
         children_ids = plan.children or [None]
+        factors = self.rows[AssessmentFactor]
         for code in needs:
             severity = _pick(rng, SEVERITY_WEIGHTS)
             if plan.multiple_needs and severity == rules.Severity.LOW and rng.random() < 0.5:
                 severity = rules.Severity.MODERATE
-            draft_blank = not complete and rng.random() < 0.3
             severities[code] = severity
-            person = rng.choice(children_ids) if code in CHILD_NEEDS else adult
-            self.rows[AssessmentFactor].append(
+            draft_blank = not complete and rng.random() < 0.3  # not written up yet
+            person = rng.choice(children_ids) if code in CHILD_NEEDS else b.adult
+            factors.append(
                 {
                     "id": new_uuid(rng),
                     "assessment_id": assessment_id,
@@ -1060,7 +1086,7 @@ class EarlyHelpHistory:
                 }
             )
         for code in strengths:
-            self.rows[AssessmentFactor].append(
+            factors.append(
                 {
                     "id": new_uuid(rng),
                     "assessment_id": assessment_id,
@@ -1068,43 +1094,44 @@ class EarlyHelpHistory:
                     "presence": rules.Presence.YES.value,
                     "evidence": fill(rng.choice(texts.STRENGTH_EVIDENCE[code])),
                     "view": _pick(rng, VIEW_WEIGHTS).value,
-                    "person_id": first_child,
+                    "person_id": b.first_child,
                 }
             )
         if not complete:
-            if closing:
-                self._closure(plan, episode, chronicle, fill, lead_on)
-            else:
-                episode["next_review_on"] = rules.next_review_on(opened_on, REVIEW_WEEKS)
-            return
-        chronicle(
+            return False, needs, {}, None
+        plural = "s" if len(needs) != 1 else ""
+        self._chronicle(
+            b,
             completed_at,
-            f"Early help assessment completed: {len(needs)} "
-            f"need{'s' if len(needs) != 1 else ''} identified",
+            f"Early help assessment completed: {len(needs)} need{plural} identified",
             assessor,
         )
         starts = {}
         for code in needs:
-            low, high = {"low": (4, 6), "moderate": (3, 5), "high": (1, 3)}[severities[code]]
-            score = rng.randint(low, high)
-            starts[code] = score
-            self._score(episode_id, None, code, score, completed_on, assessor)
+            low, high = START_SCORES[severities[code]]
+            starts[code] = rng.randint(low, high)
+            self._score(b.id, None, code, starts[code], completed_on, assessor)
+        return True, needs, starts, completed_at
 
-        # The first Team Around the Family meeting, and the plan agreed at it.
-        taf_day = completed_on + timedelta(rng.randint(0, 7))
-        if closing and taf_day >= end_day:
+    def _first_meeting(self, b: "_Building", assessed_at: datetime) -> datetime:
+        plan = b.plan
+        completed_on = _local_day(assessed_at)
+        taf_day = completed_on + timedelta(self.rng.randint(0, 7))
+        if taf_day >= plan.end_day or taf_day > LAST_DAY:
             taf_day = completed_on
-        if not closing and taf_day > LAST_DAY:
-            taf_day = completed_on
+        latest = plan.closed_at - timedelta(minutes=10) if b.closing else _moment(LAST_DAY, 17 * 60)
         taf_at = self._meeting_moment(taf_day, plan)
-        latest = plan.closed_at - timedelta(minutes=10) if closing else _moment(LAST_DAY, 17 * 60)
-        taf_at = max(completed_at + timedelta(minutes=10), min(taf_at, latest))
-        taf_day = _local_day(taf_at)
-        self._meeting(plan, episode_id, taf_at, True, fill, lead_on(taf_day), ages, agencies)
-        chronicle(taf_at, "Team around the family meeting held: plan agreed", lead_on(taf_day))
-        self._actions(plan, episode_id, needs, taf_day, lead_on(taf_day), fill, agencies)
+        taf_at = max(assessed_at + timedelta(minutes=10), min(taf_at, latest))
+        chair = b.lead_on(_local_day(taf_at))
+        self._meeting(b, taf_at, True, chair)
+        self._chronicle(b, taf_at, "Team around the family meeting held: plan agreed", chair)
+        return taf_at
 
-        # Reviews every six weeks, with the scores of each need.
+    def _reviews(self, b: "_Building", taf_day: date, starts: dict) -> date:
+        """Reviews every six weeks with a score for each need; returns the last review's day
+        (the first meeting's, if none)."""
+        rng, plan, fill = self.rng, b.plan, b.fill
+        closing, end_day = b.closing, plan.end_day
         review_days = []
         day = taf_day + timedelta(weeks=REVIEW_WEEKS, days=rng.randint(-5, 7))
         final_review = plan.closure in (rules.Closure.NEEDS_MET, rules.Closure.STEPPED_DOWN)
@@ -1113,26 +1140,23 @@ class EarlyHelpHistory:
             review_days.append(day)
             day += timedelta(weeks=REVIEW_WEEKS, days=rng.randint(-4, 7))
         if final_review and end_day > taf_day:
-            review_days.append(end_day)
+            review_days.append(end_day)  # the closing review
         if not closing and review_days and rng.random() < REVIEW_OVERDUE_SHARE:
-            review_days.pop()
+            review_days.pop()  # the latest review is overdue
         trend = self._trend(plan)
         targets = {code: self._target(plan, s) for code, s in starts.items()}
         total = max(1, len(review_days))
         for k, held_on in enumerate(review_days, start=1):
             review_id = new_uuid(rng)
             last = final_review and k == len(review_days)
-            recorder = lead_on(held_on)
-            if last:
-                direction = "better"
-            else:
-                direction = {"improve": "better", "plateau": "same", "worse": "worse"}[trend]
-                if direction == "better" and rng.random() < 0.2:
-                    direction = "same"
+            recorder = b.lead_on(held_on)
+            direction = "better" if last else TREND_WORDS[trend]
+            if direction == "better" and not last and rng.random() < 0.2:
+                direction = "same"
             self.rows[Review].append(
                 {
                     "id": review_id,
-                    "episode_id": episode_id,
+                    "episode_id": b.id,
                     "held_on": held_on,
                     "what_has_changed": fill(rng.choice(texts.WHAT_HAS_CHANGED[direction])),
                     "family_views": fill(rng.choice(texts.FAMILY_VIEWS)),
@@ -1141,28 +1165,24 @@ class EarlyHelpHistory:
                 }
             )
             for code, start in starts.items():
-                target = targets[code]
                 if trend == "plateau" and not closing:
-                    value = start + rng.choice((-1, 0, 0, 1))
+                    value = start + rng.choice(NOISE)
                 elif last:
-                    value = target
+                    value = targets[code]
                 else:
                     progress = k / (total if closing else max(total, 4))
-                    value = round(start + (target - start) * progress) + rng.choice((-1, 0, 0, 1))
-                self._score(episode_id, review_id, code, value, held_on, recorder)
+                    value = round(start + (targets[code] - start) * progress) + rng.choice(NOISE)
+                self._score(b.id, review_id, code, value, held_on, recorder)
             moment = self._meeting_moment(held_on, plan)
-            if k == len(review_days) and closing and last:
+            if last:
                 moment = min(moment, plan.closed_at - timedelta(minutes=30))
             if rng.random() < TAF_AT_REVIEW_SHARE:
-                self._meeting(plan, episode_id, moment, False, fill, recorder, ages, agencies)
-                chronicle(moment, "Team around the family meeting held: plan reviewed", recorder)
+                self._meeting(b, moment, False, recorder)
+                summary = "Team around the family meeting held: plan reviewed"
             else:
-                chronicle(moment, "Early help plan reviewed", recorder)
-        if not closing:
-            last_review = review_days[-1] if review_days else taf_day
-            episode["next_review_on"] = rules.next_review_on(last_review, REVIEW_WEEKS)
-        else:
-            self._closure(plan, episode, chronicle, fill, lead_on)
+                summary = "Early help plan reviewed"
+            self._chronicle(b, moment, summary, recorder)
+        return review_days[-1] if review_days else taf_day
 
     def _trend(self, plan: Plan) -> str:
         if plan.closure == rules.Closure.STEPPED_UP:
@@ -1208,8 +1228,10 @@ class EarlyHelpHistory:
     def _meeting_moment(self, day: date, plan: Plan) -> datetime:
         return _moment(day, self.rng.randint(9 * 60 + 30, 15 * 60))
 
-    def _meeting(self, plan, episode_id, held_at, first, fill, recorder, ages, agencies) -> None:
-        rng = self.rng
+    def _meeting(self, b: "_Building", held_at: datetime, first: bool, recorder) -> None:
+        """A Team Around the Family meeting: the family, the lead, and the agencies invited."""
+        rng, plan, fill = self.rng, b.plan, b.fill
+        episode_id, ages, agencies = b.id, b.ages, b.agencies
         info = plan.household
         meeting_id = new_uuid(rng)
         pool = texts.FIRST_MEETING_DECISIONS if first else texts.REVIEW_MEETING_DECISIONS
@@ -1273,8 +1295,11 @@ class EarlyHelpHistory:
                 attendance=AGENCY_ATTENDANCE.pick(rng),
             )
 
-    def _actions(self, plan, episode_id, needs, taf_day, lead, fill, agencies) -> None:
-        rng = self.rng
+    def _actions(self, b: "_Building", needs: list, taf_day: date, lead) -> None:
+        """The action plan agreed at the first meeting: two to five actions, owned by the lead,
+        a family member or another agency of the episode, with statuses that fit the dates."""
+        rng, plan, fill = self.rng, b.plan, b.fill
+        episode_id, agencies = b.id, b.agencies
         wanted = max(2, min(5, len(needs) + rng.randint(0, 1)))
         items = [(code, *texts.ACTIONS[code]) for code in needs[:wanted]]
         while len(items) < wanted:
@@ -1340,9 +1365,9 @@ class EarlyHelpHistory:
             )
         return UNFINISHED_NOT_DUE.pick(rng), None
 
-    def _closure(self, plan, episode, chronicle, fill, lead_on) -> None:
-        rng = self.rng
-        closer = lead_on(plan.end_day)
+    def _closure(self, b: "_Building") -> None:
+        rng, plan, episode, fill = self.rng, b.plan, b.episode, b.fill
+        closer = b.lead_on(plan.end_day)
         reason = plan.closure
         episode["closed_by_id"] = closer.pk
         if reason == rules.Closure.STEPPED_UP:
@@ -1363,7 +1388,7 @@ class EarlyHelpHistory:
                 f"Early help episode {episode['reference']} closed: "
                 f"{rules.CLOSURE_LABELS[rules.Closure(reason)]}"
             )
-        chronicle(plan.closed_at, line, closer)
+        self._chronicle(b, plan.closed_at, line, closer)
 
     def _count(self) -> None:
         episodes = self.rows[Episode]
@@ -1392,6 +1417,35 @@ class EarlyHelpHistory:
             (Score, "early_help_scores"),
         ):
             counts[key] = len(self.rows[model])
+
+
+@dataclass(eq=False)
+class _Building:
+    """One episode while its rows are made."""
+
+    plan: Plan
+    id: object
+    reference: str
+    episode: dict = field(default_factory=dict)
+    fill: object = None
+    ages: list = field(default_factory=list)
+    first_child: object = None
+    adult: object = None
+    opened_by: object = None
+    closing: bool = False
+    consent: bool = True
+    given_by: str = ""
+    agencies: list = field(default_factory=list)
+    member_ids: list = field(default_factory=list)
+    known: dict = field(default_factory=dict)
+    leads: list = field(default_factory=list)  # (worker, started, ended or None)
+
+    def lead_on(self, day: date):
+        """The lead professional on a day."""
+        for worker, started, _ in reversed(self.leads):
+            if _local_day(started) <= day:
+                return worker
+        return self.plan.lead
 
 
 class _Allocation:
