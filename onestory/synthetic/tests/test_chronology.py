@@ -9,6 +9,8 @@ from django.db.models import Count, Min, Q
 
 from onestory.access.models import Allocation
 from onestory.core.clock import LONDON
+from onestory.earlyhelp.actions.common import CHRONOLOGY_CATEGORY as EARLY_HELP
+from onestory.earlyhelp.models import EpisodeMember
 from onestory.frontdoor.actions import CHRONOLOGY_CATEGORY as FRONT_DOOR
 from onestory.frontdoor.actions import PURPOSE_FRONT_DOOR
 from onestory.frontdoor.models import ContactPerson
@@ -46,13 +48,20 @@ def test_everyone_has_a_chronology_that_starts_with_their_record_being_created()
 def test_a_few_entries_a_person_and_the_run_counts_them():
     entries = ChronologyEntry.objects.count()
     assert entries == SyntheticRun.objects.get().counts["chronology_entries"]
-    assert 2.5 < entries / Person.objects.count() < 6
+    assert 2.5 < entries / Person.objects.count() < 7.5
 
 
 def test_categories_are_only_those_the_product_uses():
     categories = set(ChronologyEntry.objects.values_list("category", flat=True))
-    assert categories == {"record", "relationship", "household", "allocation", FRONT_DOOR}
-    assert categories - {"allocation", FRONT_DOOR} <= set(CHRONOLOGY_CATEGORIES)
+    assert categories == {
+        "record",
+        "relationship",
+        "household",
+        "allocation",
+        FRONT_DOOR,
+        EARLY_HELP,
+    }
+    assert categories - {"allocation", FRONT_DOOR, EARLY_HELP} <= set(CHRONOLOGY_CATEGORIES)
 
 
 def test_every_entry_is_before_the_reference_date_in_working_hours_and_recorded_by_the_system():
@@ -63,7 +72,9 @@ def test_every_entry_is_before_the_reference_date_in_working_hours_and_recorded_
     for occurred_at in entries.values_list("occurred_at", flat=True):
         assert occurred_at.utcoffset().total_seconds() == 0
         assert 8 <= occurred_at.astimezone(LONDON).hour <= 17
-    assert not entries.exclude(category="allocation").filter(recorded_by__isnull=False).exists()
+    # Allocations and early help are recorded by the practitioner who made them.
+    worked = ("allocation", EARLY_HELP)
+    assert not entries.exclude(category__in=worked).filter(recorded_by__isnull=False).exists()
 
 
 def test_an_address_move_is_on_the_day_of_the_move():
@@ -110,6 +121,9 @@ def test_every_entry_points_at_a_row_of_the_same_person():
         str(r): {a, b}
         for r, a, b in Relationship.objects.values_list("pk", "from_person", "to_person")
     }
+    members = defaultdict(set)
+    for episode, person in EpisodeMember.objects.values_list("episode", "person"):
+        members[str(episode)].add(person)
     seen = Counter()
     for person_id, source_type, source_id in ChronologyEntry.objects.values_list(
         "person_id", "source_type", "source_id"
@@ -119,9 +133,15 @@ def test_every_entry_points_at_a_row_of_the_same_person():
             assert person_id in relationships[source_id]
         elif source_type == "frontdoor.contact":
             assert person_id in named[source_id]
+        elif source_type == "earlyhelp.episode":
+            assert person_id in members[source_id]
         else:
             assert owners[source_type][source_id] == person_id
-    assert set(seen) == set(owners) | {"people.relationship", "frontdoor.contact"}
+    assert set(seen) == set(owners) | {
+        "people.relationship",
+        "frontdoor.contact",
+        "earlyhelp.episode",
+    }
 
 
 def test_relationships_are_worded_as_the_people_app_words_them_without_the_other_name():
