@@ -82,6 +82,18 @@ class Rag(StrEnum):
     RED = "red"
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; a day the month lacks falls back to its last day."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
 def rag_status(*, started_at: datetime, due_at: datetime, now: datetime) -> Rag:
     """Red once overdue; amber in the last quarter of the time allowed; green before that."""
     if now >= due_at:

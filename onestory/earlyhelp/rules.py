@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from onestory.core.rules import add_months
+
 
 @dataclass(frozen=True)
 class Factor:
@@ -324,17 +326,6 @@ CLAIM_STATUS_LABELS = {
     ClaimStatus.NOT_ACHIEVED: "Not every need improved",
     ClaimStatus.CLAIMED: "Claimed",
 }
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def made_progress(start: int | None, latest: int | None) -> bool:

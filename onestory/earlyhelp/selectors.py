@@ -18,8 +18,9 @@ from onestory.core.clock import LONDON, today_in_london
 from onestory.frontdoor.models import Decision
 from onestory.frontdoor.rules import Outcome
 from onestory.frontdoor.selectors_steps import is_child
-from onestory.people.models import HouseholdMember, Person
+from onestory.people.models import Person
 from onestory.people.rules import age_in_years
+from onestory.people.selectors import housemate_ids
 from onestory.workforce.rules import CASE_ROLES, Role
 
 from . import rules
@@ -182,20 +183,12 @@ class Household:
 
 def household_to_offer(user, child, *, now: datetime, request=None) -> Household:
     today = today_in_london(now)
-    current = Q(valid_to__isnull=True) | Q(valid_to__gt=today)
-    households = HouseholdMember.objects.filter(current, person=child).values("household_id")
-    members = (
-        Person.objects.filter(
-            pk__in=HouseholdMember.objects.filter(current, household_id__in=households).values(
-                "person_id"
-            ),
-            merged_into__isnull=True,
-            date_of_death__isnull=True,
-            restriction__isnull=True,
-        )
-        .exclude(pk=child.pk)
-        .order_by("date_of_birth")
-    )
+    members = Person.objects.filter(
+        pk__in=housemate_ids(child, today),
+        merged_into__isnull=True,
+        date_of_death__isnull=True,
+        restriction__isnull=True,
+    ).order_by("date_of_birth")
     visible = set(visible_to(user, now=now).filter(pk__in=members).values_list("pk", flat=True))
     shown = [p for p in members if p.pk in visible]
     if shown:

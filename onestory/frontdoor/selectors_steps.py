@@ -13,8 +13,9 @@ from django.http import Http404
 from onestory.access.models import Allocation
 from onestory.access.selectors import audit_views, visible_to
 from onestory.core.clock import LONDON, today_in_london
-from onestory.people.models import ChronologyEntry, HouseholdMember, Person
+from onestory.people.models import ChronologyEntry, Person
 from onestory.people.rules import ADULT_AGE, age_in_years
+from onestory.people.selectors import housemate_ids
 from onestory.workforce.rules import Role
 
 from .actions import current_levels
@@ -52,16 +53,9 @@ def family_to_carry(user, person: Person, *, now: datetime, request=None, page: 
     """The child (already opened) and the living members of their current households whose
     records this worker may open, children and adults apart. Each member listed is audited."""
     today = today_in_london(now)
-    current = Q(valid_to__isnull=True) | Q(valid_to__gt=today)
-    households = HouseholdMember.objects.filter(current, person=person).values("household_id")
-    members = (
-        HouseholdMember.objects.filter(current, household_id__in=households)
-        .exclude(person=person)
-        .values("person_id")
-    )
     others = list(
         visible_to(user, now=now)
-        .filter(pk__in=members, date_of_death__isnull=True)
+        .filter(pk__in=housemate_ids(person, today), date_of_death__isnull=True)
         .order_by("date_of_birth", "family_name", "given_name")
     )
     if others:

@@ -5,7 +5,7 @@ Python: no Django import."""
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from onestory.core.rules import LONDON
+from onestory.core.rules import LONDON, add_months
 from onestory.people.rules import ADULT_AGE, age_in_years
 from onestory.workforce.rules import Role
 
@@ -166,18 +166,6 @@ CONTEXT_NAME_MAX = 200
 
 
 # --- Dates -----------------------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later; a day the month lacks falls back to its last day."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def next_review_on(last: date, months: int = DEFAULT_REVIEW_MONTHS) -> date:

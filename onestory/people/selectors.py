@@ -36,8 +36,21 @@ NO_ACCESS = "a person you do not have access to"
 HIDDEN_MEMBER = "Another member (you do not have access)"
 
 
-def _current_members(today: date) -> Q:
+def current_memberships(today: date) -> Q:
+    """Household memberships in force on `today` (a membership ends on its end date)."""
     return Q(valid_to__isnull=True) | Q(valid_to__gt=today)
+
+
+def housemate_ids(person, today: date) -> QuerySet:
+    """The ids of the people who share a current household with this person (not them)."""
+    households = HouseholdMember.objects.filter(current_memberships(today), person=person)
+    return (
+        HouseholdMember.objects.filter(
+            current_memberships(today), household_id__in=households.values("household_id")
+        )
+        .exclude(person=person)
+        .values("person_id")
+    )
 
 
 def _visible_ids(user, ids, *, now: datetime) -> set:
@@ -99,7 +112,7 @@ def _household_rows(user, person: Person, *, now: datetime) -> list[dict]:
     )
     household_ids = {m.household_id for m in memberships}
     current = HouseholdMember.objects.filter(
-        _current_members(today), household_id__in=household_ids
+        current_memberships(today), household_id__in=household_ids
     ).values_list("household_id", "person_id")
     visible = _visible_ids(user, {p for _h, p in current}, now=now)
     openable = {h for h, p in current if p in visible}
@@ -260,7 +273,7 @@ def access_household_by_id(user, household_id, *, now: datetime, request=None, p
     members = []
     if household is not None:
         members = list(
-            HouseholdMember.objects.filter(_current_members(today), household=household)
+            HouseholdMember.objects.filter(current_memberships(today), household=household)
             .select_related("person")
             .order_by("person__date_of_birth", "person__family_name")
         )
@@ -395,9 +408,9 @@ def households_to_choose_from(user, person: Person, *, now: datetime) -> QuerySe
     """Households the worker can open that this person is not a current member of."""
     today = today_in_london(now)
     openable = HouseholdMember.objects.filter(
-        _current_members(today), person__in=visible_to(user, now=now).values("pk")
+        current_memberships(today), person__in=visible_to(user, now=now).values("pk")
     ).values("household_id")
-    already = HouseholdMember.objects.filter(_current_members(today), person=person).values(
+    already = HouseholdMember.objects.filter(current_memberships(today), person=person).values(
         "household_id"
     )
     return Household.objects.filter(pk__in=openable).exclude(pk__in=already).order_by("name")

@@ -12,6 +12,7 @@ from onestory.core.calendar import bank_holidays, bank_holidays_between
 from onestory.core.rules import (
     LONDON,
     Rag,
+    add_months,
     add_working_days,
     due_after_working_days,
     is_working_day,
@@ -118,3 +119,9 @@ def test_the_queue_colour_turns_amber_in_the_last_quarter_and_red_when_overdue()
     assert rag_status(started_at=start, due_at=due, now=london(2026, 11, 16, 12, 0)) == Rag.GREEN
     assert rag_status(started_at=start, due_at=due, now=london(2026, 11, 17, 4, 0)) == Rag.AMBER
     assert rag_status(started_at=start, due_at=due, now=due) == Rag.RED
+
+
+def test_adding_months_keeps_the_day_or_falls_back_to_the_months_last_day():
+    assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
+    assert add_months(date(2027, 8, 31), 6) == date(2028, 2, 29)
+    assert add_months(date(2026, 11, 23), 3) == date(2027, 2, 23)

@@ -17,6 +17,7 @@ from onestory.frontdoor.models import Contact, ContactPerson
 from onestory.frontdoor.rules import Outcome
 from onestory.frontdoor.selectors_steps import is_child
 from onestory.people.models import HouseholdMember, Person
+from onestory.people.selectors import current_memberships
 from onestory.workforce.models import Agency, Worker
 from onestory.workforce.rules import CASE_ROLES, Role
 
@@ -191,9 +192,7 @@ def open_from_front_door(*, contact_id, acting_user, now: datetime, request=None
 def _household_of(person_ids: list, *, now: datetime):
     today = today_in_london(now)
     member = (
-        HouseholdMember.objects.filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=today), person_id__in=person_ids
-        )
+        HouseholdMember.objects.filter(current_memberships(today), person_id__in=person_ids)
         .order_by("-valid_from")
         .first()
     )
