@@ -23,8 +23,10 @@ def _active(now: datetime, start: str, end: str) -> Q:
     return Q(**{f"{start}__lte": now}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": now}))
 
 
-def _managed_team_ids(user) -> list:
-    return list(user.managed_teams.values_list("id", flat=True))
+def team_ids_of(user) -> list:
+    """The worker's own team and the teams they manage."""
+    teams = [user.team_id] if user.team_id else []
+    return teams + list(user.managed_teams.values_list("id", flat=True))
 
 
 def visible_to(user, *, now: datetime) -> QuerySet[Person]:
@@ -37,8 +39,7 @@ def visible_to(user, *, now: datetime) -> QuerySet[Person]:
         return people.none()
 
     allocation = Q(worker_id=user.pk)
-    teams = [user.team_id] if user.team_id else []
-    teams += _managed_team_ids(user)
+    teams = team_ids_of(user)
     if teams:
         allocation |= Q(team_id__in=teams) | Q(worker__team_id__in=teams)
     allocated = Allocation.objects.filter(

@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from onestory.access import audit
-from onestory.access.selectors import audit_views, visible_to
+from onestory.access.selectors import audit_views, team_ids_of, visible_to
 from onestory.core.clock import LONDON, today_in_london
 from onestory.frontdoor.models import Decision
 from onestory.frontdoor.rules import Outcome
@@ -101,11 +101,6 @@ def visible_members(user, episode: Episode, *, now: datetime) -> list:
     )
 
 
-def _teams_of(user) -> list:
-    teams = [user.team_id] if user.team_id else []
-    return teams + list(user.managed_teams.values_list("id", flat=True))
-
-
 def waiting_to_open(user, *, now: datetime) -> list[Decision]:
     """Front-door decisions of early help for this worker's teams (or naming them as lead
     professional) that no episode answers yet, oldest first."""
@@ -113,7 +108,7 @@ def waiting_to_open(user, *, now: datetime) -> list[Decision]:
         return []
     decisions = (
         Decision.objects.filter(
-            Q(early_help_team_id__in=_teams_of(user)) | Q(lead_professional=user),
+            Q(early_help_team_id__in=team_ids_of(user)) | Q(lead_professional=user),
             outcome=Outcome.EARLY_HELP,
             final_at__isnull=False,
             contact__early_help_episode__isnull=True,
@@ -142,7 +137,7 @@ def decision_to_open(user, contact_id, *, now: datetime, request=None) -> Decisi
 def families_of(user, *, now: datetime) -> QuerySet[Episode]:
     """The open episodes this worker leads or their team holds (for partners: their agency's),
     each with its count of overdue actions; reviews due soonest first."""
-    mine = Q(lead_professional=user) | Q(team_id__in=_teams_of(user))
+    mine = Q(lead_professional=user) | Q(team_id__in=team_ids_of(user))
     if user.role == Role.PARTNER:
         mine |= Q(agencies=user.agency_id)
     ids = episodes_visible_to(user, now=now).filter(mine, status=Episode.Status.OPEN)
