@@ -8,4 +8,5 @@ urlpatterns = [
     path("front-door/", include("onestory.frontdoor.urls")),
     path("early-help/", include("onestory.earlyhelp.urls")),
     path("pathways/", include("onestory.pathways.urls")),
+    path("social-care/", include("onestory.socialcare.urls")),
 ]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "onestory.frontdoor",
     "onestory.earlyhelp",
     "onestory.pathways",
+    "onestory.socialcare",
     "onestory.access",
     "onestory.synthetic",
 ]
