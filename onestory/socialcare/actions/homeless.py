@@ -50,7 +50,8 @@ def _decision_problems(*, decision, reason, decided_on, advised, presented_on, j
                     "decided_on",
                     presented_on,
                     decided_on,
-                    f"The decision cannot be before the young person presented ({day_words(presented_on)})."
+                    "The decision cannot be before the young person presented "
+                    f"({day_words(presented_on)})."
                     if presented_on
                     else "",
                 ),

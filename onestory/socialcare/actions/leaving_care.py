@@ -267,7 +267,8 @@ def pathway_review_record(
                         "held_on",
                         plan.starts_on,
                         held_on,
-                        f"The review cannot be before the plan started ({day_words(plan.starts_on)}).",
+                        "The review cannot be before the plan started "
+                        f"({day_words(plan.starts_on)}).",
                     ),
                 ]
             )
