@@ -25,6 +25,10 @@ def navigation(request):
         items.append(("Record a contact", "frontdoor:request"))
     if user.role in (Role.PARTNER, Role.EARLY_HELP, Role.TEAM_MANAGER):
         items.append(("Early help", "earlyhelp:families"))
+    if user.role in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER):
+        items.append(("My work", "socialcare:my-work"))
+    if user.role == Role.TEAM_MANAGER:
+        items.append(("Caseloads", "socialcare:caseloads"))
     if user.role in CASE_ROLES:
         items.append(("Contexts", "pathways:contexts"))
     if user.role in (Role.ANALYST, Role.TEAM_MANAGER):
