@@ -133,7 +133,7 @@ def test_the_settings_page_saves_new_dated_rows(client, sign_in):
     manager = sign_in(Role.TEAM_MANAGER)
     url = reverse("socialcare:caseload-settings")
     initial = client.get(url).context["form"].initial
-    data = {k: v for k, v in initial.items()}
+    data = dict(initial)
     data["valid_from"] = today_in_london(now).strftime("%d/%m/%Y")
     data["limit"] = "15"
     response = client.post(url, data)
