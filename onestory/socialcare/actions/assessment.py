@@ -179,12 +179,12 @@ def assessment_update(
         bump(assessment, *fields)
         audit_change(
             assessment,
-            "submit" if submit else "update",
+            "update",
             person_id=person_id,
             acting_user=acting_user,
             now=now,
             request=request,
-            detail={"fields": fields},
+            detail={"fields": fields, "step": "submit" if submit else "save"},
         )
         if submit:
             chronology(
@@ -256,7 +256,7 @@ def assessment_authorise(
                 close_referral_row(referral, closed_on=today, reason=closing)
                 audit_change(
                     referral,
-                    "close",
+                    "update",
                     person_id=person_id,
                     acting_user=acting_user,
                     now=now,
@@ -268,11 +268,12 @@ def assessment_authorise(
                 )
         audit_change(
             assessment,
-            decision,
+            "update",
             person_id=person_id,
             acting_user=acting_user,
             now=now,
             request=request,
+            detail={"step": decision},
         )
         chronology([person_id], summary, acting_user=acting_user, now=now, obj=assessment)
     return assessment

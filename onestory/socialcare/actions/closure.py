@@ -96,7 +96,7 @@ def referral_close(
         close_referral_row(referral, closed_on=closed_on, reason=closure_reason)
         audit_change(
             referral,
-            "close",
+            "update",
             person_id=person_id,
             acting_user=acting_user,
             now=now,

@@ -196,7 +196,7 @@ def cin_plan_end(
         bump(plan, "ends_on", "end_reason", "next_review_on")
         audit_change(
             plan,
-            "end",
+            "update",
             person_id=person_id,
             acting_user=acting_user,
             now=now,

@@ -305,7 +305,7 @@ def section47_complete(
         bump(enquiry, *fields)
         audit_change(
             enquiry,
-            "complete",
+            "update",
             person_id=person_id,
             acting_user=acting_user,
             now=now,
@@ -576,7 +576,7 @@ def cp_plan_end(
         bump(plan, "ends_on", "end_reason", "next_review_on")
         audit_change(
             plan,
-            "end",
+            "update",
             person_id=person_id,
             acting_user=acting_user,
             now=now,
