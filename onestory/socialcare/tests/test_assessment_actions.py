@@ -30,18 +30,18 @@ def case():
 
 
 def _update(item, worker, **changes):
-    args = dict(
-        person_id=item.person_id,
-        assessment_id=item.pk,
-        version=item.version,
-        factors=["3B", "4B"],
-        child_views="Wants to stay at home.",
-        family_views="Mother accepts help.",
-        analysis="Domestic abuse and parental mental health affect the child.",
-        outcome=Assessment.Outcome.CHILD_IN_NEED,
-        acting_user=worker,
-        now=NOW,
-    )
+    args = {
+        "person_id": item.person_id,
+        "assessment_id": item.pk,
+        "version": item.version,
+        "factors": ["3B", "4B"],
+        "child_views": "Wants to stay at home.",
+        "family_views": "Mother accepts help.",
+        "analysis": "Domestic abuse and parental mental health affect the child.",
+        "outcome": Assessment.Outcome.CHILD_IN_NEED,
+        "acting_user": worker,
+        "now": NOW,
+    }
     return actions.assessment_update(**(args | changes))
 
 
@@ -77,7 +77,7 @@ def test_a_second_open_assessment_on_the_same_referral_is_refused(case):
 def test_the_same_form_submitted_twice_makes_one_assessment(case):
     worker, _, child, referral = case
     token = new_form_token()
-    kwargs = dict(person_id=child.pk, referral_id=referral.pk, started_on=REFERRED)
+    kwargs = {"person_id": child.pk, "referral_id": referral.pk, "started_on": REFERRED}
     first = actions.assessment_start(**kwargs, form_token=token, acting_user=worker, now=NOW)
     second = actions.assessment_start(**kwargs, form_token=token, acting_user=worker, now=NOW)
     assert first.pk == second.pk
@@ -170,9 +170,12 @@ def test_returning_needs_a_comment_and_reopens_the_assessment(case):
         completed_on=date(2026, 6, 10),
         outcome=Assessment.Outcome.CHILD_IN_NEED,
     )
-    kwargs = dict(
-        person_id=child.pk, assessment_id=item.pk, decision=actions.RETURN, acting_user=manager
-    )
+    kwargs = {
+        "person_id": child.pk,
+        "assessment_id": item.pk,
+        "decision": actions.RETURN,
+        "acting_user": manager,
+    }
     with pytest.raises(DetailsRefused) as refused:
         actions.assessment_authorise(**kwargs, version=item.version, comment=" ", now=NOW)
     assert "comment" in refused.value.problems
@@ -222,13 +225,13 @@ def test_authorising_early_help_closes_with_rc9_unless_a_plan_is_open(case):
         outcome=Assessment.Outcome.EARLY_HELP,
     )
     plan = cin_plan(child, referral, starts_on=date(2026, 5, 10))
-    kwargs = dict(
-        person_id=child.pk,
-        assessment_id=item.pk,
-        decision=actions.AUTHORISE,
-        acting_user=manager,
-        now=NOW,
-    )
+    kwargs = {
+        "person_id": child.pk,
+        "assessment_id": item.pk,
+        "decision": actions.AUTHORISE,
+        "acting_user": manager,
+        "now": NOW,
+    }
     with pytest.raises(DomainError, match="child in need plan"):
         actions.assessment_authorise(**kwargs, version=item.version)
     plan.ends_on = date(2026, 6, 1)

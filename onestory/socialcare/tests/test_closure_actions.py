@@ -24,15 +24,15 @@ def case():
 
 
 def _close(worker, child, referral, **changes):
-    args = dict(
-        person_id=child.pk,
-        referral_id=referral.pk,
-        version=referral.version,
-        closed_on=date(2026, 6, 12),
-        closure_reason="RC7",
-        acting_user=worker,
-        now=NOW,
-    )
+    args = {
+        "person_id": child.pk,
+        "referral_id": referral.pk,
+        "version": referral.version,
+        "closed_on": date(2026, 6, 12),
+        "closure_reason": "RC7",
+        "acting_user": worker,
+        "now": NOW,
+    }
     return actions.referral_close(**(args | changes))
 
 

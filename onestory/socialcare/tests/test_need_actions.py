@@ -83,7 +83,12 @@ def test_a_review_moves_the_next_review_on_and_cannot_predate_the_plan(case):
 def test_a_second_saver_of_the_plan_is_refused(case):
     worker, child, referral = case
     plan = cin_plan(child, referral, starts_on=date(2026, 5, 20))
-    kwargs = dict(person_id=child.pk, plan_id=plan.pk, version=plan.version, acting_user=worker)
+    kwargs = {
+        "person_id": child.pk,
+        "plan_id": plan.pk,
+        "version": plan.version,
+        "acting_user": worker,
+    }
     actions.cin_plan_edit(**kwargs, what_needs_to_change="First.", now=NOW)
     with pytest.raises(StaleEdit):
         actions.cin_plan_edit(**kwargs, what_needs_to_change="Second.", now=NOW)

@@ -38,17 +38,17 @@ def case():
 
 
 def _record(worker, child, referral, **changes):
-    args = dict(
-        person_id=child.pk,
-        referral_id=referral.pk,
-        held_on=date(2026, 5, 6),
-        summary="Agreed to enquire.",
-        outcome=StrategyDiscussion.Outcome.SECTION_47,
-        participants=[SOCIAL_CARE, POLICE],
-        form_token=new_form_token(),
-        acting_user=worker,
-        now=NOW,
-    )
+    args = {
+        "person_id": child.pk,
+        "referral_id": referral.pk,
+        "held_on": date(2026, 5, 6),
+        "summary": "Agreed to enquire.",
+        "outcome": StrategyDiscussion.Outcome.SECTION_47,
+        "participants": [SOCIAL_CARE, POLICE],
+        "form_token": new_form_token(),
+        "acting_user": worker,
+        "now": NOW,
+    }
     return actions.strategy_record(**(args | changes))
 
 
@@ -154,16 +154,16 @@ def test_no_conference_needs_a_reason(case):
 
 
 def _conference(worker, child, item, **changes):
-    args = dict(
-        person_id=child.pk,
-        enquiry_id=item.pk,
-        held_on=date(2026, 5, 27),
-        decision="plan",
-        category="PHY",
-        chair="Independent chair",
-        acting_user=worker,
-        now=NOW,
-    )
+    args = {
+        "person_id": child.pk,
+        "enquiry_id": item.pk,
+        "held_on": date(2026, 5, 27),
+        "decision": "plan",
+        "category": "PHY",
+        "chair": "Independent chair",
+        "acting_user": worker,
+        "now": NOW,
+    }
     return actions.conference_initial(**(args | changes))
 
 
@@ -239,15 +239,15 @@ def test_a_review_before_the_initial_conference_is_refused(case):
 def test_a_review_that_ends_the_plan_needs_a_reason_and_ends_it(case):
     worker, child, referral = case
     plan = cp_plan(child, referral, worker, starts_on=date(2026, 3, 2))
-    kwargs = dict(
-        person_id=child.pk,
-        plan_id=plan.pk,
-        version=plan.version,
-        held_on=date(2026, 6, 1),
-        decision="end",
-        acting_user=worker,
-        now=NOW,
-    )
+    kwargs = {
+        "person_id": child.pk,
+        "plan_id": plan.pk,
+        "version": plan.version,
+        "held_on": date(2026, 6, 1),
+        "decision": "end",
+        "acting_user": worker,
+        "now": NOW,
+    }
     with pytest.raises(DetailsRefused) as refused:
         actions.conference_review(**kwargs)
     assert "end_reason" in refused.value.problems
