@@ -271,6 +271,7 @@ class Section47CompleteForm(VersionForm):
 
 
 class _ConferenceForm(GovukFormMixin, forms.Form):
+    field_order = ["held_on", "decision", "category", "end_reason", "chair", "child_views"]
     held_on = _date("Date of the conference", "Enter the date the conference was held.")
     chair = forms.CharField(label="Chair", max_length=200, required=False)
     child_views = _text("The child's views")

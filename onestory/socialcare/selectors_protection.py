@@ -148,6 +148,7 @@ class Overview:
     discussions: list = field(default_factory=list)
     front_door_discussion: FrontDoorDiscussion | None = None
     front_door_token: str = ""
+    may_start_assessment: bool = False
     enquiries: list = field(default_factory=list)
     conferences: list = field(default_factory=list)
     cp_plan: ChildProtectionPlan | None = None
@@ -170,6 +171,12 @@ def overview(person, *, today: date) -> Overview:
             done=row.completed_on is not None,
         )
         view.assessments.append(row)
+    if view.referral is not None:
+        view.may_start_assessment = not (
+            Assessment.objects.filter(referral=view.referral)
+            .exclude(status=Assessment.Status.AUTHORISED)
+            .exists()
+        )
     view.cin_plan = ChildInNeedPlan.objects.filter(person=person, ends_on__isnull=True).first()
     if view.cin_plan is not None:
         plan = view.cin_plan

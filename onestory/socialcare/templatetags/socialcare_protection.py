@@ -5,7 +5,7 @@ from django import template
 from onestory.access.selectors import visible_to
 from onestory.core.clock import now
 
-from .. import selectors_protection
+from .. import reference, selectors_protection
 
 register = template.Library()
 
@@ -28,3 +28,9 @@ def due_tag(due):
 @register.filter
 def yes_no(value) -> str:
     return "Yes" if value else "No"
+
+
+@register.filter
+def abuse_category(code: str) -> str:
+    """The words for a category of abuse code (NEG, PHY, SAB, EMO, MUL)."""
+    return reference.ABUSE_CATEGORIES.get(code, code)
