@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from onestory.access.models import AccessGrant, Allocation, Consent, RecordRestriction
 from onestory.people.rules import age_in_years
+from onestory.socialcare.rules import ALLOCATION_PURPOSES, CaseKind
+from onestory.socialcare.rules import PURPOSE_FAMILY_MEMBER as SOCIAL_CARE_FAMILY_MEMBER
 
 from .drafts import REFERENCE_DATE, YEAR, HouseholdInfo
 from .identifiers import new_uuid
@@ -24,11 +26,12 @@ CHILDREN_IN_CARE_AT_SCALE_1 = 378  # seed 001_cddccef64bc409fe
 CHILD_PROTECTION_AT_SCALE_1 = 270  # 2014, seed 004_77df210b40dffe3f
 EARLY_HELP_AT_SCALE_1 = 2000  # hand-set
 
-PURPOSE_CHILD_IN_NEED = "Social worker (child in need)"
-PURPOSE_CHILD_PROTECTION = "Social worker (child protection)"
-PURPOSE_CHILD_IN_CARE = "Social worker (child in care)"
-PURPOSE_FAMILY_MEMBER = "Social worker (family member)"
-PURPOSE_PERSONAL_ADVISER = "Personal adviser (leaving care)"
+# The product's own words for what an allocation is for (socialcare.rules).
+PURPOSE_CHILD_IN_NEED = ALLOCATION_PURPOSES[CaseKind.CHILD_IN_NEED]
+PURPOSE_CHILD_PROTECTION = ALLOCATION_PURPOSES[CaseKind.CHILD_PROTECTION]
+PURPOSE_CHILD_IN_CARE = ALLOCATION_PURPOSES[CaseKind.CHILD_IN_CARE]
+PURPOSE_FAMILY_MEMBER = SOCIAL_CARE_FAMILY_MEMBER
+PURPOSE_PERSONAL_ADVISER = ALLOCATION_PURPOSES[CaseKind.CARE_LEAVER]
 PURPOSE_EARLY_HELP = "Lead professional (early help)"
 PURPOSE_EARLY_HELP_FAMILY = "Lead professional (early help family member)"
 # The allocations that make a child a child in need, as the children in need census counts them.

@@ -33,6 +33,7 @@ from onestory.people.models import (
 from . import casework as casework_module
 from . import contacts as contacts_module
 from . import earlyhelp as earlyhelp_module
+from . import socialcare as socialcare_module
 from .bulk import Buffers, FastInserter
 from .models import PlantedDuplicate, SyntheticRun
 from .population import TownGenerator
@@ -44,6 +45,7 @@ SQLITE_CACHE_KIB = 512 * 1024  # SQLite page cache while generating (this connec
 
 # Deleted in this order with plain DELETE statements (fast at any size); children before parents.
 GENERATED_TABLES = (
+    *socialcare_module.DELETION_ORDER,
     *earlyhelp_module.DELETION_ORDER,
     StrategyDiscussion,
     Referral,
@@ -173,14 +175,17 @@ def _synthesise(*, scale: float, seed: int, now: datetime) -> SyntheticRun:
         buffers = Buffers(inserter)
         # On SQLite the generated tables' indexes are built once, at the end (see bulk.py).
         with inserter.indexes_built_afterwards(
-            Buffers.ORDER + contacts_module.TABLES + earlyhelp_module.TABLES
+            Buffers.ORDER
+            + contacts_module.TABLES
+            + earlyhelp_module.TABLES
+            + socialcare_module.TABLES
+            + (Allocation,)
         ):
             town = TownGenerator(seed=seed, scale=scale, buffers=buffers)
             town.generate(child_populations(children))
             work = casework_module.allocate(
                 households=town.households, workforce=workforce, seed=seed, scale=scale
             )
-            casework_module.write(work, batch_size=BATCH_SIZE)
             # Before the chronology is finished: a contact can move a record's creation earlier.
             front_door = contacts_module.generate(
                 seed=seed,
@@ -202,7 +207,22 @@ def _synthesise(*, scale: float, seed: int, now: datetime) -> SyntheticRun:
                 known_from=town.chronicle.known_from,
             )
             earlyhelp_module.write(early_help, inserter=inserter, buffers=buffers)
-            town.chronicle.finish([*work.allocations, *early_help.allocations])
+            # Social care moves the start of some casework allocations (changes of worker), so
+            # the casework is written after it.
+            social_care = socialcare_module.generate(
+                seed=seed,
+                scale=scale,
+                households=town.households,
+                casework=work,
+                front_door=front_door,
+                workforce=workforce,
+                known_from=town.chronicle.known_from,
+            )
+            socialcare_module.write(social_care, inserter=inserter, buffers=buffers)
+            casework_module.write(work, batch_size=BATCH_SIZE)
+            town.chronicle.finish(
+                [*work.allocations, *early_help.allocations, *social_care.allocations]
+            )
         contacts_module.match_live_queue(front_door)
         counts = {
             "people": buffers.counts[Person],
@@ -222,11 +242,12 @@ def _synthesise(*, scale: float, seed: int, now: datetime) -> SyntheticRun:
             "agencies": len(workforce.agencies),
             "teams": len(workforce.teams),
             "workers": workforce.workers,
-            "allocations": len(work.allocations),
+            "allocations": len(work.allocations) + len(social_care.allocations),
             "consents": len(work.consents),
             **work.counts,
             **front_door.counts,
             **early_help.counts,
+            **social_care.counts,
         }
         return SyntheticRun.objects.create(
             seed=seed,

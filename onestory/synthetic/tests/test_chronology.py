@@ -23,6 +23,8 @@ from onestory.people.models import (
     Relationship,
 )
 from onestory.people.rules import CHRONOLOGY_CATEGORIES, RELATIONSHIP_KINDS
+from onestory.socialcare.actions.common import CHRONOLOGY_CATEGORY as SOCIAL_CARE
+from onestory.synthetic import socialcare as socialcare_module
 from onestory.synthetic.chronology import LAST_DAY
 from onestory.synthetic.drafts import REFERENCE_DATE
 from onestory.synthetic.models import PlantedDuplicate, SyntheticRun
@@ -60,8 +62,11 @@ def test_categories_are_only_those_the_product_uses():
         "allocation",
         FRONT_DOOR,
         EARLY_HELP,
+        SOCIAL_CARE,
     }
-    assert categories - {"allocation", FRONT_DOOR, EARLY_HELP} <= set(CHRONOLOGY_CATEGORIES)
+    assert categories - {"allocation", FRONT_DOOR, EARLY_HELP, SOCIAL_CARE} <= set(
+        CHRONOLOGY_CATEGORIES
+    )
 
 
 def test_every_entry_is_before_the_reference_date_in_working_hours_and_recorded_by_the_system():
@@ -73,7 +78,7 @@ def test_every_entry_is_before_the_reference_date_in_working_hours_and_recorded_
         assert occurred_at.utcoffset().total_seconds() == 0
         assert 8 <= occurred_at.astimezone(LONDON).hour <= 17
     # Allocations and early help are recorded by the practitioner who made them.
-    worked = ("allocation", EARLY_HELP)
+    worked = ("allocation", EARLY_HELP, SOCIAL_CARE)
     assert not entries.exclude(category__in=worked).filter(recorded_by__isnull=False).exists()
 
 
@@ -112,6 +117,11 @@ def test_every_entry_points_at_a_row_of_the_same_person():
         },
         "access.allocation": {str(a): p for a, p in Allocation.objects.values_list("pk", "person")},
     }
+    for model in socialcare_module.TABLES:  # the statutory record's rows name their child
+        if any(f.name == "person" for f in model._meta.get_fields()):
+            owners[model._meta.label_lower] = {
+                str(pk): p for pk, p in model.objects.values_list("pk", "person")
+            }
     named = defaultdict(set)
     for contact, person in ContactPerson.objects.exclude(person=None).values_list(
         "contact", "person"
@@ -137,11 +147,13 @@ def test_every_entry_points_at_a_row_of_the_same_person():
             assert person_id in members[source_id]
         else:
             assert owners[source_type][source_id] == person_id
-    assert set(seen) == set(owners) | {
+    statutory = {key for key in owners if key.startswith("socialcare.")}
+    assert set(seen) - statutory == set(owners) - statutory | {
         "people.relationship",
         "frontdoor.contact",
         "earlyhelp.episode",
     }
+    assert {"socialcare.assessment", "socialcare.careperiod"} <= set(seen)
 
 
 def test_relationships_are_worded_as_the_people_app_words_them_without_the_other_name():
