@@ -62,9 +62,7 @@ def test_a_child_comes_into_care_moves_placement_and_leaves_care(page, site):
     page.get_by_label("Placement postcode").fill("LU9 9ZZ")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("not a real postcode")
-    expect(page.get_by_label("Carer or provider's name")).to_have_value(
-        "Synthetic foster carers"
-    )
+    expect(page.get_by_label("Carer or provider's name")).to_have_value("Synthetic foster carers")
     visit(page, "care start refused postcode")
     page.get_by_label("Placement postcode").fill("LU2 0AA")
     page.get_by_role("button", name="Save").click()
@@ -125,7 +123,9 @@ def test_a_child_comes_into_care_moves_placement_and_leaves_care(page, site):
     page.goto(care_page)
     expect(main).to_contain_text("Relevant: 16 or 17 and left care")
     page.get_by_role("link", name="Start a pathway plan").click()
-    page.get_by_label("The plan", exact=True).fill("College in September; supported lodgings; budgeting.")
+    page.get_by_label("The plan", exact=True).fill(
+        "College in September; supported lodgings; budgeting."
+    )
     visit(page, "pathway plan form")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("body")).to_contain_text("Pathway plan started.")
