@@ -83,6 +83,9 @@ def test_a_manager_allocates_watches_caseloads_and_moves_a_case(page, site):
     expect(row).to_contain_text("Over the limit")
     expect(row).to_contain_text("3")
     visit(page, "casework caseloads")
+    page.get_by_role("link", name="Change weights, limit and local standards").click()
+    expect(page.get_by_role("heading", name="History")).to_be_visible()
+    visit(page, "casework caseload settings")
 
     # The case moves to Ben with a handover drafted from the record.
     page.goto(f"{site}/social-care/children/{child.pk}/")

@@ -71,7 +71,7 @@ def _check_limit(worker, kind, *, now, anyway: bool) -> None:
         raise DetailsRefused(
             {
                 "allocate_anyway": OVER_LIMIT.format(
-                    name=worker.get_full_name(), after=after, limit=before.limit
+                    name=worker.get_full_name(), after=f"{after:g}", limit=f"{before.limit:g}"
                 )
             }
         )
