@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -182,3 +182,71 @@ def test_a_child_not_in_care_can_be_started(client, sign_in):
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert CarePeriod.objects.get(person=child).legal_statuses.get().status == "V2"
+
+
+def test_a_second_submit_of_the_same_care_start_form_makes_one_period(client, sign_in):
+    worker = sign_in(Role.SOCIAL_WORKER)
+    child, _ = referred_child(worker, now=now())
+    today = today_in_london(now())
+    url = reverse("socialcare:care-start", kwargs={"person_id": child.pk})
+    posted = {
+        "form_token": "one-token",
+        "starts_on": f"{today:%d/%m/%Y}",
+        "legal_status": "V2",
+        "place": "U6",
+        "provider": "PR1",
+        "placement_postcode": "LU2 0AA",
+    }
+    assert client.post(url, posted).status_code == 302
+    assert client.post(url, posted).status_code == 302
+    assert CarePeriod.objects.filter(person=child).count() == 1
+
+
+def test_a_stale_pathway_plan_save_is_refused_with_the_words_kept(client, sign_in):
+    from onestory.socialcare.actions import care, leaving_care
+
+    worker = sign_in(Role.SOCIAL_WORKER)
+    at = now()
+    today = today_in_london(at)
+    child, period = child_in_care(
+        worker,
+        now=at,
+        starts_on=today - timedelta(days=300),
+        date_of_birth=today - timedelta(days=17 * 365),
+    )
+    care.care_end(
+        person_id=child.pk,
+        period_id=period.pk,
+        version=period.version,
+        ends_on=today,
+        end_reason="E5",
+        acting_user=worker,
+        now=at,
+    )
+    leaving_care.care_leaver_record(
+        person_id=child.pk,
+        version=None,
+        personal_adviser_id=worker.pk,
+        support_to_25=False,
+        acting_user=worker,
+        now=at,
+    )
+    plan = leaving_care.pathway_plan_start(
+        person_id=child.pk, starts_on=today, summary="First words.", acting_user=worker, now=at
+    )
+    leaving_care.pathway_plan_edit(
+        person_id=child.pk,
+        plan_id=plan.pk,
+        version=1,
+        summary="Someone else's words.",
+        ends_on=None,
+        acting_user=worker,
+        now=at,
+    )
+    url = reverse(
+        "socialcare:pathway-plan-edit", kwargs={"person_id": child.pk, "plan_id": plan.pk}
+    )
+    response = client.post(url, {"version": 1, "summary": "My careful words."})
+    text = response.content.decode()
+    assert "Someone else changed this pathway plan" in text
+    assert "My careful words." in text
