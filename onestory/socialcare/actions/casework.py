@@ -5,11 +5,11 @@ standards."""
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from onestory.access.models import Allocation, Notification
 from onestory.core.clock import today_in_london
-from onestory.core.errors import DetailsRefused, DomainError
+from onestory.core.errors import DetailsRefused, DomainError, StaleEdit
 from onestory.core.idempotency import once_per_form
 from onestory.workforce.models import Worker
 
@@ -36,7 +36,16 @@ def story_save(
     with transaction.atomic():
         existing = StorySoFar.objects.filter(person=person).first()
         if existing is None:
-            story = StorySoFar.objects.create(person=person, text=text, updated_by=acting_user)
+            if version:
+                raise StaleEdit("story so far")
+            try:
+                with transaction.atomic():
+                    story = StorySoFar.objects.create(
+                        person=person, text=text, updated_by=acting_user
+                    )
+            except IntegrityError as error:
+                # Someone else wrote the first story at the same moment: theirs stands.
+                raise StaleEdit("story so far") from error
             action = "create"
         else:
             story = locked(StorySoFar, existing.pk, version=version or 0, what="story so far")
@@ -210,7 +219,7 @@ def move_case(
     kind = _kind_of(person, now)
     with transaction.atomic():
         current = (
-            Allocation.objects.select_for_update()
+            Allocation.objects.select_for_update(of=("self",))
             .filter(
                 selectors._active_at(now),
                 person=person,
