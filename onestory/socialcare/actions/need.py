@@ -15,6 +15,7 @@ from ..models import ChildInNeedPlan, ChildInNeedReview, LocalStandard
 from ..selectors_protection import local_standard
 from .closure import NOT_THIS_CHILD
 from .common import audit_change, bump, chronology, locked, refuse_future, require_working_role
+from .visits import occurred_at
 
 ONE_PLAN = "The child already has an open child in need plan."
 PLAN_ENDED = "This plan has ended: it changes no more."
@@ -162,7 +163,7 @@ def cin_review_add(
             acting_user=acting_user,
             now=now,
             obj=review,
-            occurred_at=None,
+            occurred_at=occurred_at(held_on, now),
         )
     return review
 

@@ -18,6 +18,7 @@ from onestory.frontdoor.models import StrategyDiscussion as FrontDoorDiscussion
 
 from .. import reference, rules
 from ..models import (
+    ChildInNeedPlan,
     ChildProtectionConference,
     ChildProtectionPlan,
     Section47Enquiry,
@@ -34,6 +35,7 @@ from .common import (
     refuse_future,
     require_working_role,
 )
+from .visits import occurred_at
 
 Agency = StrategyParticipant.AgencyKind
 # Working Together 2023 (chapter 4): a strategy discussion involves at least children's social
@@ -55,6 +57,7 @@ NO_CONFERENCE_DECIDED = (
 ONE_CONFERENCE = "This enquiry already has its initial child protection conference."
 OPEN_PLAN = "The child already has an open child protection plan: record a review conference."
 PLAN_ENDED = "This plan has ended: it changes no more."
+CIN_REPLACED = "A child protection plan started."
 
 
 def _day(value: date) -> str:
@@ -157,6 +160,7 @@ def _recorded(discussion, person_id, *, acting_user, now, request) -> None:
         acting_user=acting_user,
         now=now,
         obj=discussion,
+        occurred_at=occurred_at(discussion.held_on, now),
     )
 
 
@@ -386,6 +390,7 @@ def conference_initial(
             raise DetailsRefused(problems)
         plan = None
         if decision == Decision.PLAN:
+            _end_child_in_need_plan(person_id, held_on, acting_user=acting_user, now=now)
             plan = ChildProtectionPlan.objects.create(
                 referral_id=enquiry.referral_id,
                 person_id=person_id,
@@ -436,8 +441,29 @@ def conference_initial(
             acting_user=acting_user,
             now=now,
             obj=conference,
+            occurred_at=occurred_at(held_on, now),
         )
     return conference
+
+
+def _end_child_in_need_plan(person_id, day: date, *, acting_user, now) -> None:
+    """A child protection plan replaces a child in need plan: the census counts a child under
+    one plan at a time, so an open child in need plan ends the day the protection plan starts."""
+    for cin in ChildInNeedPlan.objects.select_for_update().filter(
+        person_id=person_id, ends_on__isnull=True
+    ):
+        cin.ends_on = max(day, cin.starts_on)
+        cin.end_reason = CIN_REPLACED
+        cin.next_review_on = None
+        bump(cin, "ends_on", "end_reason", "next_review_on")
+        audit_change(
+            cin,
+            "update",
+            person_id=person_id,
+            acting_user=acting_user,
+            now=now,
+            detail={"fields": ["ends_on", "end_reason"]},
+        )
 
 
 def _open_plan(plan_id, person_id, version=None) -> ChildProtectionPlan:
@@ -536,6 +562,7 @@ def conference_review(
             acting_user=acting_user,
             now=now,
             obj=conference,
+            occurred_at=occurred_at(held_on, now),
         )
     return conference
 

@@ -2,11 +2,11 @@
 care, or a care leaver's visit from their personal adviser. Whether the child was seen, and seen
 alone, is what inspectors and the returns ask."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.db import transaction
 
-from onestory.core.clock import today_in_london
+from onestory.core.clock import LONDON, today_in_london
 from onestory.core.errors import DetailsRefused
 from onestory.core.idempotency import once_per_form
 from onestory.frontdoor.models import Referral
@@ -20,6 +20,14 @@ SEEN_ALONE_NOT_SEEN = "A child who was not seen cannot have been seen alone."
 
 def _day(value: date) -> str:
     return f"{value:%-d %B %Y}"
+
+
+def occurred_at(day: date, now: datetime) -> datetime:
+    """When a dated event goes in the chronology: now if it happened today, otherwise midday
+    (London) on its day, so a visit or conference recorded later sits where it happened."""
+    if day == today_in_london(now):
+        return now
+    return datetime.combine(day, time(12, 0), tzinfo=LONDON)
 
 
 @once_per_form(Visit)
@@ -76,5 +84,6 @@ def visit_record(
             acting_user=acting_user,
             now=now,
             obj=visit,
+            occurred_at=occurred_at(visited_on, now),
         )
     return visit

@@ -15,6 +15,7 @@ from onestory.people.models import ChronologyEntry
 from ..actions import protection as actions
 from ..models import ChildProtectionConference, ChildProtectionPlan, StrategyDiscussion
 from .factories_protection import (
+    cin_plan,
     cp_plan,
     enquiry,
     referred_child,
@@ -299,3 +300,30 @@ def test_a_plan_cannot_end_before_it_started(case):
     assert (
         refused.value.problems["ends_on"] == "The plan cannot end before it started (2 March 2026)."
     )
+
+
+def test_a_protection_plan_ends_the_childs_child_in_need_plan_the_same_day(case):
+    worker, child, referral = case
+    plan = cin_plan(child, referral, starts_on=date(2026, 5, 2))
+    item = enquiry(
+        strategy_discussion(child, referral, worker, held_on=date(2026, 5, 6)),
+        worker,
+        completed_on=date(2026, 5, 20),
+        outcome="conference",
+    )
+    _conference(worker, child, item)
+    plan.refresh_from_db()
+    assert (plan.ends_on, plan.end_reason) == (date(2026, 5, 27), actions.CIN_REPLACED)
+
+
+def test_a_conference_recorded_later_sits_on_its_day_in_the_chronology(case):
+    worker, child, referral = case
+    item = enquiry(
+        strategy_discussion(child, referral, worker, held_on=date(2026, 5, 6)),
+        worker,
+        completed_on=date(2026, 5, 20),
+        outcome="conference",
+    )
+    conference = _conference(worker, child, item)
+    line = ChronologyEntry.objects.get(source_id=str(conference.pk))
+    assert line.occurred_at.date() == date(2026, 5, 27)
