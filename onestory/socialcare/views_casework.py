@@ -15,7 +15,7 @@ from onestory.people.rules import age_in_years
 from onestory.workforce.rules import Role
 
 from . import forms_casework as forms
-from . import selectors, selectors_tasks
+from . import rules, selectors, selectors_tasks
 from .actions import casework
 from .models import Handover, LocalStandard, StorySoFar
 
@@ -172,7 +172,7 @@ def _preview(worker, person, loads, at):
         "before": load.weighted,
         "after": after,
         "limit": load.limit,
-        "status": selectors.rules.caseload_status(after, load.limit),
+        "status": rules.caseload_status(after, load.limit),
     }
 
 
@@ -235,7 +235,7 @@ def caseloads(request):
         {
             "rows": rows,
             "weights": selectors.weights_on(today_in_london(at)),
-            "kinds": list(selectors.rules.CaseKind),
+            "kinds": list(rules.CaseKind),
             "many": selectors.MANY_SOCIAL_WORKERS,
         },
     )

@@ -218,17 +218,22 @@ def move_case(
     _check_worker(acting_user, to_worker)
     kind = _kind_of(person, now)
     with transaction.atomic():
-        current = (
+        holder = selectors.current_case_holder(person, now=now)
+        # The case that moves is the social worker's, or the personal adviser's where no social
+        # worker holds it; a care leaver's adviser stays when their social worker changes.
+        adviser = holder is not None and holder.purpose == selectors.LEAVING_CARE_PURPOSE
+        family = {selectors.LEAVING_CARE_PURPOSE} if adviser else rules.SOCIAL_WORKER_PURPOSES
+        current = list(
             Allocation.objects.select_for_update(of=("self",))
             .filter(
                 selectors._active_at(now),
                 person=person,
-                purpose__in=selectors.CASE_HOLDER_PURPOSES,
+                purpose__in=family,
                 worker__isnull=False,
             )
             .select_related("worker")
+            .order_by("starts_at")
         )
-        current = list(current)
         from_worker = current[-1].worker if current else None
         if any(a.worker_id == to_worker.pk for a in current):
             raise DetailsRefused({"worker": "This worker already holds the case. Choose another."})
@@ -237,7 +242,10 @@ def move_case(
             allocation.ends_at = now
             allocation.version += 1
             allocation.save(update_fields=["ends_at", "version", "updated_at"])
-        purpose = current[-1].purpose if current else rules.ALLOCATION_PURPOSES[kind]
+        if adviser or kind == rules.CaseKind.CARE_LEAVER:
+            purpose = current[-1].purpose if current else rules.ALLOCATION_PURPOSES[kind]
+        else:
+            purpose = rules.ALLOCATION_PURPOSES[kind]
         Allocation.objects.create(
             person=person,
             worker=to_worker,

@@ -186,3 +186,19 @@ def test_settings_cannot_start_in_the_past(now, manager):
             now=now,
         )
     assert "valid_from" in refused.value.problems
+
+
+def test_moving_a_care_leavers_case_moves_the_personal_adviser(now, manager):
+    old, new = team_of(manager, 2)
+    child, _ = referred_child(old, now=now - timedelta(days=5), kind=rules.CaseKind.CARE_LEAVER)
+    casework.move_case(
+        person=child,
+        to_worker=new,
+        reason="MANAGE",
+        summary="Hand over",
+        acting_user=manager,
+        now=now,
+    )
+    holder = selectors.current_case_holder(child, now=now)
+    assert holder.worker == new
+    assert holder.purpose == rules.ALLOCATION_PURPOSES[rules.CaseKind.CARE_LEAVER]
