@@ -74,6 +74,8 @@ class BirthdayRow:
     opens: date
     closes: date
     contact: CareLeaverContact | None
+    # The window closed while the young person was still in care: no contact was owed.
+    in_care_then: bool = False
 
 
 @dataclass
@@ -168,10 +170,17 @@ def care_record(person, *, today: date) -> CareRecord:
         )
     if record.care_leaver and person.date_of_birth:
         contacts = {c.birthday_age: c for c in CareLeaverContact.objects.filter(person=person)}
+        ended = [p.ends_on for p in periods if p.ends_on is not None]
+        left_on = None if record.current or not ended else max(ended)
         for age in birthday_ages(record.care_leaver):
             opens, closes = rules.in_touch_window(person.date_of_birth, age)
+            in_care_then = closes < today and (
+                record.current is not None or (left_on is not None and closes < left_on)
+            )
             record.birthdays.append(
-                BirthdayRow(age, f"{nth(age)} birthday", opens, closes, contacts.get(age))
+                BirthdayRow(
+                    age, f"{nth(age)} birthday", opens, closes, contacts.get(age), in_care_then
+                )
             )
     record.homeless = list(HomelessAssessment.objects.filter(person=person))
     return record

@@ -133,3 +133,8 @@ def test_a_child_comes_into_care_moves_placement_and_leaves_care(page, site):
     expect(main).to_contain_text("College in September")
     expect(main).to_contain_text("18th birthday")
     visit(page, "care leaver with pathway plan")
+
+    # The child's statutory page carries the same care record.
+    page.goto(f"{site}{_child_page(child)}")
+    expect(page.get_by_role("heading", name="Leaving care")).to_be_visible()
+    visit(page, "statutory page with care leaver")
