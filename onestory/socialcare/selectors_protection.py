@@ -149,6 +149,7 @@ class Overview:
     front_door_discussion: FrontDoorDiscussion | None = None
     front_door_token: str = ""
     may_start_assessment: bool = False
+    referral_assessment_due: Due | None = None
     enquiries: list = field(default_factory=list)
     conferences: list = field(default_factory=list)
     cp_plan: ChildProtectionPlan | None = None
@@ -176,6 +177,16 @@ def overview(person, *, today: date) -> Overview:
             Assessment.objects.filter(referral=view.referral)
             .exclude(status=Assessment.Status.AUTHORISED)
             .exists()
+        )
+    if view.referral is not None:
+        view.referral_assessment_due = due(
+            started_on=view.referral.referral_date,
+            due_on=view.referral.assessment_due_on,
+            today=today,
+            done=any(
+                a.completed_on is not None and a.referral_id == view.referral.pk
+                for a in view.assessments
+            ),
         )
     view.cin_plan = ChildInNeedPlan.objects.filter(person=person, ends_on__isnull=True).first()
     if view.cin_plan is not None:
