@@ -187,3 +187,46 @@ def test_a_care_leavers_birthday_contact_through_the_pages(client, sign_in):
     assert response.status_code == 302
     page = client.get(reverse("socialcare:care", kwargs={"person_id": child.pk}))
     assert b"Supported lodgings" in page.content
+
+
+def test_missing_health_and_unaccompanied_through_the_pages(client, sign_in):
+    worker = sign_in(Role.SOCIAL_WORKER)
+    child, _ = child_in_care(worker, now=now(), starts_on=_today() - timedelta(days=30))
+    args = {"person_id": child.pk}
+    yesterday = _today() - timedelta(days=1)
+    response = client.post(
+        reverse("socialcare:missing-add", kwargs=args),
+        {
+            "kind": "M",
+            "started_on": _d(yesterday),
+            "started_time": "20:00",
+            "ended_on": _d(yesterday),
+            "ended_time": "23:30",
+            "return_interview_offered": "yes",
+            "return_interview_accepted": "no",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("socialcare:health-check-add", kwargs=args),
+        {
+            "kind": "sdq",
+            "done_on": _d(yesterday),
+            "score": "45",
+        },
+    )
+    assert "0 to 40" in response.content.decode()
+    response = client.post(
+        reverse("socialcare:unaccompanied", kwargs=args),
+        {
+            "arrived_on": _d(_today() - timedelta(days=60)),
+            "became_looked_after_on": _d(_today() - timedelta(days=30)),
+            "national_transfer_scheme": "on",
+        },
+    )
+    assert response.status_code == 302
+    child.refresh_from_db()
+    assert child.unaccompanied_asylum_seeking
+    text = client.get(reverse("socialcare:care", kwargs=args)).content.decode()
+    assert "Offered, declined" in text
+    assert "Still an unaccompanied asylum-seeking child" in text
