@@ -152,11 +152,29 @@ def allocate(request, person_id):
         {
             "person": person,
             "form": form,
-            "caseloads": loads.values(),
+            "choices": _choices_with(person, loads, at),
             "preview": preview,
             "kind": selectors.case_kinds([person.pk], today=today_in_london(at))[person.pk],
         },
     )
+
+
+def _choices_with(person, loads, at) -> list[dict]:
+    """Each worker's weighted caseload now and with this child, so the manager sees before
+    choosing who would pass their limit."""
+    today = today_in_london(at)
+    kind = selectors.case_kinds([person.pk], today=today)[person.pk]
+    weight = selectors.weights_on(today).get(kind.value, 1.0)
+    return [
+        {
+            "worker": load.worker,
+            "before": load.weighted,
+            "after": round(load.weighted + weight, 1),
+            "limit": load.limit,
+            "status": rules.caseload_status(round(load.weighted + weight, 1), load.limit),
+        }
+        for load in loads.values()
+    ]
 
 
 def _preview(worker, person, loads, at):

@@ -66,6 +66,8 @@ def test_a_manager_allocates_watches_caseloads_and_moves_a_case(page, site):
     page.get_by_role("link", name="Children waiting for a social worker").click()
     visit(page, "casework children waiting")
     page.get_by_role("link", name=re.compile("Allocate.*Kofi Asante")).click()
+    expect(page.get_by_role("row", name=re.compile("Amara Obi"))).to_contain_text("Over the limit")
+    visit(page, "casework allocate")
     page.get_by_label("Social worker").select_option(str(amara.pk))
     page.get_by_role("button", name="Allocate").click()
     main = page.locator("main")

@@ -74,8 +74,11 @@ def test_allocation_warns_before_the_worker_goes_over_the_limit(client, sign_in)
     give_children(worker, 1, now=now)
     child, _ = referred_child(None, now=now, team=manager.team)
     url = reverse("socialcare:allocate", args=[child.pk])
-    form = client.get(url).context["form"]
-    token = form.initial["form_token"]
+    response = client.get(url)
+    before = {c["worker"].pk: c for c in response.context["choices"]}
+    assert (before[worker.pk]["before"], before[worker.pk]["after"]) == (1.0, 2.0)
+    assert before[worker.pk]["status"] == "over"  # warned before choosing
+    token = response.context["form"].initial["form_token"]
 
     response = client.post(url, {"form_token": token, "worker": worker.pk})
 
