@@ -105,6 +105,14 @@ def test_a_manager_allocates_watches_caseloads_and_moves_a_case(page, site):
     expect(main).to_contain_text("Case moved from Amara Obi to Ben Hale")
     expect(page.locator("#social-workers-count")).to_contain_text("2")
     visit(page, "casework case moved")
+
+    # The manager's My work shows the team's tasks by worker, and filters by worker.
+    page.get_by_role("link", name="My work").first.click()
+    expect(main).to_contain_text("Ben Hale: 1 task")
+    page.get_by_label("Show the tasks of").select_option(str(ben.pk))
+    page.get_by_role("button", name="Show").click()
+    expect(main).not_to_contain_text("Amara Obi:")
+    visit(page, "casework team tasks")
     sign_out(page)
 
     # Ben finds Kofi's assessment in My work.
