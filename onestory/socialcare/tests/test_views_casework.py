@@ -143,3 +143,12 @@ def test_the_settings_page_saves_new_dated_rows(client, sign_in):
     assert response.status_code == 302
     assert CaseloadLimit.objects.filter(team=manager.team, limit=Decimal("15")).exists()
     assert manager.team.name in client.get(url).content.decode()  # the history shows the row
+
+
+def test_the_person_page_hides_social_care_from_other_roles(client, sign_in):
+    practitioner = sign_in(Role.EARLY_HELP)
+    child, _ = referred_child(worker_with_role(Role.SOCIAL_WORKER), now=timezone.now())
+    Allocation.objects.create(person=child, worker=practitioner, starts_at=timezone.now())
+    response = client.get(reverse("people:person", args=[child.pk]))
+    assert response.status_code == 200
+    assert reverse("socialcare:child", args=[child.pk]) not in response.content.decode()
