@@ -12,9 +12,15 @@ from django.db import transaction
 
 from onestory.access.models import AccessGrant, Allocation, Consent, RecordRestriction
 from onestory.access.selectors import visible_to
+from onestory.core.calendar import bank_holidays_between
+from onestory.core.clock import today_in_london
+from onestory.core.rules import ASSESSMENT_WORKING_DAYS, add_working_days
 from onestory.earlyhelp.models import Episode, EpisodeMember
+from onestory.frontdoor.models import Referral
 from onestory.people.models import ChronologyEntry, HouseholdMember, Person
 from onestory.people.rules import age_in_years
+from onestory.socialcare import models as sc
+from onestory.socialcare.rules import SOCIAL_WORKER_PURPOSES
 from onestory.workforce.models import Agency, Team, Worker
 from onestory.workforce.rules import Role
 
@@ -295,6 +301,104 @@ def _chronicle_allocations(allocations, *, worker: Worker, now: datetime) -> Non
     )
 
 
+def _statutory_caseload(worker: Worker, *, now: datetime) -> list[str]:
+    """Make sure the social worker holds a child on a protection plan (with visits and a review
+    due), a child in care who has moved placement and had a review, and an assessment in
+    progress: the generated children who fit move to the worker, with their family."""
+    restricted = set(RecordRestriction.objects.values_list("person_id", flat=True))
+
+    def held() -> set:
+        return set(
+            _active(
+                Allocation.objects.filter(worker=worker, purpose__in=SOCIAL_WORKER_PURPOSES), now
+            ).values_list("person_id", flat=True)
+        )
+
+    moved_plan = (
+        sc.ChildProtectionPlan.objects.filter(
+            ends_on__isnull=True,
+            next_review_on__isnull=False,
+            person__statutory_visits__isnull=False,
+        )
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    moved_care = [
+        p
+        for p in sc.CarePeriod.objects.filter(ends_on__isnull=True, reviews__isnull=False)
+        .order_by("person_id")
+        .values_list("person_id", flat=True)
+        .distinct()
+        if sc.Placement.objects.filter(person_id=p).count() >= 2
+    ]
+    assessing = sc.Assessment.objects.filter(
+        status=sc.Assessment.Status.IN_PROGRESS, referral__closed_on__isnull=True
+    ).values_list("person_id", flat=True)
+    found = []
+    for label, candidates in (
+        ("a child on a child protection plan", list(moved_plan.order_by("person_id"))),
+        ("a child in care", moved_care),
+        ("an assessment in progress", list(assessing.order_by("person_id"))),
+    ):
+        mine = held()
+        if mine.intersection(candidates):
+            found.append(label)
+            continue
+        child = next((c for c in candidates if c not in restricted), None)
+        if child is None and label == "an assessment in progress":
+            if _reassessment(worker, mine, now=now):
+                found.append(label)
+            continue
+        if child is None:
+            continue
+        members = _household_members([child]).get(child, [child])
+        social_workers = set(
+            _active(
+                Allocation.objects.filter(person_id=child, purpose__in=SOCIAL_WORKER_PURPOSES),
+                now,
+            ).values_list("worker_id", flat=True)
+        )
+        moving = list(
+            _active(
+                Allocation.objects.filter(person_id__in=members, worker_id__in=social_workers),
+                now,
+            )
+        )
+        for allocation in moving:
+            allocation.worker, allocation.team = worker, worker.team
+        Allocation.objects.bulk_update(moving, ["worker", "team"])
+        _chronicle_allocations(moving, worker=worker, now=now)
+        sc.Assessment.objects.filter(
+            person_id=child, status=sc.Assessment.Status.IN_PROGRESS
+        ).update(worker=worker)
+        found.append(label)
+    return found
+
+
+def _reassessment(worker: Worker, children: set, *, now: datetime) -> bool:
+    """A town too small to have an assessment under way: the worker starts a fresh assessment
+    (circumstances changed) of one of their children in need, under the open referral."""
+    referral = (
+        Referral.objects.filter(person_id__in=children, closed_on__isnull=True)
+        .order_by("person_id")
+        .first()
+    )
+    if referral is None:
+        return False
+    today = today_in_london(now)
+    started = today - timedelta(days=10)
+    holidays = bank_holidays_between(started, started + timedelta(days=120))
+    sc.Assessment.objects.create(
+        referral=referral,
+        person_id=referral.person_id,
+        worker=worker,
+        started_on=started,
+        due_on=add_working_days(started, ASSESSMENT_WORKING_DAYS, holidays),
+        child_views="Says things have been harder at home since the summer.",
+    )
+    return True
+
+
 def _restricted_record_naming(manager: Worker, dpo: Worker, now: datetime) -> Person | None:
     """One restricted record in the manager's team that names the manager; the team's others too."""
     team_children = _active(
@@ -519,13 +623,15 @@ def ensure_demo_users(*, now: datetime) -> list[DemoRow]:
             now=now,
             new_purpose=PURPOSE_EARLY_HELP,
         )
+        statutory = _statutory_caseload(social_worker, now=now)
         restricted = _restricted_record_naming(manager, workers["dpo"], now)
         consents = _school_consents(school, pupils, workers["earlyhelp"], now)
         early_help_episodes = _early_help_episodes(workers["earlyhelp"], now=now)
         school_episodes = _school_episodes(workers["school"], school, now=now)
 
     notes = {
-        "socialworker": f"{social_work} children allocated, with their parents",
+        "socialworker": f"{social_work} children allocated, with their parents; "
+        + ", ".join(statutory),
         "earlyhelp": f"{early_help} children as lead professional, with their parents; "
         f"leads {early_help_episodes} open early help episodes",
         "school": f"consent covers {consents} pupils of {school.name}; "
