@@ -55,7 +55,7 @@ from onestory.socialcare import models as sc
 from onestory.socialcare import reference as codes
 from onestory.socialcare import rules
 from onestory.socialcare.actions.common import CHRONOLOGY_CATEGORY
-from onestory.socialcare.rules import ALLOCATION_PURPOSES, CaseKind
+from onestory.socialcare.rules import ALLOCATION_PURPOSES, PURPOSE_FAMILY_MEMBER, CaseKind
 
 from . import socialcare_texts as texts
 from .bulk import Buffers, FastInserter
@@ -325,6 +325,7 @@ class SocialCareHistory:
         self.fd_strategy = {s["contact_id"]: s for s in fd[FrontDoorStrategy]}
         self.current: dict = {}  # child id -> casework allocation (social worker)
         self.opened: set = set()
+        self.spans: dict = {}  # child id -> [(from day, social worker)], oldest first
         self.cared_for: set = set()
         self.adviser: dict = {}
         for a in self.casework.allocations:
@@ -352,9 +353,32 @@ class SocialCareHistory:
                 self.open_case(ref)
             else:
                 self.closed_case(ref)
+        self.family_allocations_follow()
         self.care_leavers()
         self.homeless()
         self.count()
+
+    def family_allocations_follow(self) -> None:
+        """A parent's allocation to the child's social worker starts when that worker took the
+        child on (changes of worker moved the children's allocations later)."""
+        took_on: dict = {}
+        for child, alloc in self.current.items():
+            info = self.household_of.get(child)
+            if info is not None:
+                key = (info.id, alloc.worker.pk)
+                took_on[key] = min(took_on.get(key, alloc.starts_at), alloc.starts_at)
+        households_of_carer: dict = {}
+        for info in self.households:
+            for carer in info.carers:
+                households_of_carer.setdefault(carer, []).append(info.id)
+        for a in self.casework.allocations:
+            if a.purpose != PURPOSE_FAMILY_MEMBER:
+                continue
+            for household_id in households_of_carer.get(a.person_id, ()):
+                starts = took_on.get((household_id, a.worker.pk))
+                if starts is not None and starts > a.starts_at:
+                    a.starts_at = starts
+                    break
 
     # ----- assessments ------------------------------------------------------------------------
 
@@ -445,8 +469,17 @@ class SocialCareHistory:
             self.visit(child, ref["id"], "assessment", seen_on, worker)
         return row
 
+    def by(self, child, day: date, worker):
+        """The child's social worker on that day (the one given, before any change)."""
+        for begins, someone in reversed(self.spans.get(child, ())):
+            if begins <= day:
+                return someone
+        return worker
+
     def visit(self, child, referral_id, kind: str, day: date, worker) -> None:
         rng = self.rng
+        if kind != "leaving_care":
+            worker = self.by(child, day, worker)
         seen = rng.random() < 0.92
         self.rows[sc.Visit].append(
             {
@@ -489,6 +522,7 @@ class SocialCareHistory:
             PURPOSE_CARE: "care",
         }[purpose]
         a = self.assessment(ref, assessor, team_key, outcome=outcome, latest=LAST_DAY)
+        self.worker_changes(ref, alloc, assessor, team_key)
         kind = "assessment"
         if purpose == PURPOSE_CIN and a["status"] == "authorised":
             plan_start = max(start, a["authorised_on"])
@@ -500,7 +534,6 @@ class SocialCareHistory:
         elif purpose == PURPOSE_CARE:
             self.care(ref, child, start, None, alloc.worker)
             kind = "child_in_care"
-        self.worker_changes(ref, alloc, assessor, team_key)
         w = self.words(child)
         since = ref["referral_date"] if kind == "assessment" else start
         self.add(
@@ -536,6 +569,7 @@ class SocialCareHistory:
                 segments.append((worker, key, begins, alloc.purpose))
             alloc.starts_at = _at(changes[-1], 10)
         segments.append((alloc.worker, current_key, alloc.starts_at.date(), None))
+        self.spans[child] = [(begins, worker) for worker, _, begins, _ in segments]
         for i, (worker, key, begins, purpose) in enumerate(segments[:-1]):
             following, next_key, ends, _ = segments[i + 1]
             team = self.workforce.teams[key]
@@ -649,7 +683,7 @@ class SocialCareHistory:
                 plan_id=plan_id,
                 held_on=held,
                 summary=self.text(texts.CIN_REVIEWS, child),
-                recorded_by_id=worker.pk,
+                recorded_by_id=self.by(child, held, worker).pk,
             )
             due = add_months(held, rules.LOCAL_CIN_REVIEW_MONTHS)
         self.add(
@@ -707,7 +741,7 @@ class SocialCareHistory:
             held_on=held,
             summary=rng.choice(texts.STRATEGY_SUMMARIES),
             outcome="section_47",
-            recorded_by_id=worker.pk,
+            recorded_by_id=self.by(child, held, worker).pk,
         )
         for kind in participants:
             self.add(
@@ -767,7 +801,7 @@ class SocialCareHistory:
             category=category,
             chair=chair,
             summary=texts.CONFERENCE_SUMMARIES[0].format(**self.words(child)),
-            recorded_by_id=worker.pk,
+            recorded_by_id=self.by(child, icpc, worker).pk,
         )
         self.chronicle(
             child,
@@ -804,7 +838,7 @@ class SocialCareHistory:
                 summary=texts.CONFERENCE_SUMMARIES[3 if final else rng.randint(1, 2)].format(
                     **self.words(child)
                 ),
-                recorded_by_id=worker.pk,
+                recorded_by_id=self.by(child, held_on, worker).pk,
             )
             if final:
                 plan_end = held_on
@@ -1009,7 +1043,7 @@ class SocialCareHistory:
                 participation="PN0" if _age(born, on) < 4 else PARTICIPATION.pick(rng),
                 chair="Independent reviewing officer",
                 summary=self.text(texts.CARE_REVIEWS, child),
-                recorded_by_id=worker.pk,
+                recorded_by_id=self.by(child, on, worker).pk,
             )
             due = rules.cla_review_due_on(
                 care_started_on=starts, reviews_held=held, holidays=self.holidays
