@@ -10,7 +10,7 @@ from datetime import date
 from django.http import Http404
 
 from . import reference, rules
-from .actions.care import review_due_on
+from .actions.care_events import review_due_on
 from .actions.leaving_care import birthday_ages, nth
 from .models import (
     CareLeaver,

@@ -17,7 +17,7 @@ from onestory.workforce.models import Worker
 
 from .. import reference, rules
 from ..models import CareLeaver, CareLeaverContact, CarePeriod, PathwayPlan, PathwayPlanReview
-from .care import day_words
+from .care_common import day_words
 from .common import (
     WORKING_ROLES,
     audit_change,

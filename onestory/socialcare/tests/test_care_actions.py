@@ -7,7 +7,7 @@ from onestory.access.models import AuditEvent
 from onestory.core.errors import DetailsRefused, DomainError, StaleEdit
 from onestory.people.models import ChronologyEntry
 from onestory.people.tests.factories import PersonFactory
-from onestory.socialcare.actions import care
+from onestory.socialcare.actions import care, care_events, placements
 from onestory.socialcare.models import CarePeriod, HealthCheck, Placement
 from onestory.workforce.rules import Role
 from onestory.workforce.tests.factories import worker_with_role
@@ -59,7 +59,7 @@ def test_coming_into_care_needs_an_open_referral(worker):
 def test_a_partner_cannot_record_care(worker):
     child, _ = child_in_care(worker, now=NOW, starts_on=STARTED)
     with pytest.raises(DomainError):
-        care.health_check_record(
+        care_events.health_check_record(
             person_id=child.pk,
             kind="health",
             done_on=STARTED,
@@ -71,7 +71,7 @@ def test_a_partner_cannot_record_care(worker):
 def test_a_move_ends_the_placement_with_its_reason_and_works_out_the_distance(worker):
     child, period = child_in_care(worker, now=NOW, starts_on=STARTED)
     first = period.placements.get()
-    new = care.placement_move(
+    new = placements.placement_move(
         person_id=child.pk,
         period_id=period.pk,
         version=first.version,
@@ -93,7 +93,7 @@ def test_a_move_before_the_current_placement_began_is_refused(worker):
     child, period = child_in_care(worker, now=NOW, starts_on=STARTED)
     first = period.placements.get()
     with pytest.raises(DetailsRefused) as refused:
-        care.placement_move(
+        placements.placement_move(
             person_id=child.pk,
             period_id=period.pk,
             version=first.version,
@@ -111,7 +111,7 @@ def test_a_move_before_the_current_placement_began_is_refused(worker):
 def test_a_move_needs_the_reason_for_the_change(worker):
     child, period = child_in_care(worker, now=NOW, starts_on=STARTED)
     with pytest.raises(DetailsRefused) as refused:
-        care.placement_move(
+        placements.placement_move(
             person_id=child.pk,
             period_id=period.pk,
             version=None,
@@ -126,7 +126,7 @@ def test_a_move_needs_the_reason_for_the_change(worker):
 
 def test_a_placement_in_scotland_is_recorded_as_outside_england(worker):
     child, period = child_in_care(worker, now=NOW, starts_on=STARTED)
-    new = care.placement_move(
+    new = placements.placement_move(
         person_id=child.pk,
         period_id=period.pk,
         version=None,
@@ -145,7 +145,7 @@ def test_a_made_up_or_badly_typed_postcode_is_refused_saying_how_to_fix_it(worke
     child, period = child_in_care(worker, now=NOW, starts_on=STARTED)
     for typed, words in (("LU9 9ZZ", "not a real postcode"), ("12345", "like LU1 1AA")):
         with pytest.raises(DetailsRefused) as refused:
-            care.placement_move(
+            placements.placement_move(
                 person_id=child.pk,
                 period_id=period.pk,
                 version=None,
@@ -162,7 +162,7 @@ def test_a_made_up_or_badly_typed_postcode_is_refused_saying_how_to_fix_it(worke
 def test_a_stale_placement_edit_is_refused(worker):
     child, period = child_in_care(worker, now=NOW, starts_on=STARTED)
     placement = period.placements.get()
-    care.placement_edit(
+    placements.placement_edit(
         person_id=child.pk,
         placement_id=placement.pk,
         version=1,
@@ -171,7 +171,7 @@ def test_a_stale_placement_edit_is_refused(worker):
         now=NOW,
     )
     with pytest.raises(StaleEdit):
-        care.placement_edit(
+        placements.placement_edit(
             person_id=child.pk,
             placement_id=placement.pk,
             version=1,
@@ -183,7 +183,7 @@ def test_a_stale_placement_edit_is_refused(worker):
 
 def test_a_review_records_when_it_was_due_and_before_care_is_refused(worker):
     child, period = child_in_care(worker, now=NOW, starts_on=STARTED)
-    review = care.review_record(
+    review = care_events.review_record(
         person_id=child.pk,
         period_id=period.pk,
         held_on=date(2026, 3, 25),
@@ -192,9 +192,9 @@ def test_a_review_records_when_it_was_due_and_before_care_is_refused(worker):
         now=NOW,
     )
     assert review.due_on == date(2026, 3, 30)
-    assert care.review_due_on(period) == date(2026, 6, 25)
+    assert care_events.review_due_on(period) == date(2026, 6, 25)
     with pytest.raises(DetailsRefused, match="before care began"):
-        care.review_record(
+        care_events.review_record(
             person_id=child.pk,
             period_id=period.pk,
             held_on=date(2026, 3, 1),
@@ -263,7 +263,7 @@ def test_legal_status_change_ends_the_current_status(worker):
 
 def test_missing_episode_with_return_interview(worker):
     child, period = child_in_care(worker, now=NOW, starts_on=STARTED)
-    row = care.missing_record(
+    row = care_events.missing_record(
         person_id=child.pk,
         kind="M",
         started_at=datetime(2026, 6, 1, 20, tzinfo=UTC),
@@ -276,7 +276,7 @@ def test_missing_episode_with_return_interview(worker):
     )
     assert row.period == period
     with pytest.raises(DetailsRefused, match="come back before"):
-        care.missing_record(
+        care_events.missing_record(
             person_id=child.pk,
             kind="M",
             started_at=datetime(2026, 6, 1, 20, tzinfo=UTC),
@@ -292,10 +292,10 @@ def test_missing_episode_with_return_interview(worker):
 def test_sdq_score_must_be_0_to_40(worker):
     child, _ = child_in_care(worker, now=NOW, starts_on=STARTED)
     with pytest.raises(DetailsRefused, match="0 to 40"):
-        care.health_check_record(
+        care_events.health_check_record(
             person_id=child.pk, kind="sdq", done_on=STARTED, score=41, acting_user=worker, now=NOW
         )
-    care.health_check_record(
+    care_events.health_check_record(
         person_id=child.pk, kind="sdq", done_on=STARTED, score=14, acting_user=worker, now=NOW
     )
     assert HealthCheck.objects.get(person=child).score == 14
@@ -303,7 +303,7 @@ def test_sdq_score_must_be_0_to_40(worker):
 
 def test_unaccompanied_child_sets_the_persons_flag(worker):
     child, _ = child_in_care(worker, now=NOW, starts_on=STARTED)
-    care.unaccompanied_record(
+    care_events.unaccompanied_record(
         person_id=child.pk,
         version=None,
         arrived_on=date(2026, 2, 20),
@@ -316,7 +316,7 @@ def test_unaccompanied_child_sets_the_persons_flag(worker):
     child.refresh_from_db()
     assert child.unaccompanied_asylum_seeking is True
     with pytest.raises(DetailsRefused, match="before they arrived"):
-        care.unaccompanied_record(
+        care_events.unaccompanied_record(
             person_id=child.pk,
             version=1,
             arrived_on=date(2026, 3, 20),

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from onestory.core.clock import now, today_in_london
 from onestory.socialcare import selectors_care
-from onestory.socialcare.actions import care
+from onestory.socialcare.actions import care, placements
 from onestory.socialcare.models import HomelessAssessment, Placement, Visit
 from onestory.socialcare.templatetags.socialcare_care import care_record_for
 from onestory.workforce.rules import Role
@@ -77,7 +77,7 @@ def test_three_placements_in_a_year_are_flagged_and_visits_are_due_from_the_last
     started = _today() - timedelta(days=90)
     child, period = child_in_care(worker, now=now(), starts_on=started)
     for days_ago in (60, 30):
-        care.placement_move(
+        placements.placement_move(
             person_id=child.pk,
             period_id=period.pk,
             version=None,
