@@ -25,7 +25,7 @@ from onestory.access.decorators import RULES, allowed_roles_of, rule_of
 from onestory.access.models import AccessGrant, Notification
 from onestory.access.tests.factories import AccessGrantFactory
 from onestory.earlyhelp.models import Episode, EpisodeMember
-from onestory.frontdoor.models import InformationRequest
+from onestory.frontdoor.models import InformationRequest, Referral
 from onestory.frontdoor.tests.factories import submit
 from onestory.people.models import DuplicateCandidate, PersonMerge
 from onestory.people.tests.factories import (
@@ -34,6 +34,7 @@ from onestory.people.tests.factories import (
     HouseholdMemberFactory,
     PersonFactory,
 )
+from onestory.socialcare.models import Assessment, CarePeriod, ChildProtectionPlan
 from onestory.workforce.rules import Role
 from onestory.workforce.tests.factories import worker_with_role
 
@@ -178,7 +179,32 @@ def _hidden_world():
     )
     EpisodeMember.objects.create(episode=episode, person=person, role="child")
     EpisodeMember.objects.create(episode=episode, person=other, role="adult")
+    # Statutory work on the hidden child: a referral, its assessment, a protection plan and care.
+    today = timezone.localdate()
+    referral = Referral.objects.create(
+        contact=contact,
+        person=person,
+        referral_date=today,
+        source="2A",
+        primary_need="N1",
+        assessment_due_on=today,
+    )
+    assessment = Assessment.objects.create(
+        referral=referral, person=person, worker=stranger, started_on=today, due_on=today
+    )
+    plan = ChildProtectionPlan.objects.create(
+        referral=referral,
+        person=person,
+        starts_on=today,
+        initial_category="NEG",
+        latest_category="NEG",
+    )
+    period = CarePeriod.objects.create(person=person, referral=referral, starts_on=today)
     return {
+        "referral_id": referral.pk,
+        "assessment_id": assessment.pk,
+        "plan_id": plan.pk,
+        "period_id": period.pk,
         "episode_id": episode.pk,
         "person_id": person.pk,
         "household_id": household.pk,

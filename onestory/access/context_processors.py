@@ -18,7 +18,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or needs_second_factor(request):
         return {"nav_items": []}
-    items = [("Your work", "access:home")]
+    items = [("Home", "access:home")]
     if user.role in (Role.FRONT_DOOR, Role.TEAM_MANAGER):
         items.append(("Front door", "frontdoor:queue"))
     if user.role == Role.FRONT_DOOR:

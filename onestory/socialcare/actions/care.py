@@ -34,9 +34,6 @@ from .common import (
 )
 from .placements import new_placement, placement_problems, placement_summary
 
-NOT_IN_CARE = "This child is not in care now."
-
-
 # --- Coming into care ------------------------------------------------------------------------
 
 

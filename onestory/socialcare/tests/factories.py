@@ -6,6 +6,7 @@ start where a social worker's work starts.
 """
 
 from datetime import date, timedelta
+from itertools import count
 
 from onestory.access.tests.factories import AllocationFactory
 from onestory.core.clock import today_in_london
@@ -17,6 +18,8 @@ from onestory.workforce.tests.factories import worker_with_role
 
 from .. import rules
 from ..actions.common import holidays_around
+
+_schools = count(1)
 
 
 def referred_child(
@@ -31,7 +34,7 @@ def referred_child(
     """(child, referral): a child referred on `referral_date` (default: today), allocated to
     `social_worker` and their team since then."""
     referral_date = referral_date or today_in_london(now)
-    referrer = worker_with_role(Role.PARTNER)
+    referrer = worker_with_role(Role.PARTNER, agency_name=f"Referring school {next(_schools)}")
     contact = submit(referrer, now=now)
     if child is None:
         child = PersonFactory(**({"date_of_birth": date(2016, 5, 4)} | child_fields))
