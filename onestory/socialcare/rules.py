@@ -245,6 +245,12 @@ def social_workers_in(
     )
 
 
+# Three or more social workers in a year is the instability the Children's Commissioner's
+# Stability Index counts (Children's Commissioner for England, Stability Index 2019); a child
+# with that many is flagged on their page and in managers' views.
+MANY_SOCIAL_WORKERS = 3
+
+
 class CaseloadStatus(StrEnum):
     WITHIN = "within"
     NEAR = "near"

@@ -31,9 +31,6 @@ LEAVING_CARE_PURPOSE = rules.ALLOCATION_PURPOSES[rules.CaseKind.CARE_LEAVER]
 # Allocations that make someone the child's worker: a social worker, or a personal adviser.
 CASE_HOLDER_PURPOSES = rules.SOCIAL_WORKER_PURPOSES | {LEAVING_CARE_PURPOSE}
 CASEWORK_ROLES = frozenset({Role.SOCIAL_WORKER, Role.TEAM_MANAGER})
-# A child with this many social workers in 12 months is flagged (DfE, children's social work
-# workforce: "three or more social workers in a year" is the instability measure watched).
-MANY_SOCIAL_WORKERS = 3
 DEFAULT_STANDARDS = {
     LocalStandard.Key.CP_VISIT_WORKING_DAYS: rules.LOCAL_CP_VISIT_WORKING_DAYS,
     LocalStandard.Key.CIN_VISIT_WORKING_DAYS: rules.LOCAL_CIN_VISIT_WORKING_DAYS,
@@ -243,7 +240,7 @@ def caseloads(workers, *, now: datetime) -> list[Caseload]:
                 children=len(ids),
                 weighted=rules.weighted_caseload([k.value for k in their_kinds], weights),
                 limit=limits.get(worker.team_id, rules.DEFAULT_CASELOAD_LIMIT),
-                many_workers=sum(1 for pid in ids if counts[pid] >= MANY_SOCIAL_WORKERS),
+                many_workers=sum(1 for pid in ids if counts[pid] >= rules.MANY_SOCIAL_WORKERS),
             )
         )
     return result

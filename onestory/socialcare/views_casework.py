@@ -46,7 +46,7 @@ def child(request, person_id):
             "social_workers": selectors.social_workers_in_last_year([person.pk], today=today)[
                 person.pk
             ],
-            "many_social_workers": selectors.MANY_SOCIAL_WORKERS,
+            "many_social_workers": rules.MANY_SOCIAL_WORKERS,
             "story": StorySoFar.objects.filter(person=person).select_related("updated_by").first(),
             "tasks": selectors_tasks.tasks_for_children([person.pk], now=at),
             "chronology": ChronologyEntry.objects.filter(person=person)
@@ -254,7 +254,7 @@ def caseloads(request):
             "rows": rows,
             "weights": selectors.weights_on(today_in_london(at)),
             "kinds": list(rules.CaseKind),
-            "many": selectors.MANY_SOCIAL_WORKERS,
+            "many": rules.MANY_SOCIAL_WORKERS,
         },
     )
 
