@@ -75,7 +75,7 @@ PURPOSE_ASSESSMENT = ALLOCATION_PURPOSES[CaseKind.ASSESSMENT]
 # ----- calibration (see the module's docstring) ------------------------------------------------
 # Drawn on time this often; completions held back by an early closure make the share on time
 # about 82% (England about 80-85%, DfE CIN 2023).
-ASSESSMENT_ON_TIME = 0.75
+ASSESSMENT_ON_TIME = 0.72
 ASSESSING_DAYS = 42  # hand-set: open referrals this recent are still being assessed
 FACTOR_SHARES = {  # of assessments; 3B, 4B and 17A seed 000, the rest hand-set
     "3B": 0.12,
@@ -792,7 +792,7 @@ class SocialCareHistory:
         )
         category = CP_CATEGORIES.pick(rng)
         previous = len(self.history_of.get(child, []))
-        if previous == 0 and rng.random() < SECOND_PLAN_SHARE * 0.9:
+        if previous == 0 and rng.random() < SECOND_PLAN_SHARE:
             previous = 1  # a plan before the history's records began
         plan_id = new_uuid(rng)
         chair = "Independent conference chair"
