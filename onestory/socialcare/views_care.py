@@ -17,7 +17,7 @@ from . import reference
 from . import selectors_care as selectors
 from .actions import care, care_events, placements
 from .models import UnaccompaniedChild
-from .views_care_common import ROLES, bound_form, day_text, form_page, open_child
+from .views_common import CARE_FORM, ROLES, bound_form, day_text, form_page, open_child
 
 
 def _placement_rows(placement):
@@ -72,8 +72,9 @@ def care_start(request, person_id):
 
     return form_page(
         request,
-        person=person,
-        form=form,
+        person,
+        form,
+        template=CARE_FORM,
         save=save,
         success="Period of care started.",
         title="Start a period of care",
@@ -109,8 +110,9 @@ def legal_status_change(request, person_id, period_id):
     ]
     return form_page(
         request,
-        person=person,
-        form=form,
+        person,
+        form,
+        template=CARE_FORM,
         save=save,
         rows=rows,
         success="Legal status changed.",
@@ -153,8 +155,9 @@ def placement_move(request, person_id, period_id):
 
     return form_page(
         request,
-        person=person,
-        form=form,
+        person,
+        form,
+        template=CARE_FORM,
         save=save,
         rows=_placement_rows(current),
         success="Placement recorded." if current is None else "Placement move recorded.",
@@ -194,8 +197,9 @@ def placement_edit(request, person_id, placement_id):
 
     return form_page(
         request,
-        person=person,
-        form=form,
+        person,
+        form,
+        template=CARE_FORM,
         save=save,
         rows=[("Began", day_text(placement.starts_on))],
         success="Placement details saved.",
@@ -230,8 +234,9 @@ def review_add(request, person_id, period_id):
     ]
     return form_page(
         request,
-        person=person,
-        form=form,
+        person,
+        form,
+        template=CARE_FORM,
         save=save,
         rows=rows,
         success="Review recorded.",
@@ -260,8 +265,9 @@ def care_end(request, person_id, period_id):
 
     return form_page(
         request,
-        person=person,
-        form=form,
+        person,
+        form,
+        template=CARE_FORM,
         save=save,
         rows=[
             ("Care began", day_text(period.starts_on)),
@@ -302,8 +308,9 @@ def missing_add(request, person_id):
 
     return form_page(
         request,
-        person=person,
-        form=form,
+        person,
+        form,
+        template=CARE_FORM,
         save=save,
         success="Missing episode recorded.",
         title="Record a missing or away episode",
@@ -331,8 +338,9 @@ def health_check_add(request, person_id):
 
     return form_page(
         request,
-        person=person,
-        form=form,
+        person,
+        form,
+        template=CARE_FORM,
         save=save,
         success="Health check recorded.",
         title="Record a health check",
@@ -377,8 +385,9 @@ def unaccompanied(request, person_id):
 
     return form_page(
         request,
-        person=person,
-        form=form,
+        person,
+        form,
+        template=CARE_FORM,
         save=save,
         success="Unaccompanied asylum-seeking child details saved.",
         title="Unaccompanied asylum-seeking child",

@@ -12,7 +12,7 @@ from . import forms_care as forms
 from . import selectors_care as selectors
 from .actions import homeless, leaving_care
 from .models import CareLeaver
-from .views_care_common import ROLES, bound_form, day_text, form_page, open_child
+from .views_common import CARE_FORM, ROLES, bound_form, day_text, form_page, open_child
 
 # --- Care leavers ----------------------------------------------------------------------------
 
@@ -46,8 +46,9 @@ def care_leaver(request, person_id):
 
     return form_page(
         request,
-        person=person,
-        form=form,
+        person,
+        form,
+        template=CARE_FORM,
         save=save,
         success="Care leaver details saved.",
         title="Care leaver",
@@ -79,8 +80,9 @@ def pathway_plan_start(request, person_id):
 
     return form_page(
         request,
-        person=person,
-        form=form,
+        person,
+        form,
+        template=CARE_FORM,
         save=save,
         success="Pathway plan started.",
         title="Start a pathway plan",
@@ -112,8 +114,9 @@ def pathway_plan_edit(request, person_id, plan_id):
 
     return form_page(
         request,
-        person=person,
-        form=form,
+        person,
+        form,
+        template=CARE_FORM,
         save=save,
         rows=[("Started", day_text(plan.starts_on))],
         success="Pathway plan saved.",
@@ -142,8 +145,9 @@ def pathway_review_add(request, person_id, plan_id):
 
     return form_page(
         request,
-        person=person,
-        form=form,
+        person,
+        form,
+        template=CARE_FORM,
         save=save,
         rows=[
             ("Started", day_text(plan.starts_on)),
@@ -179,8 +183,9 @@ def contact_add(request, person_id):
 
     return form_page(
         request,
-        person=person,
-        form=form,
+        person,
+        form,
+        template=CARE_FORM,
         save=save,
         success="Birthday contact recorded.",
         title="Record a birthday contact",
@@ -222,8 +227,9 @@ def homeless_add(request, person_id):
 
     return form_page(
         request,
-        person=person,
-        form=form,
+        person,
+        form,
+        template=CARE_FORM,
         save=save,
         success="Homeless assessment recorded.",
         title="Homeless 16 or 17 year old: joint assessment",
@@ -261,8 +267,9 @@ def homeless_decide(request, person_id, assessment_id):
 
     return form_page(
         request,
-        person=person,
-        form=form,
+        person,
+        form,
+        template=CARE_FORM,
         save=save,
         rows=[("Presented", day_text(row.presented_on)), ("Housing officer", row.housing_officer)],
         success="Decision recorded.",

@@ -23,14 +23,7 @@ from .actions import closure as closure_actions
 from .actions import need as need_actions
 from .actions import visits as visit_actions
 from .models import Assessment, Visit
-from .views_protection_common import (
-    WORKERS,
-    form_page,
-    initial_on_get,
-    open_child,
-    overview_url,
-    posted,
-)
+from .views_common import PROTECTION_FORM, ROLES, bound_form, child_url, form_page, open_child
 
 
 def _yes(value) -> bool:
@@ -40,16 +33,15 @@ def _yes(value) -> bool:
 # --- Assessments -------------------------------------------------------------------------------
 
 
-@access_rule("person", roles=WORKERS)
+@access_rule("person", roles=ROLES)
 def assessment_start(request, person_id, referral_id):
     at = now()
-    person = open_child(request, person_id, "start an assessment", at)
+    person = open_child(request, person_id, at=at, page="start an assessment")
     referral = selectors.referral_of(person, referral_id)
-    form = forms.AssessmentStartForm(
-        posted(request),
-        initial=initial_on_get(
-            request, {"form_token": new_form_token(), "started_on": today_in_london(at)}
-        ),
+    form = bound_form(
+        request,
+        forms.AssessmentStartForm,
+        {"form_token": new_form_token(), "started_on": today_in_london(at)},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -71,6 +63,7 @@ def assessment_start(request, person_id, referral_id):
         request,
         person,
         form,
+        template=PROTECTION_FORM,
         title="Start a child and family assessment",
         button="Start the assessment",
         intro=(
@@ -80,16 +73,17 @@ def assessment_start(request, person_id, referral_id):
     )
 
 
-@access_rule("person", roles=WORKERS)
+@access_rule("person", roles=ROLES)
 def assessment(request, person_id, assessment_id):
     """The assessment: its due date, visits, findings; save, or submit for authorisation."""
     at = now()
     today = today_in_london(at)
-    person = open_child(request, person_id, "assessment", at)
+    person = open_child(request, person_id, at=at, page="assessment")
     item = selectors.assessment_of(person, assessment_id)
-    form = forms.AssessmentForm(
-        posted(request),
-        initial={
+    form = bound_form(
+        request,
+        forms.AssessmentForm,
+        {
             "version": item.version,
             "factors": item.factors,
             "child_views": item.child_views,
@@ -150,7 +144,7 @@ def assessment(request, person_id, assessment_id):
             "form": form,
             "authorise": authorise,
             "visits": visits,
-            "back_url": overview_url(person),
+            "back_url": child_url(person),
             "factor_labels": [
                 (code, forms.reference.ASSESSMENT_FACTORS.get(code, code)) for code in item.factors
             ],
@@ -158,15 +152,15 @@ def assessment(request, person_id, assessment_id):
     )
 
 
-@access_rule("person", roles=WORKERS)
+@access_rule("person", roles=ROLES)
 def assessment_authorise(request, person_id, assessment_id):
     """A team manager authorises the assessment or returns it with a comment."""
     at = now()
-    person = open_child(request, person_id, "authorise an assessment", at)
+    person = open_child(request, person_id, at=at, page="authorise an assessment")
     item = selectors.assessment_of(person, assessment_id)
     if request.user.role != Role.TEAM_MANAGER:
         raise Http404("No page found")
-    form = forms.AuthoriseForm(posted(request), initial={"version": item.version})
+    form = bound_form(request, forms.AuthoriseForm, {"version": item.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -194,6 +188,7 @@ def assessment_authorise(request, person_id, assessment_id):
         request,
         person,
         form,
+        template=PROTECTION_FORM,
         title="Authorise the assessment",
         button="Save your decision",
         intro=f"Outcome proposed: {item.get_outcome_display()}.",
@@ -204,23 +199,21 @@ def assessment_authorise(request, person_id, assessment_id):
 # --- Visits ------------------------------------------------------------------------------------
 
 
-@access_rule("person", roles=WORKERS)
+@access_rule("person", roles=ROLES)
 def visit_add(request, person_id):
     """Record a statutory visit of any kind (?kind= chooses one to start with)."""
     at = now()
-    person = open_child(request, person_id, "record a visit", at)
+    person = open_child(request, person_id, at=at, page="record a visit")
     kind = request.GET.get("kind", "")
     referral = selectors.open_referral(person)
-    form = forms.VisitForm(
-        posted(request),
-        initial=initial_on_get(
-            request,
-            {
-                "form_token": new_form_token(),
-                "kind": kind if kind in Visit.Kind.values else "",
-                "visited_on": today_in_london(at),
-            },
-        ),
+    form = bound_form(
+        request,
+        forms.VisitForm,
+        {
+            "form_token": new_form_token(),
+            "kind": kind if kind in Visit.Kind.values else "",
+            "visited_on": today_in_london(at),
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -244,24 +237,30 @@ def visit_add(request, person_id):
             messages.success(request, "Visit recorded.")
             back = request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-                back = overview_url(person)
+                back = child_url(person)
             return redirect(back)
-    return form_page(request, person, form, title="Record a visit", button="Record the visit")
+    return form_page(
+        request,
+        person,
+        form,
+        template=PROTECTION_FORM,
+        title="Record a visit",
+        button="Record the visit",
+    )
 
 
 # --- Children in need --------------------------------------------------------------------------
 
 
-@access_rule("person", roles=WORKERS)
+@access_rule("person", roles=ROLES)
 def cin_plan_start(request, person_id, referral_id):
     at = now()
-    person = open_child(request, person_id, "start a child in need plan", at)
+    person = open_child(request, person_id, at=at, page="start a child in need plan")
     referral = selectors.referral_of(person, referral_id)
-    form = forms.CinPlanStartForm(
-        posted(request),
-        initial=initial_on_get(
-            request, {"form_token": new_form_token(), "starts_on": today_in_london(at)}
-        ),
+    form = bound_form(
+        request,
+        forms.CinPlanStartForm,
+        {"form_token": new_form_token(), "starts_on": today_in_london(at)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -282,20 +281,26 @@ def cin_plan_start(request, person_id, referral_id):
             messages.success(request, "Child in need plan started.")
             return redirect("socialcare:cin-plan", person_id=person.pk, plan_id=plan.pk)
     return form_page(
-        request, person, form, title="Start a child in need plan", button="Start the plan"
+        request,
+        person,
+        form,
+        template=PROTECTION_FORM,
+        title="Start a child in need plan",
+        button="Start the plan",
     )
 
 
-@access_rule("person", roles=WORKERS)
+@access_rule("person", roles=ROLES)
 def cin_plan(request, person_id, plan_id):
     """The child in need plan, its reviews and visits; edit what needs to change."""
     at = now()
     today = today_in_london(at)
-    person = open_child(request, person_id, "child in need plan", at)
+    person = open_child(request, person_id, at=at, page="child in need plan")
     plan = selectors.cin_plan_of(person, plan_id)
-    form = forms.CinPlanEditForm(
-        posted(request),
-        initial={"version": plan.version, "what_needs_to_change": plan.what_needs_to_change},
+    form = bound_form(
+        request,
+        forms.CinPlanEditForm,
+        {"version": plan.version, "what_needs_to_change": plan.what_needs_to_change},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -327,21 +332,20 @@ def cin_plan(request, person_id, plan_id):
             "visits": selectors.visits_during(
                 person, kind=Visit.Kind.CHILD_IN_NEED, since=plan.starts_on, until=plan.ends_on
             ),
-            "back_url": overview_url(person),
+            "back_url": child_url(person),
         },
     )
 
 
-@access_rule("person", roles=WORKERS)
+@access_rule("person", roles=ROLES)
 def cin_review_add(request, person_id, plan_id):
     at = now()
-    person = open_child(request, person_id, "review a child in need plan", at)
+    person = open_child(request, person_id, at=at, page="review a child in need plan")
     plan = selectors.cin_plan_of(person, plan_id)
-    form = forms.CinReviewForm(
-        posted(request),
-        initial=initial_on_get(
-            request, {"form_token": new_form_token(), "held_on": today_in_london(at)}
-        ),
+    form = bound_form(
+        request,
+        forms.CinReviewForm,
+        {"form_token": new_form_token(), "held_on": today_in_london(at)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -365,6 +369,7 @@ def cin_review_add(request, person_id, plan_id):
         request,
         person,
         form,
+        template=PROTECTION_FORM,
         title="Review the child in need plan",
         button="Record the review",
         intro=f"The plan started on {plan.starts_on:%-d %B %Y}.",
@@ -372,36 +377,34 @@ def cin_review_add(request, person_id, plan_id):
     )
 
 
-@access_rule("person", roles=WORKERS)
+@access_rule("person", roles=ROLES)
 def cin_plan_end(request, person_id, plan_id):
     at = now()
-    person = open_child(request, person_id, "end a child in need plan", at)
+    person = open_child(request, person_id, at=at, page="end a child in need plan")
     plan = selectors.cin_plan_of(person, plan_id)
-    form = forms.PlanEndForm(
-        posted(request), initial={"version": plan.version, "ends_on": today_in_london(at)}
+    form = bound_form(
+        request, forms.PlanEndForm, {"version": plan.version, "ends_on": today_in_london(at)}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            need_actions.cin_plan_end(
-                person_id=person.pk,
-                plan_id=plan.pk,
-                version=data["version"],
-                ends_on=data["ends_on"],
-                end_reason=data["end_reason"],
-                acting_user=request.user,
-                now=at,
-                request=request,
-            )
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, "Child in need plan ended.")
-            return redirect(overview_url(person))
+
+    def save(data):
+        need_actions.cin_plan_end(
+            person_id=person.pk,
+            plan_id=plan.pk,
+            version=data["version"],
+            ends_on=data["ends_on"],
+            end_reason=data["end_reason"],
+            acting_user=request.user,
+            now=at,
+            request=request,
+        )
+
     return form_page(
         request,
         person,
         form,
+        template=PROTECTION_FORM,
+        save=save,
+        success="Child in need plan ended.",
         title="End the child in need plan",
         button="End the plan",
         back_url=reverse("socialcare:cin-plan", args=[person.pk, plan.pk]),
@@ -411,36 +414,34 @@ def cin_plan_end(request, person_id, plan_id):
 # --- Closing the child in need episode -----------------------------------------------------------
 
 
-@access_rule("person", roles=WORKERS)
+@access_rule("person", roles=ROLES)
 def referral_close(request, person_id, referral_id):
     at = now()
-    person = open_child(request, person_id, "close a child in need episode", at)
+    person = open_child(request, person_id, at=at, page="close a child in need episode")
     referral = selectors.referral_of(person, referral_id)
-    form = forms.ClosureForm(
-        posted(request), initial={"version": referral.version, "closed_on": today_in_london(at)}
+    form = bound_form(
+        request, forms.ClosureForm, {"version": referral.version, "closed_on": today_in_london(at)}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            closure_actions.referral_close(
-                person_id=person.pk,
-                referral_id=referral.pk,
-                version=data["version"],
-                closed_on=data["closed_on"],
-                closure_reason=data["closure_reason"],
-                acting_user=request.user,
-                now=at,
-                request=request,
-            )
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, "Child in need episode closed.")
-            return redirect(overview_url(person))
+
+    def save(data):
+        closure_actions.referral_close(
+            person_id=person.pk,
+            referral_id=referral.pk,
+            version=data["version"],
+            closed_on=data["closed_on"],
+            closure_reason=data["closure_reason"],
+            acting_user=request.user,
+            now=at,
+            request=request,
+        )
+
     return form_page(
         request,
         person,
         form,
+        template=PROTECTION_FORM,
+        save=save,
+        success="Child in need episode closed.",
         title="Close the child in need episode",
         button="Close the episode",
         intro=f"Referred on {referral.referral_date:%-d %B %Y}.",

@@ -19,44 +19,36 @@ from . import forms_protection as forms
 from . import selectors_protection as selectors
 from .actions import protection as protection_actions
 from .models import Section47Enquiry, StrategyDiscussion, Visit
-from .views_protection_common import (
-    WORKERS,
-    form_page,
-    initial_on_get,
-    open_child,
-    overview_url,
-    posted,
-)
+from .views_common import PROTECTION_FORM, ROLES, bound_form, child_url, form_page, open_child
 
 
-@access_rule("person", roles=WORKERS)
+@access_rule("person", roles=ROLES)
 def protection(request, person_id):
     """The child's assessments, child in need and child protection record on one page."""
     at = now()
-    person = open_child(request, person_id, "child protection and children in need", at)
+    person = open_child(request, person_id, at=at, page="child protection and children in need")
     return render(
         request,
         "socialcare/protection/child.html",
-        {"person": person, "today": today_in_london(at), "overview_url": overview_url(person)},
+        {"person": person, "today": today_in_london(at), "overview_url": child_url(person)},
     )
 
 
 # --- Strategy discussions ----------------------------------------------------------------------
 
 
-@access_rule("person", roles=WORKERS)
+@access_rule("person", roles=ROLES)
 def strategy_add(request, person_id, referral_id):
     """Record a strategy discussion: who took part, from which agencies, what it decided."""
     at = now()
-    person = open_child(request, person_id, "record a strategy discussion", at)
+    person = open_child(request, person_id, at=at, page="record a strategy discussion")
     referral = selectors.referral_of(person, referral_id)
-    form = forms.StrategyForm(
-        posted(request),
-        initial=initial_on_get(
-            request, {"form_token": new_form_token(), "held_on": today_in_london(at)}
-        ),
+    form = bound_form(
+        request,
+        forms.StrategyForm,
+        {"form_token": new_form_token(), "held_on": today_in_london(at)},
     )
-    participants = forms.participant_formset(posted(request))
+    participants = forms.participant_formset(form.data if form.is_bound else None)
     if request.method == "POST" and form.is_valid() & participants.is_valid():
         data = form.cleaned_data
         rows = [p for p in (f.participant() for f in participants.forms) if p]
@@ -96,17 +88,17 @@ def strategy_add(request, person_id, referral_id):
             "any_errors": bool(form.errors) or any(f.errors for f in participants.forms),
             "front_door": selectors.front_door_discussion_unused(person, referral),
             "front_door_token": new_form_token(),
-            "back_url": overview_url(person),
+            "back_url": child_url(person),
         },
     )
 
 
 @require_POST
-@access_rule("person", roles=WORKERS)
+@access_rule("person", roles=ROLES)
 def strategy_from_front_door(request, person_id, referral_id):
     """Use the front door's strategy discussion: nothing is typed twice."""
     at = now()
-    person = open_child(request, person_id, "use the front door's strategy discussion", at)
+    person = open_child(request, person_id, at=at, page="use the front door's strategy discussion")
     referral = selectors.referral_of(person, referral_id)
     try:
         discussion = protection_actions.strategy_from_front_door(
@@ -119,15 +111,15 @@ def strategy_from_front_door(request, person_id, referral_id):
         )
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect(overview_url(person))
+        return redirect(child_url(person))
     messages.success(request, "The front door's strategy discussion is on the child's record.")
     return redirect("socialcare:strategy", person_id=person.pk, discussion_id=discussion.pk)
 
 
-@access_rule("person", roles=WORKERS)
+@access_rule("person", roles=ROLES)
 def strategy(request, person_id, discussion_id):
     at = now()
-    person = open_child(request, person_id, "strategy discussion", at)
+    person = open_child(request, person_id, at=at, page="strategy discussion")
     discussion = selectors.discussion_of(person, discussion_id)
     return render(
         request,
@@ -139,7 +131,7 @@ def strategy(request, person_id, discussion_id):
             "enquiries": discussion.enquiries.all(),
             "may_start_enquiry": discussion.outcome == StrategyDiscussion.Outcome.SECTION_47
             and not discussion.enquiries.exists(),
-            "back_url": overview_url(person),
+            "back_url": child_url(person),
         },
     )
 
@@ -147,37 +139,35 @@ def strategy(request, person_id, discussion_id):
 # --- Section 47 --------------------------------------------------------------------------------
 
 
-@access_rule("person", roles=WORKERS)
+@access_rule("person", roles=ROLES)
 def section47_start(request, person_id, discussion_id):
     at = now()
-    person = open_child(request, person_id, "start a section 47 enquiry", at)
+    person = open_child(request, person_id, at=at, page="start a section 47 enquiry")
     discussion = selectors.discussion_of(person, discussion_id)
-    form = forms.Section47StartForm(
-        posted(request),
-        initial=initial_on_get(
-            request, {"form_token": new_form_token(), "starts_on": today_in_london(at)}
-        ),
+    form = bound_form(
+        request,
+        forms.Section47StartForm,
+        {"form_token": new_form_token(), "starts_on": today_in_london(at)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            protection_actions.section47_start(
-                person_id=person.pk,
-                discussion_id=discussion.pk,
-                starts_on=form.cleaned_data["starts_on"],
-                form_token=form.cleaned_data["form_token"],
-                acting_user=request.user,
-                now=at,
-                request=request,
-            )
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, "Section 47 enquiry started.")
-            return redirect(overview_url(person))
+
+    def save(data):
+        protection_actions.section47_start(
+            person_id=person.pk,
+            discussion_id=discussion.pk,
+            starts_on=data["starts_on"],
+            form_token=data["form_token"],
+            acting_user=request.user,
+            now=at,
+            request=request,
+        )
+
     return form_page(
         request,
         person,
         form,
+        template=PROTECTION_FORM,
+        save=save,
+        success="Section 47 enquiry started.",
         title="Start a section 47 enquiry",
         button="Start the enquiry",
         intro=(
@@ -189,13 +179,15 @@ def section47_start(request, person_id, discussion_id):
     )
 
 
-@access_rule("person", roles=WORKERS)
+@access_rule("person", roles=ROLES)
 def section47_complete(request, person_id, enquiry_id):
     at = now()
-    person = open_child(request, person_id, "complete a section 47 enquiry", at)
+    person = open_child(request, person_id, at=at, page="complete a section 47 enquiry")
     enquiry = selectors.enquiry_of(person, enquiry_id)
-    form = forms.Section47CompleteForm(
-        posted(request), initial={"version": enquiry.version, "completed_on": today_in_london(at)}
+    form = bound_form(
+        request,
+        forms.Section47CompleteForm,
+        {"version": enquiry.version, "completed_on": today_in_london(at)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -220,11 +212,12 @@ def section47_complete(request, person_id, enquiry_id):
                 return redirect(
                     "socialcare:conference-initial", person_id=person.pk, enquiry_id=enquiry.pk
                 )
-            return redirect(overview_url(person))
+            return redirect(child_url(person))
     return form_page(
         request,
         person,
         form,
+        template=PROTECTION_FORM,
         title="Complete the section 47 enquiry",
         button="Complete the enquiry",
         intro=(
@@ -237,16 +230,15 @@ def section47_complete(request, person_id, enquiry_id):
 # --- Conferences and plans ---------------------------------------------------------------------
 
 
-@access_rule("person", roles=WORKERS)
+@access_rule("person", roles=ROLES)
 def conference_initial(request, person_id, enquiry_id):
     at = now()
-    person = open_child(request, person_id, "initial child protection conference", at)
+    person = open_child(request, person_id, at=at, page="initial child protection conference")
     enquiry = selectors.enquiry_of(person, enquiry_id)
-    form = forms.InitialConferenceForm(
-        posted(request),
-        initial=initial_on_get(
-            request, {"form_token": new_form_token(), "held_on": today_in_london(at)}
-        ),
+    form = bound_form(
+        request,
+        forms.InitialConferenceForm,
+        {"form_token": new_form_token(), "held_on": today_in_london(at)},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -274,11 +266,12 @@ def conference_initial(request, person_id, enquiry_id):
                     "socialcare:cp-plan", person_id=person.pk, plan_id=conference.plan_id
                 )
             messages.success(request, "Conference recorded.")
-            return redirect(overview_url(person))
+            return redirect(child_url(person))
     return form_page(
         request,
         person,
         form,
+        template=PROTECTION_FORM,
         title="Record the initial child protection conference",
         button="Record the conference",
         intro=(
@@ -288,12 +281,12 @@ def conference_initial(request, person_id, enquiry_id):
     )
 
 
-@access_rule("person", roles=WORKERS)
+@access_rule("person", roles=ROLES)
 def cp_plan(request, person_id, plan_id):
     """The child protection plan: categories, conferences, next review and next visit due."""
     at = now()
     today = today_in_london(at)
-    person = open_child(request, person_id, "child protection plan", at)
+    person = open_child(request, person_id, at=at, page="child protection plan")
     plan = selectors.cp_plan_of(person, plan_id)
     visit_due = None
     if plan.ends_on is None:
@@ -322,27 +315,25 @@ def cp_plan(request, person_id, plan_id):
             "visits": selectors.visits_during(
                 person, kind=Visit.Kind.CHILD_PROTECTION, since=plan.starts_on, until=plan.ends_on
             ),
-            "back_url": overview_url(person),
+            "back_url": child_url(person),
         },
     )
 
 
-@access_rule("person", roles=WORKERS)
+@access_rule("person", roles=ROLES)
 def cp_review(request, person_id, plan_id):
     at = now()
-    person = open_child(request, person_id, "review child protection conference", at)
+    person = open_child(request, person_id, at=at, page="review child protection conference")
     plan = selectors.cp_plan_of(person, plan_id)
-    form = forms.ReviewConferenceForm(
-        posted(request),
-        initial=initial_on_get(
-            request,
-            {
-                "form_token": new_form_token(),
-                "version": plan.version,
-                "held_on": today_in_london(at),
-                "category": plan.latest_category,
-            },
-        ),
+    form = bound_form(
+        request,
+        forms.ReviewConferenceForm,
+        {
+            "form_token": new_form_token(),
+            "version": plan.version,
+            "held_on": today_in_london(at),
+            "category": plan.latest_category,
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -375,6 +366,7 @@ def cp_review(request, person_id, plan_id):
         request,
         person,
         form,
+        template=PROTECTION_FORM,
         title="Record a review child protection conference",
         button="Record the review",
         intro=intro,
@@ -382,14 +374,14 @@ def cp_review(request, person_id, plan_id):
     )
 
 
-@access_rule("person", roles=WORKERS)
+@access_rule("person", roles=ROLES)
 def cp_plan_end(request, person_id, plan_id):
     """End a plan outside a conference (came into care, moved away, reached 18, died)."""
     at = now()
-    person = open_child(request, person_id, "end a child protection plan", at)
+    person = open_child(request, person_id, at=at, page="end a child protection plan")
     plan = selectors.cp_plan_of(person, plan_id)
-    form = forms.CpPlanEndForm(
-        posted(request), initial={"version": plan.version, "ends_on": today_in_london(at)}
+    form = bound_form(
+        request, forms.CpPlanEndForm, {"version": plan.version, "ends_on": today_in_london(at)}
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -413,6 +405,7 @@ def cp_plan_end(request, person_id, plan_id):
         request,
         person,
         form,
+        template=PROTECTION_FORM,
         title="End the child protection plan",
         button="End the plan",
         intro="A plan ends because the child is no longer at risk only at a review conference.",
