@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from onestory.access.decorators import access_rule
-from onestory.access.selectors import access_person_by_id, audit_views
+from onestory.access.selectors import audit_views
 from onestory.core.clock import now, today_in_london
 from onestory.core.errors import DomainError
 from onestory.core.idempotency import new_form_token
@@ -18,21 +18,17 @@ from . import forms_casework as forms
 from . import rules, selectors, selectors_tasks
 from .actions import casework
 from .models import Handover, LocalStandard, StorySoFar
+from .views_common import ROLES, open_child
 
-WORKING = {Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
 MANAGERS = {Role.TEAM_MANAGER}
 LATEST_CHRONOLOGY = 8
 
 
-def _child(request, person_id, *, at, page):
-    return access_person_by_id(request.user, person_id, now=at, request=request, page=page)
-
-
-@access_rule("person", roles=WORKING)
+@access_rule("person", roles=ROLES)
 def child(request, person_id):
     at = now()
     today = today_in_london(at)
-    person = _child(request, person_id, at=at, page="social care")
+    person = open_child(request, person_id, at=at, page="social care")
     holder = selectors.current_case_holder(person, now=at)
     return render(
         request,
@@ -60,10 +56,10 @@ def child(request, person_id):
     )
 
 
-@access_rule("person", roles=WORKING)
+@access_rule("person", roles=ROLES)
 def story_edit(request, person_id):
     at = now()
-    person = _child(request, person_id, at=at, page="social care story so far")
+    person = open_child(request, person_id, at=at, page="social care story so far")
     story = StorySoFar.objects.filter(person=person).first()
     form = forms.StoryForm(
         request.POST or None,
@@ -116,7 +112,7 @@ def _team_choice(request, at):
 @access_rule("person", roles=MANAGERS)
 def allocate(request, person_id):
     at = now()
-    person = _child(request, person_id, at=at, page="social care allocation")
+    person = open_child(request, person_id, at=at, page="social care allocation")
     workers, loads = _team_choice(request, at)
     form = forms.AllocateForm(
         request.POST or None,
@@ -197,7 +193,7 @@ def _preview(worker, person, loads, at):
 @access_rule("person", roles=MANAGERS)
 def move_case(request, person_id):
     at = now()
-    person = _child(request, person_id, at=at, page="social care move case")
+    person = open_child(request, person_id, at=at, page="social care move case")
     holder = selectors.current_case_holder(person, now=at)
     workers, loads = _team_choice(request, at)
     if holder is not None:
@@ -305,7 +301,7 @@ def caseload_settings(request):
     )
 
 
-@access_rule("signed_in", roles=WORKING)
+@access_rule("signed_in", roles=ROLES)
 def my_work(request):
     at = now()
     user = request.user

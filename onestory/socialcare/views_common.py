@@ -61,7 +61,6 @@ def form_page(
             "title": title,
             "caption": person.full_name,
             "back_url": back_url,
-            "back": back_url,  # the care form page's name for it
             **context,
         },
     )
