@@ -166,6 +166,11 @@ def standards_on(day: date) -> dict:
     return values
 
 
+def local_standard(key: str, day: date) -> int:
+    """The council's standard for `key` on `day`: its latest row valid then, else the default."""
+    return standards_on(day)[key]
+
+
 def managed_team_ids(user) -> list:
     if getattr(user, "role", None) != Role.TEAM_MANAGER:
         return []

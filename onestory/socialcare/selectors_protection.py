@@ -25,20 +25,10 @@ from .models import (
     StrategyDiscussion,
     Visit,
 )
+from .selectors import local_standard
 
 # Where the council has set no standard of its own, the defaults in rules.py apply.
-LOCAL_DEFAULTS = {
-    LocalStandard.Key.CP_VISIT_WORKING_DAYS: rules.LOCAL_CP_VISIT_WORKING_DAYS,
-    LocalStandard.Key.CIN_VISIT_WORKING_DAYS: rules.LOCAL_CIN_VISIT_WORKING_DAYS,
-    LocalStandard.Key.CIN_REVIEW_MONTHS: rules.LOCAL_CIN_REVIEW_MONTHS,
-}
 RECENT_VISITS = 5
-
-
-def local_standard(key: str, day: date) -> int:
-    """The council's standard for `key` on `day`: its latest row valid then, else the default."""
-    row = LocalStandard.objects.filter(key=key, valid_from__lte=day).order_by("-valid_from").first()
-    return row.value if row else LOCAL_DEFAULTS[key]
 
 
 def _one(queryset, pk):

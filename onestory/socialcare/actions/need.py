@@ -12,7 +12,7 @@ from onestory.frontdoor.models import Referral
 
 from .. import rules
 from ..models import ChildInNeedPlan, ChildInNeedReview, LocalStandard
-from ..selectors_protection import local_standard
+from ..selectors import local_standard
 from .closure import NOT_THIS_CHILD
 from .common import audit_change, bump, chronology, locked, refuse_future, require_working_role
 from .visits import occurred_at

@@ -15,7 +15,7 @@ from onestory.workforce.rules import Role
 from onestory.workforce.tests.factories import worker_with_role
 
 from ..models import ChildInNeedPlan, ChildInNeedReview, LocalStandard, StrategyDiscussion, Visit
-from ..selectors_protection import local_standard
+from ..selectors import local_standard
 from .factories_protection import cin_plan, cp_plan, referred_child
 
 pytestmark = pytest.mark.django_db
