@@ -57,19 +57,26 @@ def _number(value) -> int | None:
     return int(value)
 
 
-@cache
-def _letter_table(letter: str) -> dict[str, tuple[int | None, int | None, str]]:
-    """Postcode without spaces -> (easting, northing, area code) for one first letter."""
+def letter_rows(letter: str):
+    """(postcode as the directory writes it, easting, northing, area code) for every postcode
+    starting with `letter`; easting and northing are None where the directory has none, the
+    area code "" where it does not say. Reads the file each time: callers keep what they need."""
     folder = _package_dir()
     path = folder / f"postcodes_{letter}.msgpack.br" if folder else None
     if path is None or not path.exists():
-        return {}
+        return
     columns = msgpack.unpackb(brotli.decompress(path.read_bytes()), raw=False)["data"]
+    for pcd, laua, east, north in zip(
+        columns["pcd"], columns["laua"], columns["oseast1m"], columns["osnrth1m"], strict=True
+    ):
+        yield pcd, _number(east), _number(north), laua if isinstance(laua, str) else ""
+
+
+@cache
+def _letter_table(letter: str) -> dict[str, tuple[int | None, int | None, str]]:
+    """Postcode without spaces -> (easting, northing, area code) for one first letter."""
     return {
-        pcd.replace(" ", ""): (_number(east), _number(north), laua if isinstance(laua, str) else "")
-        for pcd, laua, east, north in zip(
-            columns["pcd"], columns["laua"], columns["oseast1m"], columns["osnrth1m"], strict=True
-        )
+        pcd.replace(" ", ""): (east, north, area) for pcd, east, north, area in letter_rows(letter)
     }
 
 

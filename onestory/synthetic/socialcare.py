@@ -57,6 +57,7 @@ from onestory.socialcare import models as sc
 from onestory.socialcare import reference as codes
 from onestory.socialcare import rules
 from onestory.socialcare.actions.common import CHRONOLOGY_CATEGORY
+from onestory.socialcare.geography import letter_rows
 from onestory.socialcare.rules import ALLOCATION_PURPOSES, PURPOSE_FAMILY_MEMBER, CaseKind
 
 from . import socialcare_texts as texts
@@ -64,7 +65,7 @@ from .bulk import Buffers, FastInserter
 from .contacts import Weights
 from .drafts import REFERENCE_DATE, HouseholdInfo
 from .identifiers import new_uuid
-from .reference import LUTON_ONS_CODE, _package_file, luton_postcodes
+from .reference import LUTON_ONS_CODE, luton_postcodes
 
 PURPOSE_CIN = ALLOCATION_PURPOSES[CaseKind.CHILD_IN_NEED]
 PURPOSE_CP = ALLOCATION_PURPOSES[CaseKind.CHILD_PROTECTION]
@@ -172,20 +173,10 @@ PLURALS = {
 @cache
 def postcodes_elsewhere() -> dict[str, tuple]:
     """England's postcodes near Luton and further off: area -> ((postcode, east, north, laua))."""
-    import brotli
-    import msgpack
-
-    folder = _package_file().parent
     wanted = {a: [] for a in (*NEAR_AREAS, *FAR_AREAS)}
     for letter in sorted({a[0] for a in wanted}):
-        packed = msgpack.unpackb(
-            brotli.decompress((folder / f"postcodes_{letter}.msgpack.br").read_bytes()), raw=False
-        )
-        c = packed["data"]
-        for pcd, laua, east, north in zip(
-            c["pcd"], c["laua"], c["oseast1m"], c["osnrth1m"], strict=True
-        ):
-            if east is None or north is None or not isinstance(laua, str) or laua[:1] != "E":
+        for pcd, east, north, laua in letter_rows(letter):
+            if east is None or north is None or laua[:1] != "E":
                 continue
             if laua == LUTON_ONS_CODE:
                 continue
@@ -195,7 +186,7 @@ def postcodes_elsewhere() -> dict[str, tuple]:
             outward = postcode.split()[0]
             area = outward[:2] if outward[1:2].isalpha() else outward[:1]
             if area in wanted:
-                wanted[area].append((postcode, int(east), int(north), laua))
+                wanted[area].append((postcode, east, north, laua))
     return {a: tuple(rows[::7]) for a, rows in wanted.items() if rows}
 
 

@@ -10,6 +10,7 @@ from itertools import count
 
 from onestory.access.tests.factories import AllocationFactory
 from onestory.core.clock import today_in_london
+from onestory.frontdoor.actions.common import PURPOSE_REFERRAL
 from onestory.frontdoor.models import Referral
 from onestory.frontdoor.tests.factories import submit
 from onestory.people.tests.factories import PersonFactory
@@ -29,10 +30,13 @@ def referred_child(
     referral_date: date | None = None,
     child=None,
     kind: rules.CaseKind = rules.CaseKind.ASSESSMENT,
+    team=None,
     **child_fields,
 ):
     """(child, referral): a child referred on `referral_date` (default: today), allocated to
-    `social_worker` and their team since then."""
+    `social_worker` and their team since then. With social_worker=None the child waits for a
+    social worker in `team`, allocated to the team only (as the front door leaves it)."""
+    team = team or social_worker.team
     referral_date = referral_date or today_in_london(now)
     referrer = worker_with_role(Role.PARTNER, agency_name=f"Referring school {next(_schools)}")
     contact = submit(referrer, now=now)
@@ -44,14 +48,14 @@ def referred_child(
         referral_date=referral_date,
         source="2A",
         primary_need="N1",
-        social_work_team=social_worker.team,
+        social_work_team=team,
         assessment_due_on=rules.assessment_due_on(referral_date, holidays_around(referral_date)),
     )
     AllocationFactory(
         person=child,
         worker=social_worker,
-        team=social_worker.team,
-        purpose=rules.ALLOCATION_PURPOSES[kind],
+        team=team,
+        purpose=rules.ALLOCATION_PURPOSES[kind] if social_worker else PURPOSE_REFERRAL,
         starts_at=now - timedelta(days=max(1, (today_in_london(now) - referral_date).days)),
     )
     return child, referral

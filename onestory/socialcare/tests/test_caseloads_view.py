@@ -13,7 +13,8 @@ from onestory.socialcare import selectors
 from onestory.socialcare.models import CaseloadLimit
 from onestory.workforce.rules import Role
 
-from .factories_casework import child_with_past_workers, give_children, referred_child, team_of
+from .factories import referred_child
+from .factories_casework import child_with_past_workers, give_children, team_of
 
 pytestmark = pytest.mark.django_db
 

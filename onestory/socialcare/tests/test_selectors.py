@@ -20,7 +20,7 @@ from onestory.socialcare.models import (
 from onestory.workforce.rules import Role
 from onestory.workforce.tests.factories import worker_with_role
 
-from .factories_casework import referred_child
+from .factories import referred_child
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,8 @@ from onestory.socialcare.models import (
 from onestory.workforce.rules import Role
 from onestory.workforce.tests.factories import worker_with_role
 
-from .factories_casework import referred_child, team_of
+from .factories import referred_child
+from .factories_casework import team_of
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +155,10 @@ def test_my_work_shows_the_workers_own_tasks_overdue_first_and_audits_the_list(c
     now = timezone.now()
     today = today_in_london(now)
     worker = sign_in(Role.SOCIAL_WORKER)
-    child, referral = referred_child(worker, now=now)
+    # Names no generated person has, so the page is searched for these two children only.
+    child, referral = referred_child(
+        worker, now=now, given_name="Perpetua", family_name="Wolstenholme"
+    )
     Assessment.objects.create(
         referral=referral,
         person=child,
@@ -162,7 +166,12 @@ def test_my_work_shows_the_workers_own_tasks_overdue_first_and_audits_the_list(c
         started_on=today - timedelta(days=70),
         due_on=today - timedelta(days=1),
     )
-    other, other_referral = referred_child(worker_with_role(Role.SOCIAL_WORKER), now=now)
+    other, other_referral = referred_child(
+        worker_with_role(Role.SOCIAL_WORKER),
+        now=now,
+        given_name="Ignatius",
+        family_name="Prendergast",
+    )
     Assessment.objects.create(
         referral=other_referral,
         person=other,

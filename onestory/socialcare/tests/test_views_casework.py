@@ -13,7 +13,8 @@ from onestory.socialcare.models import CaseloadLimit, Handover, StorySoFar
 from onestory.workforce.rules import Role
 from onestory.workforce.tests.factories import worker_with_role
 
-from .factories_casework import give_children, referred_child, team_of
+from .factories import referred_child
+from .factories_casework import give_children, team_of
 
 pytestmark = pytest.mark.django_db
 
