@@ -22,6 +22,7 @@ from .common import (
     audit_change,
     bump,
     chronology,
+    day_words,
     locked,
     refuse_future,
     require_manager,
@@ -43,10 +44,6 @@ CLOSING_OUTCOMES = {
 }
 AUTHORISE = "authorise"
 RETURN = "return"
-
-
-def _day(value: date) -> str:
-    return f"{value:%-d %B %Y}"
 
 
 def factor_problems(factors: list[str]) -> dict:
@@ -85,7 +82,8 @@ def assessment_start(
         problems = refuse_future(started_on, today, "started_on", "The start date")
         if started_on < referral.referral_date:
             problems["started_on"] = (
-                f"The assessment cannot start before the referral ({_day(referral.referral_date)})."
+                "The assessment cannot start before the referral "
+                f"({day_words(referral.referral_date)})."
             )
         if problems:
             raise DetailsRefused(problems)
@@ -106,7 +104,7 @@ def assessment_start(
         )
         chronology(
             [person_id],
-            f"Child and family assessment started (due {_day(assessment.due_on)}).",
+            f"Child and family assessment started (due {day_words(assessment.due_on)}).",
             acting_user=acting_user,
             now=now,
             obj=assessment,
@@ -161,7 +159,7 @@ def assessment_update(
                 if completed_on < assessment.started_on:
                     problems["completed_on"] = (
                         "The assessment cannot be completed before it started "
-                        f"({_day(assessment.started_on)})."
+                        f"({day_words(assessment.started_on)})."
                     )
         if problems:
             raise DetailsRefused(problems)

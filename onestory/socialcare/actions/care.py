@@ -19,7 +19,6 @@ from ..models import CarePeriod, LegalStatus
 from .care_common import (
     ALREADY_IN_CARE,
     NO_REFERRAL,
-    day_words,
     locked_open_period,
     open_period,
     open_referral,
@@ -28,6 +27,7 @@ from .common import (
     audit_change,
     bump,
     chronology,
+    day_words,
     locked,
     refuse_future,
     require_working_role,

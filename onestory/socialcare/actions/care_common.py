@@ -2,23 +2,17 @@
 episode and period of care, and dates in words.
 """
 
-from datetime import date
-
 from onestory.core.errors import DomainError
 from onestory.frontdoor.models import Referral
 
 from ..models import CarePeriod
-from .common import locked
+from .common import day_words, locked
 
 NO_REFERRAL = (
     "There is no open referral for this child. Record the referral at the front door first: "
     "a child comes into care under a child in need episode."
 )
 ALREADY_IN_CARE = "This child is already in care. End the current period of care first."
-
-
-def day_words(value: date) -> str:
-    return f"{value:%-d %B %Y}"
 
 
 def open_referral(person_id) -> Referral | None:

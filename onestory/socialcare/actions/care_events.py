@@ -15,11 +15,12 @@ from onestory.people.models import Person
 
 from .. import reference, rules
 from ..models import CarePeriod, CareReview, HealthCheck, MissingEpisode, UnaccompaniedChild
-from .care_common import day_words, open_period
+from .care_common import open_period
 from .common import (
     audit_change,
     bump,
     chronology,
+    day_words,
     holidays_around,
     locked,
     refuse_future,

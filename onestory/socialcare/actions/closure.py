@@ -15,7 +15,15 @@ from onestory.frontdoor.models import Referral
 
 from .. import reference
 from ..models import Assessment, CarePeriod, ChildInNeedPlan, ChildProtectionPlan
-from .common import audit_change, bump, chronology, locked, refuse_future, require_working_role
+from .common import (
+    audit_change,
+    bump,
+    chronology,
+    day_words,
+    locked,
+    refuse_future,
+    require_working_role,
+)
 
 OPEN_CP_PLAN = "The child has an open child protection plan: end the plan before closing."
 OPEN_CIN_PLAN = "The child has an open child in need plan: end the plan before closing."
@@ -23,10 +31,6 @@ IN_CARE = "The child is in care: the episode stays open until care ends."
 OPEN_ASSESSMENT = "An assessment is not yet authorised: finish it before closing."
 ALREADY_CLOSED = "This referral is already closed."
 NOT_THIS_CHILD = "This record belongs to another child."
-
-
-def _day(value: date) -> str:
-    return f"{value:%-d %B %Y}"
 
 
 def closure_blockers(referral: Referral, *, ignore_assessment=None) -> list[str]:
@@ -86,7 +90,7 @@ def referral_close(
             if closed_on < referral.referral_date:
                 problems["closed_on"] = (
                     "The episode cannot close before the referral "
-                    f"({_day(referral.referral_date)})."
+                    f"({day_words(referral.referral_date)})."
                 )
         blockers = closure_blockers(referral)
         if blockers:

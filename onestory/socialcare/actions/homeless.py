@@ -17,11 +17,12 @@ from onestory.people.models import Person
 
 from .. import rules
 from ..models import CarePeriod, HomelessAssessment, LegalStatus
-from .care_common import ALREADY_IN_CARE, NO_REFERRAL, day_words, open_period, open_referral
+from .care_common import ALREADY_IN_CARE, NO_REFERRAL, open_period, open_referral
 from .common import (
     audit_change,
     bump,
     chronology,
+    day_words,
     locked,
     refuse_future,
     require_working_role,

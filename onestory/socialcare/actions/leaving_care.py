@@ -17,12 +17,12 @@ from onestory.workforce.models import Worker
 
 from .. import reference, rules
 from ..models import CareLeaver, CareLeaverContact, CarePeriod, PathwayPlan, PathwayPlanReview
-from .care_common import day_words
 from .common import (
     WORKING_ROLES,
     audit_change,
     bump,
     chronology,
+    day_words,
     locked,
     refuse_future,
     require_working_role,

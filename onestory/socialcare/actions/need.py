@@ -14,16 +14,20 @@ from .. import rules
 from ..models import ChildInNeedPlan, ChildInNeedReview, LocalStandard
 from ..selectors import local_standard
 from .closure import NOT_THIS_CHILD
-from .common import audit_change, bump, chronology, locked, refuse_future, require_working_role
+from .common import (
+    audit_change,
+    bump,
+    chronology,
+    day_words,
+    locked,
+    refuse_future,
+    require_working_role,
+)
 from .visits import occurred_at
 
 ONE_PLAN = "The child already has an open child in need plan."
 PLAN_ENDED = "This plan has ended: it changes no more."
 REFERRAL_CLOSED = "This referral is closed: nothing new can start under it."
-
-
-def _day(value: date) -> str:
-    return f"{value:%-d %B %Y}"
 
 
 def _next_review(plan: ChildInNeedPlan, held: list[date], today: date) -> date:
@@ -59,7 +63,7 @@ def cin_plan_start(
         problems = refuse_future(starts_on, today, "starts_on", "The plan's start date")
         if starts_on < referral.referral_date:
             problems["starts_on"] = (
-                f"The plan cannot start before the referral ({_day(referral.referral_date)})."
+                f"The plan cannot start before the referral ({day_words(referral.referral_date)})."
             )
         if not what_needs_to_change.strip():
             problems["what_needs_to_change"] = "Enter what needs to change for the child."
@@ -78,7 +82,7 @@ def cin_plan_start(
         )
         chronology(
             [person_id],
-            f"Child in need plan started (first review by {_day(plan.next_review_on)}).",
+            f"Child in need plan started (first review by {day_words(plan.next_review_on)}).",
             acting_user=acting_user,
             now=now,
             obj=plan,
@@ -142,7 +146,7 @@ def cin_review_add(
         problems = refuse_future(held_on, today, "held_on", "The review date")
         if held_on < plan.starts_on:
             problems["held_on"] = (
-                f"The review cannot be before the plan started ({_day(plan.starts_on)})."
+                f"The review cannot be before the plan started ({day_words(plan.starts_on)})."
             )
         if not summary.strip():
             problems["summary"] = "Enter what the review found and decided."
@@ -159,7 +163,7 @@ def cin_review_add(
         )
         chronology(
             [person_id],
-            f"Child in need plan reviewed (next review by {_day(plan.next_review_on)}).",
+            f"Child in need plan reviewed (next review by {day_words(plan.next_review_on)}).",
             acting_user=acting_user,
             now=now,
             obj=review,
@@ -186,7 +190,9 @@ def cin_plan_end(
         plan = _open_plan(plan_id, person_id, version)
         problems = refuse_future(ends_on, today, "ends_on", "The end date")
         if ends_on < plan.starts_on:
-            problems["ends_on"] = f"The plan cannot end before it started ({_day(plan.starts_on)})."
+            problems["ends_on"] = (
+                f"The plan cannot end before it started ({day_words(plan.starts_on)})."
+            )
         if not end_reason.strip():
             problems["end_reason"] = "Say why the plan is ending."
         if problems:

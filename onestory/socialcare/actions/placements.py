@@ -17,11 +17,12 @@ from onestory.people.rules import normalise_postcode
 
 from .. import geography, reference, rules
 from ..models import Placement
-from .care_common import day_words, locked_open_period
+from .care_common import locked_open_period
 from .common import (
     audit_change,
     bump,
     chronology,
+    day_words,
     locked,
     refuse_future,
     require_working_role,

@@ -30,6 +30,7 @@ from .common import (
     audit_change,
     bump,
     chronology,
+    day_words,
     holidays_around,
     locked,
     refuse_future,
@@ -58,10 +59,6 @@ ONE_CONFERENCE = "This enquiry already has its initial child protection conferen
 OPEN_PLAN = "The child already has an open child protection plan: record a review conference."
 PLAN_ENDED = "This plan has ended: it changes no more."
 CIN_REPLACED = "A child protection plan started."
-
-
-def _day(value: date) -> str:
-    return f"{value:%-d %B %Y}"
 
 
 def _referral_open(referral_id, person_id) -> Referral:
@@ -108,7 +105,7 @@ def strategy_record(
             if held_on < referral.referral_date:
                 problems["held_on"] = (
                     "The discussion cannot be before the referral "
-                    f"({_day(referral.referral_date)})."
+                    f"({day_words(referral.referral_date)})."
                 )
         if outcome not in StrategyDiscussion.Outcome.values:
             problems["outcome"] = "Choose what the discussion decided."
@@ -155,7 +152,7 @@ def _recorded(discussion, person_id, *, acting_user, now, request) -> None:
     )
     chronology(
         [person_id],
-        f"Strategy discussion held on {_day(discussion.held_on)}: "
+        f"Strategy discussion held on {day_words(discussion.held_on)}: "
         f"{discussion.get_outcome_display().lower()}.",
         acting_user=acting_user,
         now=now,
@@ -230,7 +227,7 @@ def section47_start(
         if starts_on < discussion.held_on:
             problems["starts_on"] = (
                 "The enquiry cannot start before the strategy discussion "
-                f"({_day(discussion.held_on)})."
+                f"({day_words(discussion.held_on)})."
             )
         if problems:
             raise DetailsRefused(problems)
@@ -254,7 +251,7 @@ def section47_start(
         chronology(
             [person_id],
             "Section 47 enquiry started (initial child protection conference due by "
-            f"{_day(enquiry.conference_due_on)}).",
+            f"{day_words(enquiry.conference_due_on)}).",
             acting_user=acting_user,
             now=now,
             obj=enquiry,
@@ -291,7 +288,7 @@ def section47_complete(
             problems |= refuse_future(completed_on, today, "completed_on", "The completion date")
             if completed_on < enquiry.starts_on:
                 problems["completed_on"] = (
-                    f"The enquiry cannot end before it started ({_day(enquiry.starts_on)})."
+                    f"The enquiry cannot end before it started ({day_words(enquiry.starts_on)})."
                 )
         if outcome not in Section47Enquiry.Outcome.values:
             problems["outcome"] = "Choose whether an initial conference is needed."
@@ -377,7 +374,7 @@ def conference_initial(
         if held_on is not None and held_on < discussion.held_on:
             problems["held_on"] = (
                 "The conference cannot be before the strategy discussion "
-                f"({_day(discussion.held_on)})."
+                f"({day_words(discussion.held_on)})."
             )
         if (
             decision == Decision.PLAN
@@ -431,13 +428,13 @@ def conference_initial(
                 )
         words = (
             f"child protection plan under {reference.ABUSE_CATEGORIES[category].lower()} "
-            f"(first review by {_day(plan.next_review_on)})"
+            f"(first review by {day_words(plan.next_review_on)})"
             if plan
             else "no child protection plan"
         )
         chronology(
             [person_id],
-            f"Initial child protection conference held on {_day(held_on)}: {words}.",
+            f"Initial child protection conference held on {day_words(held_on)}: {words}.",
             acting_user=acting_user,
             now=now,
             obj=conference,
@@ -512,11 +509,12 @@ def conference_review(
         if held_on is not None:
             if held_on < plan.starts_on:
                 problems["held_on"] = (
-                    f"A review cannot be before the initial conference ({_day(plan.starts_on)})."
+                    "A review cannot be before the initial conference "
+                    f"({day_words(plan.starts_on)})."
                 )
             elif held and held_on <= max(held):
                 problems["held_on"] = (
-                    f"A review must come after the last review ({_day(max(held))})."
+                    f"A review must come after the last review ({day_words(max(held))})."
                 )
         if problems:
             raise DetailsRefused(problems)
@@ -540,7 +538,7 @@ def conference_review(
                 initial_conference_on=plan.starts_on, reviews_held=[*held, held_on]
             )
             bump(plan, "latest_category", "next_review_on")
-            words = f"the plan continues (next review by {_day(plan.next_review_on)})"
+            words = f"the plan continues (next review by {day_words(plan.next_review_on)})"
         else:
             plan.ends_on = held_on
             plan.end_reason = end_reason
@@ -558,7 +556,7 @@ def conference_review(
             )
         chronology(
             [person_id],
-            f"Review child protection conference held on {_day(held_on)}: {words}.",
+            f"Review child protection conference held on {day_words(held_on)}: {words}.",
             acting_user=acting_user,
             now=now,
             obj=conference,
@@ -591,7 +589,7 @@ def cp_plan_end(
             problems |= refuse_future(ends_on, today, "ends_on", "The end date")
             if ends_on < plan.starts_on:
                 problems["ends_on"] = (
-                    f"The plan cannot end before it started ({_day(plan.starts_on)})."
+                    f"The plan cannot end before it started ({day_words(plan.starts_on)})."
                 )
         if end_reason not in ChildProtectionPlan.EndReason.values:
             problems["end_reason"] = "Choose why the plan ended."

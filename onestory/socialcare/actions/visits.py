@@ -13,13 +13,9 @@ from onestory.frontdoor.models import Referral
 
 from ..models import Visit
 from .closure import NOT_THIS_CHILD
-from .common import audit_change, chronology, refuse_future, require_working_role
+from .common import audit_change, chronology, day_words, refuse_future, require_working_role
 
 SEEN_ALONE_NOT_SEEN = "A child who was not seen cannot have been seen alone."
-
-
-def _day(value: date) -> str:
-    return f"{value:%-d %B %Y}"
 
 
 def occurred_at(day: date, now: datetime) -> datetime:
@@ -80,7 +76,7 @@ def visit_record(
         seen = "seen alone" if visit.seen_alone else ("seen" if child_seen else "not seen")
         chronology(
             [person_id],
-            f"{visit.get_kind_display()} on {_day(visited_on)}: child {seen}.",
+            f"{visit.get_kind_display()} on {day_words(visited_on)}: child {seen}.",
             acting_user=acting_user,
             now=now,
             obj=visit,
