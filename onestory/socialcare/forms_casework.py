@@ -66,7 +66,11 @@ class MoveCaseForm(WorkerChoiceMixin, GovukFormMixin, forms.Form):
     )
     reason = forms.ChoiceField(
         label="Why is the case moving?",
-        choices=list(reference.SOCIAL_WORKER_CHANGE_REASONS.items()),
+        choices=[
+            (code, label)
+            for code, label in reference.SOCIAL_WORKER_CHANGE_REASONS.items()
+            if code != reference.FIRST_SOCIAL_WORKER
+        ],
         widget=GovukRadios,
         error_messages={"required": "Choose why the case is moving."},
     )

@@ -94,14 +94,15 @@ LEGAL_STATUSES = {
 }
 SHORT_BREAK_STATUSES = frozenset({"V3", "V4"})
 
-# SSDA903: reason for a new episode (derived from what changed; never typed).
+# SSDA903: reason for a new episode (derived from what changed; never typed). As the 903
+# validator's rules 217, 380, 435 and 436 read them.
 NEW_EPISODE_REASONS = {
     "S": "Started to be looked after",
     "L": "Change of legal status only",
-    "P": "Change of placement only",
-    "T": "Change of legal status and placement at the same time",
-    "U": "Change of placement, the carer staying the same",
-    "B": "Change of legal status and placement, the carer staying the same",
+    "P": "Change of placement and carer",
+    "T": "Change of placement only, the carer staying the same",
+    "U": "Change of legal status and placement, the carer staying the same",
+    "B": "Change of legal status, placement and carer at the same time",
 }
 
 # SSDA903 2025/26: placement type.
@@ -263,9 +264,11 @@ LEAVING_CARE_CATEGORIES = {
 }
 
 # SSDA903 SWEpisodes (from 2023/24): why a child's social worker changed.
+FIRST_SOCIAL_WORKER = "FCONTA"
 SOCIAL_WORKER_CHANGE_REASONS = {
     "MANAGE": "Management decision",
-    "FCONTA": "The family asked for a change",
+    # The reason on a child's first social worker episode, never on a move between workers.
+    "FCONTA": "First contact: the child's first social worker",
     "LEFTRL": "The social worker left the role",
     "ORGRST": "Reorganisation",
     "TSPROC": "Transfer between teams in the usual process",

@@ -226,9 +226,9 @@ def new_episode_reason(
     if first:
         return "S"
     if legal_changed and placement_changed:
-        return "B" if same_carer else "T"
+        return "U" if same_carer else "B"
     if placement_changed:
-        return "U" if same_carer else "P"
+        return "T" if same_carer else "P"
     return "L"
 
 

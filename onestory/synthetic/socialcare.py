@@ -119,8 +119,7 @@ CHANGE_REASONS = Weights(
         "ABSENC": 8,
         "CHCHAN": 6,
         "PCCHAN": 5,
-        "FCONTA": 3,
-        "OTHERS": 2,
+        "OTHERS": 5,
     }
 )
 CATEGORY_OF_NEED = Weights({"N1": 62, "N2": 4, "N3": 3, "N4": 8, "N5": 14, "N6": 2, "N8": 7})

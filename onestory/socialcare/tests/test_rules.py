@@ -208,9 +208,9 @@ def test_long_term_stability_applies_to_under_16s_in_care_two_and_a_half_years()
         (True, False, False, False, "S"),
         (False, True, False, False, "L"),
         (False, False, True, False, "P"),
-        (False, True, True, False, "T"),
-        (False, False, True, True, "U"),
-        (False, True, True, True, "B"),
+        (False, True, True, False, "B"),
+        (False, False, True, True, "T"),
+        (False, True, True, True, "U"),
     ],
 )
 def test_the_reason_for_a_new_episode_follows_what_changed(
