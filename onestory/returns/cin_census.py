@@ -206,12 +206,22 @@ def school_age_born_by(period: Period) -> date:
     return date(period.end.year - 6, 8, 31)
 
 
+def birth_dates(person: dict, period: Period) -> tuple[date | None, date | None]:
+    """(birth date, expected birth date) as the census sees them on 31 March: a child born
+    after it was unborn then (rule 8520), expected on the day they were born unless an expected
+    date was recorded."""
+    born, expected = person["date_of_birth"], person["expected_date_of_birth"]
+    if born is not None and born > period.end:
+        return None, expected or born
+    return born, (None if born is not None else expected)
+
+
 def upn_unknown(person: dict, episodes: list[dict], period: Period) -> str | None:
     """Why a child has no UPN, when our record can say: not of school age (UN1, which includes
     unborn children), or every episode was a referral with no further action (UN7). For a child
     of school age with further action we cannot say why (never at school in England, educated
     outside school...): the code is left out and the validator's query 8770Q asks the council."""
-    born = person["date_of_birth"]
+    born, _ = birth_dates(person, period)
     if born is None or born > school_age_born_by(period):
         return UPN_NOT_SCHOOL_AGE
     if episodes and all(e["no_further_action"] for e in episodes):
@@ -246,7 +256,7 @@ def _child_identifiers(parent, person: dict, episodes: list[dict], period: Perio
         reason = upn_unknown(person, episodes, period)
         if reason:
             _add(block, "UPNunknown", reason)
-    born, expected = person["date_of_birth"], person["expected_date_of_birth"]
+    born, expected = birth_dates(person, period)
     if born is not None:
         _add(block, "PersonBirthDate", _iso(born))
     elif expected is not None:

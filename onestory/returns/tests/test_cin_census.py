@@ -365,3 +365,17 @@ def test_the_period_runs_from_1_april_to_31_march():
     period = cin_census.Period.of(2026)
     assert (period.start, period.end) == (date(2025, 4, 1), date(2026, 3, 31))
     assert cin_census.school_age_born_by(period) == date(2020, 8, 31)
+
+
+def test_a_child_born_after_31_march_is_reported_as_unborn(tmp_path):
+    worker, _ = team_pair()
+    baby, _ = referred_child(
+        worker, now=NOW, referral_date=date(2026, 2, 2), date_of_birth=date(2026, 4, 3), sex="M"
+    )
+
+    ids = _child(_export(tmp_path), baby).find("ChildIdentifiers")
+
+    assert ids.find("PersonBirthDate") is None  # rule 8520
+    assert ids.findtext("ExpectedPersonBirthDate") == "2026-04-03"
+    assert ids.findtext("Sex") == "U"
+    assert ids.findtext("UPNunknown") == "UN1"
