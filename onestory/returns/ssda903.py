@@ -21,8 +21,9 @@ Built from the statutory record (onestory/socialcare/models.py):
   around that birthday (CareLeaverContact).
 - SWEpisodes (collected from 2023/24; rules SW02 to SW19 in the 2025/26 ruleset): the social
   worker allocations (access.Allocation with a purpose in SOCIAL_WORKER_PURPOSES) of children
-  looked after on 31 March, for the whole year (rule SW12: "all social worker episodes for the
-  full previous year should be reported, even those whilst they were not looked after").
+  looked after in the year (other than on short breaks only), for the whole year (rule SW12:
+  "all social worker episodes for the full previous year should be reported, even those whilst
+  they were not looked after"; it also checks the episodes that end care).
 
 Not built (nothing is recorded for them yet): OC2, AD1, PlacedAdoption, PrevPerm, and DoLo
 (2026/27 onwards). The validator does not need the files to exist (each rule skips a table it
@@ -30,16 +31,20 @@ is not given), so they are left out rather than written empty.
 """
 
 import csv
+import os
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from django.db.models import Q
 
+from onestory.access import audit
 from onestory.access.models import Allocation
+from onestory.access.selectors import audit_views
 from onestory.core.clock import today_in_london
+from onestory.core.errors import DomainError
 from onestory.core.rules import add_months
 from onestory.people.models import Person, Relationship
 from onestory.people.rules import normalise_postcode
@@ -103,6 +108,22 @@ TEMPORARY_PLACEMENTS = frozenset({"T0", "T1", "T2", "T3", "T4"})
 NO_POSTCODE_STATUSES = frozenset({"V3", "V4"})
 # Care leavers are followed up around their 17th to 21st birthdays (OC3).
 OC3_AGES = range(17, 22)
+# A young person still looked after on their 17th or 18th birthday in the year, or who left
+# care after it, needs no OC3 row for that birthday (validator rule 1016, which counts an
+# episode open at the year's end as ending on 31 March).
+OC3_LEFT_AFTER_BIRTHDAY_AGES = frozenset({17, 18})
+# Died or back home for six months: no activity or accommodation (rule 344). Otherwise a blank
+# is "0", not known (rules 132 and 133 list "0"; rule 153: all three coded or all blank).
+OC3_NOTHING_MORE = frozenset({"DIED", "RHOM"})
+NOT_KNOWN = "0"
+# Accommodation kinds that are never suitable: only S2 and X2 are valid (rule 133).
+NEVER_SUITABLE = frozenset({"S", "X"})
+# Ofsted's unique reference number is required unless the placement is one of these (rule 218);
+# "XXXXXXX" stands for a number that is not known or does not exist (rule 222).
+URN_NOT_REQUIRED = frozenset(
+    {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"}
+)
+URN_NOT_KNOWN = "XXXXXXX"
 # The reason for a change the validator takes for a child's first social worker (rule SW10b:
 # "a reason of first contact"), and the one used when no handover says why it changed.
 FIRST_SOCIAL_WORKER = "FCONTA"
@@ -111,6 +132,7 @@ UNKNOWN_CHANGE = "OTHERS"
 # (validator rule SW02): no registration number is recorded, so XX and the worker's own number.
 SOCIAL_WORKER_ID_PREFIX = "XX"
 DATE_FORMAT = "%d/%m/%Y"
+PAGE = "SSDA903 return"
 
 
 def collection_year(year: int) -> tuple[date, date]:
@@ -231,7 +253,19 @@ def _period_episodes(period: CarePeriod, statuses, placements) -> list[_Episode]
     return episodes
 
 
-def _episode_row(episode: _Episode, year_end: date) -> dict:
+def _urn(placement: Placement | None) -> str:
+    if placement is None:
+        return ""
+    if placement.urn:
+        return placement.urn
+    if placement.place in URN_NOT_REQUIRED or placement.outside_england:
+        return ""
+    return URN_NOT_KNOWN
+
+
+def _episode_row(episode: _Episode, year_end: date, *, unaccompanied: bool) -> dict:
+    """One Episodes row. An unaccompanied child's home is abroad: no home postcode, so no
+    distance (validator rule 406: distance blank for unaccompanied children)."""
     placement = episode.placement
     open_at_year_end = episode.ends_on is None or episode.ends_on > year_end
     postcodes = episode.status not in NO_POSTCODE_STATUSES and placement is not None
@@ -246,15 +280,17 @@ def _episode_row(episode: _Episode, year_end: date) -> dict:
         "DEC": "" if open_at_year_end else _d(episode.ends_on),
         "REC": "" if open_at_year_end else episode.rec,
         "REASON_PLACE_CHANGE": "" if open_at_year_end else episode.reason_place_change,
-        "HOME_POST": _postcode(placement.home_postcode) if postcodes else "",
+        "HOME_POST": (
+            _postcode(placement.home_postcode) if postcodes and not unaccompanied else ""
+        ),
         "PL_POST": _postcode(placement.placement_postcode) if postcodes else "",
-        "URN": placement.urn if placement else "",
+        "URN": _urn(placement),
     }
 
 
 def _episodes(start: date, end: date) -> list[_Episode]:
     periods = list(
-        CarePeriod.objects.filter(starts_on__lte=end)
+        CarePeriod.objects.filter(starts_on__lte=end, person__merged_into__isnull=True)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
         .order_by("person_id", "starts_on")
     )
@@ -273,15 +309,49 @@ def _episodes(start: date, end: date) -> list[_Episode]:
     return episodes
 
 
-def _care_leaver_contacts(start: date, end: date) -> list[tuple[CareLeaverContact, date]]:
+def _care_leaver_contacts(
+    start: date, end: date, episodes: list[_Episode]
+) -> list[tuple[CareLeaverContact, date]]:
+    # The last day each young person was looked after in the year (the year's end if still).
+    looked_after_until = {}
+    for episode in episodes:
+        until = min(episode.ends_on or end, end)
+        looked_after_until[episode.person_id] = max(
+            until, looked_after_until.get(episode.person_id, until)
+        )
     contacts = CareLeaverContact.objects.filter(
-        birthday_age__in=list(OC3_AGES), person__date_of_birth__isnull=False
+        birthday_age__in=list(OC3_AGES),
+        person__date_of_birth__isnull=False,
+        person__merged_into__isnull=True,
     ).select_related("person")
     found = []
     for contact in contacts:
-        if start <= _birthday(contact.person.date_of_birth, contact.birthday_age) <= end:
-            found.append((contact, contact.person.date_of_birth))
+        birthday = _birthday(contact.person.date_of_birth, contact.birthday_age)
+        if not start <= birthday <= end:
+            continue
+        until = looked_after_until.get(contact.person_id)
+        if contact.birthday_age in OC3_LEFT_AFTER_BIRTHDAY_AGES and until and until >= birthday:
+            continue
+        found.append((contact, contact.person.date_of_birth))
     return found
+
+
+def _oc3_row(contact: CareLeaverContact, dob: date) -> dict:
+    activity = accommodation = ""
+    if contact.in_touch not in OC3_NOTHING_MORE:
+        activity = contact.activity or NOT_KNOWN
+        accommodation = NOT_KNOWN
+        if contact.accommodation in NEVER_SUITABLE:
+            accommodation = contact.accommodation + "2"
+        elif contact.accommodation and contact.accommodation_suitable is not None:
+            accommodation = contact.accommodation + ("1" if contact.accommodation_suitable else "2")
+    return {
+        "CHILD": child_id(contact.person_id),
+        "DOB": _d(dob),
+        "IN_TOUCH": contact.in_touch,
+        "ACTIV": activity,
+        "ACCOM": accommodation,
+    }
 
 
 def _sex(person: Person, year: int) -> str:
@@ -290,13 +360,16 @@ def _sex(person: Person, year: int) -> str:
     return SEX_NUMBERS.get(person.sex, "")
 
 
-def _mothers(people: dict) -> dict[uuid.UUID, date | None]:
-    """Girls in the return who are mothers -> their first child's date of birth."""
-    girls = [pk for pk, person in people.items() if person.sex == "F"]
+def _mothers(girls: dict[uuid.UUID, date]) -> dict[uuid.UUID, date | None]:
+    """Girls looked after in the year (-> the last day they were looked after in it) who had
+    become mothers by then -> their first child's date of birth (validator rule 625: not after
+    the year's end or the day care ended)."""
     first_born: dict[uuid.UUID, date | None] = {}
     for mother_id, dob in Relationship.objects.filter(
-        from_person_id__in=girls, kind="parent"
+        from_person_id__in=list(girls), kind="parent"
     ).values_list("from_person_id", "to_person__date_of_birth"):
+        if dob and dob > girls[mother_id]:
+            continue
         known = first_born.get(mother_id)
         first_born[mother_id] = min(d for d in (known, dob) if d) if (known or dob) else None
     return first_born
@@ -365,8 +438,9 @@ def build(year: int) -> Return903:
     """The SSDA903 tables for the collection year ending 31 March `year`."""
     start, end = collection_year(year)
     episodes = _episodes(start, end)
-    contacts = _care_leaver_contacts(start, end)
-    person_ids = {e.person_id for e in episodes} | {c.person_id for c, _ in contacts}
+    contacts = _care_leaver_contacts(start, end, episodes)
+    looked_after = {e.person_id for e in episodes}
+    person_ids = looked_after | {c.person_id for c, _ in contacts}
     people = {
         p.pk: p
         for p in Person.objects.filter(pk__in=person_ids).only(
@@ -375,12 +449,18 @@ def build(year: int) -> Return903:
     }
     order = sorted(people, key=child_id)
     dobs = {pk: people[pk].date_of_birth for pk in people}
-    mothers = _mothers(people)
+    last_day = {}
+    for e in episodes:
+        last_day[e.person_id] = max(last_day.get(e.person_id, start), min(e.ends_on or end, end))
+    girls = [pk for pk in looked_after if people[pk].sex == "F"]
+    mothers = _mothers({pk: last_day[pk] for pk in girls})
 
     header = []
     for pk in order:
         person = people[pk]
-        girl = person.sex == "F"
+        # Motherhood is for girls looked after in the year, not care leavers only in OC3
+        # (rule 628).
+        girl = person.sex == "F" and pk in looked_after
         header.append(
             {
                 "CHILD": child_id(pk),
@@ -393,8 +473,14 @@ def build(year: int) -> Return903:
             }
         )
 
+    unaccompanied = {
+        row.person_id: row for row in UnaccompaniedChild.objects.filter(person_id__in=person_ids)
+    }
+    uasc_ids = {
+        pk for pk in people if pk in unaccompanied or people[pk].unaccompanied_asylum_seeking
+    }
     episode_rows = [
-        _episode_row(e, end)
+        _episode_row(e, end, unaccompanied=e.person_id in uasc_ids)
         for e in sorted(episodes, key=lambda e: (child_id(e.person_id), e.starts_on))
     ]
 
@@ -411,9 +497,6 @@ def build(year: int) -> Return903:
         for pk, held_on, participation in sorted(held, key=lambda r: (child_id(r[0]), r[1]))
     ]
 
-    unaccompanied = {
-        row.person_id: row for row in UnaccompaniedChild.objects.filter(person_id__in=person_ids)
-    }
     uasc = [
         {
             "CHILD": child_id(pk),
@@ -422,7 +505,7 @@ def build(year: int) -> Return903:
             "DUC": _d(unaccompanied[pk].status_ceased_on) if pk in unaccompanied else "",
         }
         for pk in order
-        if pk in unaccompanied or people[pk].unaccompanied_asylum_seeking
+        if pk in uasc_ids
     ]
 
     missing = []
@@ -446,20 +529,10 @@ def build(year: int) -> Return903:
         )
     missing.sort(key=lambda r: r["CHILD"])  # stable: each child's in date order
 
-    oc3 = []
-    for contact, dob in sorted(contacts, key=lambda c: child_id(c[0].person_id)):
-        accommodation = ""
-        if contact.accommodation and contact.accommodation_suitable is not None:
-            accommodation = contact.accommodation + ("1" if contact.accommodation_suitable else "2")
-        oc3.append(
-            {
-                "CHILD": child_id(contact.person_id),
-                "DOB": _d(dob),
-                "IN_TOUCH": contact.in_touch,
-                "ACTIV": contact.activity,
-                "ACCOM": accommodation,
-            }
-        )
+    oc3 = [
+        _oc3_row(contact, dob)
+        for contact, dob in sorted(contacts, key=lambda c: child_id(c[0].person_id))
+    ]
 
     tables = {
         "Header": header,
@@ -470,8 +543,68 @@ def build(year: int) -> Return903:
         "Missing": missing,
     }
     if year >= SOCIAL_WORKER_EPISODES_FROM_YEAR:
-        looked_after_at_year_end = {
-            e.person_id for e in episodes if e.ends_on is None or e.ends_on > end
+        # Every child looked after in the year, bar short breaks only (rule SW12 checks the
+        # episodes that start care, end care, or are open at the year's end).
+        with_social_workers = {
+            e.person_id for e in episodes if e.status not in NO_POSTCODE_STATUSES
         }
-        tables["SWEpisodes"] = _social_worker_episodes(looked_after_at_year_end, start, end, dobs)
+        tables["SWEpisodes"] = _social_worker_episodes(with_social_workers, start, end, dobs)
     return Return903(year=year, tables=tables, person_ids=order)
+
+
+def check_out_folder(out) -> Path:
+    """The folder to write into (made if its parent exists), refused before any work if it
+    cannot be written."""
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise DomainError(f"{path} is a file: give the name of a folder to write the tables into.")
+    parent = path if path.exists() else path.parent
+    if not parent.is_dir():
+        raise DomainError(f"The folder {parent} does not exist: make it, or choose another one.")
+    if not os.access(parent, os.W_OK):
+        raise DomainError(f"The folder {parent} cannot be written to: choose another one.")
+    return path
+
+
+def export(*, year: int, out, now: datetime, acting_user=None, via: str = "command") -> str:
+    """Write the SSDA903 tables for the collection year ending 31 March `year` as CSV files into
+    the folder `out`, audit it (one "export" row per child and one for the return) and say what
+    was written."""
+    if not 2000 <= year <= 2100:
+        raise DomainError(
+            "Give the collection year as four digits: --year 2026 is the year ending 31 March 2026."
+        )
+    folder = check_out_folder(out)
+    result = build(year)
+    if not result.person_ids:
+        raise DomainError(
+            f"No child was looked after between 1 April {year - 1} and 31 March {year}, and no "
+            f"care leaver had a 17th to 21st birthday then, so there is no return to write."
+        )
+    codes = {child_id(pk) for pk in result.person_ids}
+    if len(codes) != len(result.person_ids):
+        raise DomainError(
+            "Two children's records would share a return identifier. Tell the service's support "
+            "team: the return cannot be written until this is resolved."
+        )
+    written = result.write(folder)
+    counts = {table: len(rows) for table, rows in result.tables.items()}
+    page = f"{PAGE} {year}"
+    audit_views(
+        acting_user,
+        [Person(pk=pk) for pk in result.person_ids],
+        now=now,
+        page=page,
+        action="export",
+    )
+    audit.record(
+        actor=acting_user,
+        action="export",
+        at=now,
+        detail={"page": page, "via": via, "rows": counts},
+    )
+    tables = ", ".join(f"{table} {count}" for table, count in counts.items())
+    return (
+        f"SSDA903 {year} (1 April {year - 1} to 31 March {year}): {len(result.person_ids)} "
+        f"children; rows: {tables}; {len(written)} files written to {folder}"
+    )

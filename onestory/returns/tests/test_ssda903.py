@@ -3,17 +3,18 @@
 import csv
 import io
 from datetime import UTC, date, datetime
-from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
+from onestory.access.models import AuditEvent
+from onestory.core.errors import DomainError
 from onestory.people.models import Relationship
 from onestory.people.tests.factories import PersonFactory
 from onestory.returns import ssda903
 from onestory.returns.identifiers import child_id
 from onestory.socialcare.actions import care, care_events, placements
+from onestory.socialcare.models import CareLeaverContact
 from onestory.socialcare.tests.factories_care import child_in_care, placement_details
 from onestory.workforce.rules import Role
 from onestory.workforce.tests.factories import worker_with_role
@@ -210,35 +211,111 @@ def test_the_tables_are_written_as_csv_files_with_the_validators_columns(worker,
         ]
 
 
-@pytest.fixture(scope="module")
-def tiny_town(django_db_setup, django_db_blocker):
-    """`onestory synth --scale 0.01 --seed 7`, rolled back after this module."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("synth", scale=0.01, seed=7, stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
+@pytest.mark.xfail(
+    strict=True,
+    reason="socialcare.rules.new_episode_reason swaps T, U and B: the validator takes P and T "
+    "for a move with the legal status unchanged (rule 435), U and B for a move with a new legal "
+    "status (rule 436), and S, T or U for placement with the current foster carers (rule 217)",
+)
+def test_a_move_to_the_same_carers_is_a_change_of_placement_with_the_carers_unchanged(worker):
+    child, period = child_in_care(worker, now=NOW, starts_on=date(2025, 5, 1))
+    placements.placement_move(
+        person_id=child.pk,
+        period_id=period.pk,
+        version=period.placements.get().version,
+        starts_on=date(2025, 9, 1),
+        change_reason="CARPL",
+        placement=placement_details(place="A5"),
+        acting_user=worker,
+        now=NOW,
+    )
+
+    episodes = _rows(ssda903.build(YEAR), "Episodes", child)
+
+    assert [e["RNE"] for e in episodes] == ["S", "T"]
 
 
-@pytest.mark.usefixtures("tiny_town")
-def test_a_synthetic_towns_episodes_never_overlap_and_every_child_is_in_the_header():
+def test_care_leavers_are_followed_up_around_their_birthdays(worker):
+    young_person = PersonFactory(date_of_birth=date(2006, 10, 2))
+    CareLeaverContact.objects.create(
+        person=young_person,
+        birthday_age=19,
+        contact_on=date(2025, 10, 9),
+        in_touch="YES",
+        activity="F2",
+        accommodation="E",
+        accommodation_suitable=True,
+        recorded_by=worker,
+    )
+    died = PersonFactory(date_of_birth=date(2005, 1, 20))
+    CareLeaverContact.objects.create(
+        person=died,
+        birthday_age=21,
+        contact_on=date(2026, 1, 20),
+        in_touch="DIED",
+        recorded_by=worker,
+    )
+    earlier = PersonFactory(date_of_birth=date(2006, 1, 2))
+    CareLeaverContact.objects.create(
+        person=earlier,
+        birthday_age=19,
+        contact_on=date(2025, 1, 9),
+        in_touch="NO",
+        recorded_by=worker,
+    )
+
     result = ssda903.build(YEAR)
 
-    episodes = result.tables["Episodes"]
-    assert episodes, "the tiny town has children in care in 2025/26"
-    header = {row["CHILD"] for row in result.tables["Header"]}
-    assert {row["CHILD"] for row in episodes} <= header
+    assert _rows(result, "OC3", young_person) == [
+        {
+            "CHILD": child_id(young_person.pk),
+            "DOB": "02/10/2006",
+            "IN_TOUCH": "YES",
+            "ACTIV": "F2",
+            "ACCOM": "E1",
+        }
+    ]
+    assert [(r["IN_TOUCH"], r["ACTIV"], r["ACCOM"]) for r in _rows(result, "OC3", died)] == [
+        ("DIED", "", "")
+    ]
+    assert _rows(result, "OC3", earlier) == []
+    [header] = _rows(result, "Header", young_person)
+    assert (header["MOTHER"], header["MC_DOB"]) == ("", "")
 
-    def day(text):
-        return datetime.strptime(text, "%d/%m/%Y").date()
 
-    by_child = {}
-    for row in episodes:
-        by_child.setdefault(row["CHILD"], []).append(row)
-    for rows in by_child.values():
-        for before, after in pairwise(rows):
-            assert before["DEC"], "only a child's last episode may be open"
-            assert day(before["DECOM"]) <= day(before["DEC"]) <= day(after["DECOM"])
-            if before["REC"] == "X1":
-                assert before["DEC"] == after["DECOM"]
-    for row in result.tables["SWEpisodes"]:
-        assert row["CHILD"] in header
+def test_an_unaccompanied_childs_home_postcode_is_left_blank(worker):
+    child, _ = child_in_care(
+        worker, now=NOW, starts_on=date(2025, 6, 1), unaccompanied_asylum_seeking=True
+    )
+
+    result = ssda903.build(YEAR)
+
+    [episode] = _rows(result, "Episodes", child)
+    assert (episode["HOME_POST"], episode["PL_POST"]) == ("", "LU2 0AA")
+    assert episode["URN"] == "XXXXXXX"  # foster care needs a number; none is recorded
+    assert [r["CHILD"] for r in result.tables["UASC"]] == [child_id(child.pk)]
+
+
+def test_export_return_903_writes_the_tables_into_the_folder_and_audits_each_child(
+    worker, tmp_path
+):
+    child = _in_and_out_within_the_year(worker)
+    out = tmp_path / "903"
+
+    stdout = io.StringIO()
+    call_command("export_return", "903", year=YEAR, out=str(out), stdout=stdout)
+
+    assert "1 children" in stdout.getvalue()
+    assert (out / "header.csv").read_text().splitlines()[0] == ",".join(ssda903.COLUMNS["Header"])
+    assert AuditEvent.objects.filter(person_id=child.pk, action="export").count() == 1
+    assert AuditEvent.objects.filter(
+        action="export", person_id__isnull=True, detail__page="SSDA903 return 2026"
+    ).exists()
+
+
+def test_export_into_a_file_is_refused(tmp_path):
+    a_file = tmp_path / "episodes.csv"
+    a_file.write_text("")
+
+    with pytest.raises(DomainError, match="is a file"):
+        ssda903.export(year=YEAR, out=a_file, now=NOW)

@@ -13,6 +13,7 @@ from onestory.core.errors import DomainError
 # raising DomainError with a message for the person at the console.
 BUILDERS = {
     "cin": "onestory.returns.cin_census",
+    "903": "onestory.returns.ssda903",
 }
 
 
