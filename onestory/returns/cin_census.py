@@ -485,6 +485,10 @@ def write_xml(message: ET.Element, path: Path) -> None:
         raise DomainError(f"Could not write {path}: {error.strerror}.") from error
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number:,} {one if number == 1 else many}"
+
+
 def export(*, year: int, out, now: datetime, acting_user=None, via: str = "command") -> str:
     """Write the census for the collection year ending 31 March `year` to the file `out`, audit
     it (one "export" row per child and one for the file) and say what was written."""
@@ -515,5 +519,6 @@ def export(*, year: int, out, now: datetime, acting_user=None, via: str = "comma
     )
     return (
         f"Children in need census {year} (1 April {year - 1} to 31 March {year}): "
-        f"{children} children, {episodes} episodes, written to {path}"
+        f"{_count(children, 'child', 'children')}, {_count(episodes, 'episode', 'episodes')}, "
+        f"written to {path}"
     )

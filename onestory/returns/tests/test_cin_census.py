@@ -379,3 +379,28 @@ def test_a_child_born_after_31_march_is_reported_as_unborn(tmp_path):
     assert ids.findtext("ExpectedPersonBirthDate") == "2026-04-03"
     assert ids.findtext("Sex") == "U"
     assert ids.findtext("UPNunknown") == "UN1"
+
+
+def test_an_episode_left_on_a_merged_record_is_not_reported_twice(tmp_path):
+    worker, _ = team_pair()
+    kept, _ = referred_child(worker, now=NOW, referral_date=date(2025, 6, 2))
+    merged, _ = referred_child(worker, now=NOW, referral_date=date(2025, 6, 2))
+    type(merged).objects.filter(pk=merged.pk).update(merged_into=kept)
+
+    root = _export(tmp_path)
+
+    assert _child(root, kept) is not None
+    assert _child(root, merged) is None
+
+
+def test_the_command_says_what_it_wrote(tmp_path):
+    worker, _ = team_pair()
+    referred_child(worker, now=NOW, referral_date=date(2025, 6, 2))
+    out, said = tmp_path / "cin.xml", io.StringIO()
+
+    call_command("export_return", "cin", "--year", "2026", "--out", str(out), stdout=said)
+
+    assert said.getvalue().startswith(
+        "Children in need census 2026 (1 April 2025 to 31 March 2026): 1 child, 1 episode,"
+    )
+    assert out.read_bytes().startswith(b"<?xml version='1.0' encoding='UTF-8'?>\n<Message>")
