@@ -383,7 +383,7 @@ def _social_worker_episodes(person_ids, start: date, end: date, dobs: dict) -> l
             purpose__in=rules.SOCIAL_WORKER_PURPOSES,
             starts_at__date__lte=end,
         )
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__date__gte=start))
+        # All of each child's history, so the first worker ever is told from a change.
         .order_by("person_id", "starts_at")
     )
     handovers = defaultdict(list)
