@@ -7,14 +7,16 @@ from datetime import UTC, date, datetime
 import pytest
 from django.core.management import call_command
 
-from onestory.access.models import AuditEvent
+from onestory.access.models import Allocation, AuditEvent
+from onestory.access.tests.factories import AllocationFactory
 from onestory.core.errors import DomainError
 from onestory.people.models import Relationship
 from onestory.people.tests.factories import PersonFactory
 from onestory.returns import ssda903
 from onestory.returns.identifiers import child_id
 from onestory.socialcare.actions import care, care_events, placements
-from onestory.socialcare.models import CareLeaverContact
+from onestory.socialcare.models import CareLeaverContact, Handover
+from onestory.socialcare.rules import ALLOCATION_PURPOSES, CaseKind
 from onestory.socialcare.tests.factories_care import child_in_care, placement_details
 from onestory.workforce.rules import Role
 from onestory.workforce.tests.factories import worker_with_role
@@ -319,3 +321,32 @@ def test_export_into_a_file_is_refused(tmp_path):
 
     with pytest.raises(DomainError, match="is a file"):
         ssda903.export(year=YEAR, out=a_file, now=NOW)
+
+
+def test_a_change_of_social_worker_gives_the_handovers_reason(worker):
+    child, _ = child_in_care(worker, now=NOW, starts_on=date(2025, 5, 1))
+    changed_at = datetime(2025, 11, 3, 10, 0, tzinfo=UTC)
+    Allocation.objects.filter(person=child, worker=worker).update(ends_at=changed_at)
+    successor = worker_with_role(Role.SOCIAL_WORKER)
+    AllocationFactory(
+        person=child,
+        worker=successor,
+        purpose=ALLOCATION_PURPOSES[CaseKind.CHILD_IN_CARE],
+        starts_at=changed_at,
+    )
+    Handover.objects.create(
+        person=child,
+        from_worker=worker,
+        to_worker=successor,
+        reason="LEFTRL",
+        summary="Synthetic handover",
+        handed_over_at=changed_at,
+        recorded_by=worker,
+    )
+
+    rows = _rows(ssda903.build(YEAR), "SWEpisodes", child)
+
+    assert [(r["SW_ID"], r["SW_DECOM"], r["SW_DEC"], r["SW_REASON"]) for r in rows] == [
+        (f"XX{worker.pk}", "01/05/2025", "03/11/2025", "FCONTA"),
+        (f"XX{successor.pk}", "03/11/2025", "", "LEFTRL"),
+    ]
