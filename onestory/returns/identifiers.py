@@ -1,0 +1,17 @@
+"""The child's identifier in the statutory returns (the census's LAchildID, SSDA903's CHILD).
+
+Derived from the person's UUID so it is stable from year to year and the same in every return,
+without keeping a table of issued numbers. Ten characters: the census's LAchildID is at most
+10 characters (DfE CIN census XSD, LAchildID). Upper case, because the sector's validators
+capitalise every text column before comparing. Ten hex digits are 40 bits: a clash among a
+council's ~20,000 children has odds of about 1 in 5,000,000.
+"""
+
+import uuid
+
+CHILD_ID_LENGTH = 10
+
+
+def child_id(person_id: uuid.UUID | str) -> str:
+    """'3f2a9c1e-....' -> '3F2A9C1E7B': the child's identifier in every return."""
+    return uuid.UUID(str(person_id)).hex[:CHILD_ID_LENGTH].upper()
