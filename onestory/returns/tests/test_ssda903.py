@@ -213,12 +213,6 @@ def test_the_tables_are_written_as_csv_files_with_the_validators_columns(worker,
         ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="socialcare.rules.new_episode_reason swaps T, U and B: the validator takes P and T "
-    "for a move with the legal status unchanged (rule 435), U and B for a move with a new legal "
-    "status (rule 436), and S, T or U for placement with the current foster carers (rule 217)",
-)
 def test_a_move_to_the_same_carers_is_a_change_of_placement_with_the_carers_unchanged(worker):
     child, period = child_in_care(worker, now=NOW, starts_on=date(2025, 5, 1))
     placements.placement_move(
