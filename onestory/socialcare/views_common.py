@@ -11,6 +11,8 @@ from onestory.access.selectors import access_person_by_id
 from onestory.core.errors import DomainError
 from onestory.workforce.rules import Role
 
+from .actions.common import day_words
+
 ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
 
 # Each area keeps its own form page: the protection one has its own button words, a warning
@@ -67,4 +69,4 @@ def form_page(
 
 
 def day_text(value) -> str:
-    return f"{value:%-d %B %Y}" if value else "Not recorded"
+    return day_words(value) if value else "Not recorded"

@@ -22,6 +22,7 @@ from .actions import assessment as assessment_actions
 from .actions import closure as closure_actions
 from .actions import need as need_actions
 from .actions import visits as visit_actions
+from .actions.common import day_words
 from .models import Assessment, Visit
 from .views_common import PROTECTION_FORM, ROLES, bound_form, child_url, form_page, open_child
 
@@ -67,8 +68,8 @@ def assessment_start(request, person_id, referral_id):
         title="Start a child and family assessment",
         button="Start the assessment",
         intro=(
-            f"Referred on {referral.referral_date:%-d %B %Y}. The assessment is due by "
-            f"{referral.assessment_due_on:%-d %B %Y} (45 working days from the referral)."
+            f"Referred on {day_words(referral.referral_date)}. The assessment is due by "
+            f"{day_words(referral.assessment_due_on)} (45 working days from the referral)."
         ),
     )
 
@@ -372,7 +373,7 @@ def cin_review_add(request, person_id, plan_id):
         template=PROTECTION_FORM,
         title="Review the child in need plan",
         button="Record the review",
-        intro=f"The plan started on {plan.starts_on:%-d %B %Y}.",
+        intro=f"The plan started on {day_words(plan.starts_on)}.",
         back_url=reverse("socialcare:cin-plan", args=[person.pk, plan.pk]),
     )
 
@@ -444,6 +445,6 @@ def referral_close(request, person_id, referral_id):
         success="Child in need episode closed.",
         title="Close the child in need episode",
         button="Close the episode",
-        intro=f"Referred on {referral.referral_date:%-d %B %Y}.",
+        intro=f"Referred on {day_words(referral.referral_date)}.",
         blockers=closure_actions.closure_blockers(referral),
     )

@@ -18,6 +18,7 @@ from onestory.core.idempotency import new_form_token
 from . import forms_protection as forms
 from . import selectors_protection as selectors
 from .actions import protection as protection_actions
+from .actions.common import day_words
 from .models import Section47Enquiry, StrategyDiscussion, Visit
 from .views_common import PROTECTION_FORM, ROLES, bound_form, child_url, form_page, open_child
 
@@ -171,7 +172,7 @@ def section47_start(request, person_id, discussion_id):
         title="Start a section 47 enquiry",
         button="Start the enquiry",
         intro=(
-            f"The strategy discussion on {discussion.held_on:%-d %B %Y} decided on a section 47 "
+            f"The strategy discussion on {day_words(discussion.held_on)} decided on a section 47 "
             "enquiry. The initial child protection conference is due within 15 working days of "
             "that discussion."
         ),
@@ -221,8 +222,8 @@ def section47_complete(request, person_id, enquiry_id):
         title="Complete the section 47 enquiry",
         button="Complete the enquiry",
         intro=(
-            f"Started on {enquiry.starts_on:%-d %B %Y}. The initial conference is due by "
-            f"{enquiry.conference_due_on:%-d %B %Y}."
+            f"Started on {day_words(enquiry.starts_on)}. The initial conference is due by "
+            f"{day_words(enquiry.conference_due_on)}."
         ),
     )
 
@@ -275,8 +276,8 @@ def conference_initial(request, person_id, enquiry_id):
         title="Record the initial child protection conference",
         button="Record the conference",
         intro=(
-            f"Due by {enquiry.conference_due_on:%-d %B %Y} (15 working days after the "
-            f"strategy discussion on {enquiry.strategy_discussion.held_on:%-d %B %Y})."
+            f"Due by {day_words(enquiry.conference_due_on)} (15 working days after the "
+            f"strategy discussion on {day_words(enquiry.strategy_discussion.held_on)})."
         ),
     )
 
@@ -359,9 +360,9 @@ def cp_review(request, person_id, plan_id):
         else:
             messages.success(request, "Review conference recorded.")
             return redirect("socialcare:cp-plan", person_id=person.pk, plan_id=plan.pk)
-    intro = (
-        f"The next review is due by {plan.next_review_on:%-d %B %Y}." if plan.next_review_on else ""
-    )
+    intro = ""
+    if plan.next_review_on:
+        intro = f"The next review is due by {day_words(plan.next_review_on)}."
     return form_page(
         request,
         person,
