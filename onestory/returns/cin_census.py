@@ -41,7 +41,7 @@ from onestory.socialcare.models import (
     Section47Enquiry,
 )
 
-from .identifiers import child_id
+from .identifiers import child_ids
 
 # Luton's local authority number (DfE); a council sets settings.ONESTORY_LA_NUMBER.
 DEFAULT_LA_NUMBER = "821"
@@ -101,6 +101,8 @@ class CensusData:
     initial_conferences: list = field(default_factory=list)
     cp_plans: dict = field(default_factory=lambda: defaultdict(list))
     reviews: dict = field(default_factory=lambda: defaultdict(list))
+    # Each child's LAchildID (identifiers.child_ids).
+    ids: dict = field(default_factory=dict)
 
 
 # Reading the year ------------------------------------------------------------------------------
@@ -142,6 +144,7 @@ def select_year(period: Period) -> CensusData:
         "disabilities",
     ):
         data.people[row["id"]] = row
+    data.ids = child_ids(data.people)
     for row in (
         Assessment.objects.filter(referral__in=episode_ids, started_on__lte=period.end)
         .exclude(authorised_on__lt=period.start)
@@ -246,9 +249,11 @@ def assessment_factors(codes) -> list[str]:
     return known
 
 
-def _child_identifiers(parent, person: dict, episodes: list[dict], period: Period) -> None:
+def _child_identifiers(
+    parent, code: str, person: dict, episodes: list[dict], period: Period
+) -> None:
     block = _add(parent, "ChildIdentifiers")
-    _add(block, "LAchildID", child_id(person["id"]))
+    _add(block, "LAchildID", code)
     upn = (person["upn"] or "").strip().upper()
     if upn:
         _add(block, "UPN", upn)
@@ -417,7 +422,7 @@ def build_message(data: CensusData, *, header: Header) -> ET.Element:
     _header(message, header, period)
     children = _add(message, "Children")
     conferences = _conferences(data)
-    ids = {person_id: child_id(person_id) for person_id in data.people}
+    ids = data.ids or child_ids(data.people)
     for person_id in sorted(data.people, key=ids.get):
         person = data.people[person_id]
         episodes = sorted(
@@ -431,7 +436,7 @@ def build_message(data: CensusData, *, header: Header) -> ET.Element:
         if not episodes:
             continue
         child = _add(children, "Child")
-        _child_identifiers(child, person, episodes, period)
+        _child_identifiers(child, ids[person_id], person, episodes, period)
         _child_characteristics(child, person)
         for episode in episodes:
             _cin_details(child, episode, data, conferences, period)
@@ -461,10 +466,9 @@ def check_out_path(out) -> Path:
     return path
 
 
-def _check_unique_ids(people) -> None:
+def _check_unique_ids(ids: dict) -> None:
     seen: dict = {}
-    for person_id in people:
-        code = child_id(person_id)
+    for person_id, code in ids.items():
         if code in seen and seen[code] != person_id:
             raise DomainError(
                 f"Two children's records would share the census identifier {code}. Tell the "
@@ -501,7 +505,7 @@ def export(*, year: int, out, now: datetime, acting_user=None, via: str = "comma
             f"No child had a children in need episode open between {period.start:%-d %B %Y} and "
             f"{period.end:%-d %B %Y}, so there is no census to write for {year}."
         )
-    _check_unique_ids(data.people)
+    _check_unique_ids(data.ids)
     la_number = str(getattr(settings, "ONESTORY_LA_NUMBER", DEFAULT_LA_NUMBER))
     message = build_message(data, header=Header(year=year, la_number=la_number, created_at=now))
     write_xml(message, path)

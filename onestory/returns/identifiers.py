@@ -8,6 +8,7 @@ council's ~20,000 children has odds of about 1 in 5,000,000.
 """
 
 import uuid
+from collections.abc import Iterable
 
 CHILD_ID_LENGTH = 10
 
@@ -15,3 +16,12 @@ CHILD_ID_LENGTH = 10
 def child_id(person_id: uuid.UUID | str) -> str:
     """'3f2a9c1e-....' -> '3F2A9C1E7B': the child's identifier in every return."""
     return uuid.UUID(str(person_id)).hex[:CHILD_ID_LENGTH].upper()
+
+
+def child_ids(person_ids: Iterable) -> dict:
+    """Each person's identifier in the returns: the one another system gave them when they were
+    imported (kept so that a council's returns keep their identifiers), else `child_id`."""
+    from .models import LAChildId
+
+    imported = dict(LAChildId.objects.values_list("person_id", "code"))
+    return {pk: imported.get(pk) or child_id(pk) for pk in person_ids}
