@@ -13,7 +13,7 @@ from onestory.people import matching
 from onestory.workforce.models import Team
 from onestory.workforce.rules import Role
 
-from . import actions, configuration, forms, rules, selectors
+from . import actions, census_warnings, configuration, forms, rules, selectors
 from .models import Contact, ContactPerson, InformationRequest
 
 SCREENING = [r.value for r in actions.SCREENING_ROLES]
@@ -397,6 +397,7 @@ def contact_decide(request, contact_id):
                 request=request,
             )
             messages.success(request, f"Decision on {contact.reference} saved.")
+            census_warnings.show(request, census_warnings.after_referrals(contact))
             return redirect("frontdoor:contact", contact_id=contact.pk)
         except StaleEdit as error:
             # Keep what was typed; a second save, once the screener has looked, goes through.
@@ -444,6 +445,7 @@ def decision_sign_off(request, contact_id):
             if form.cleaned_data["agree"]
             else "Decision returned to the screener.",
         )
+        census_warnings.show(request, census_warnings.after_referrals(contact))
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("frontdoor:contact", contact_id=contact.pk)

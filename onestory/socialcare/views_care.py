@@ -12,8 +12,8 @@ from onestory.access.decorators import access_rule
 from onestory.core.clock import LONDON, now, today_in_london
 from onestory.core.idempotency import new_form_token
 
+from . import census_warnings, reference
 from . import forms_care as forms
-from . import reference
 from . import selectors_care as selectors
 from .actions import care, care_events, placements
 from .models import UnaccompaniedChild
@@ -59,7 +59,7 @@ def care_start(request, person_id):
     )
 
     def save(data):
-        care.care_start(
+        period = care.care_start(
             person_id=person.pk,
             starts_on=data["starts_on"],
             legal_status=data["legal_status"],
@@ -69,6 +69,7 @@ def care_start(request, person_id):
             now=at,
             request=request,
         )
+        return census_warnings.after_care_start(period)
 
     return form_page(
         request,
@@ -90,7 +91,7 @@ def legal_status_change(request, person_id, period_id):
     current = period.legal_statuses.filter(ends_on__isnull=True).last()
 
     def save(data):
-        care.legal_status_change(
+        row = care.legal_status_change(
             person_id=person.pk,
             period_id=period.pk,
             status=data["status"],
@@ -99,6 +100,7 @@ def legal_status_change(request, person_id, period_id):
             now=at,
             request=request,
         )
+        return census_warnings.after_legal_status_change(row)
 
     rows = [
         (
@@ -140,7 +142,7 @@ def placement_move(request, person_id, period_id):
     )
 
     def save(data):
-        placements.placement_move(
+        row = placements.placement_move(
             person_id=person.pk,
             period_id=period.pk,
             version=data.get("version"),
@@ -152,6 +154,7 @@ def placement_move(request, person_id, period_id):
             now=at,
             request=request,
         )
+        return census_warnings.after_placement(row)
 
     return form_page(
         request,
@@ -185,7 +188,7 @@ def placement_edit(request, person_id, placement_id):
     form = bound_form(request, forms.PlacementEditForm, initial | {"version": placement.version})
 
     def save(data):
-        placements.placement_edit(
+        row = placements.placement_edit(
             person_id=person.pk,
             placement_id=placement.pk,
             version=data["version"],
@@ -194,6 +197,7 @@ def placement_edit(request, person_id, placement_id):
             now=at,
             request=request,
         )
+        return census_warnings.after_placement(row)
 
     return form_page(
         request,
@@ -252,7 +256,7 @@ def care_end(request, person_id, period_id):
     form = bound_form(request, forms.CareEndForm, {"version": period.version})
 
     def save(data):
-        care.care_end(
+        ended = care.care_end(
             person_id=person.pk,
             period_id=period.pk,
             version=data["version"],
@@ -262,6 +266,7 @@ def care_end(request, person_id, period_id):
             now=at,
             request=request,
         )
+        return census_warnings.after_care_end(ended)
 
     return form_page(
         request,

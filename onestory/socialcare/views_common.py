@@ -43,15 +43,19 @@ def form_page(
 ):
     """Show `template` with the form. Given `save`, a valid post runs `save(cleaned_data)`: a
     refusal is shown beside the fields with the input kept; otherwise the `success` message is
-    shown on the child's statutory page. Any other keywords go to the template as they are.
+    shown on the child's statutory page, followed by any warnings `save` returns (what a
+    statutory return will say about the record). Any other keywords go to the template as
+    they are.
     """
     if save is not None and request.method == "POST" and form.is_valid():
         try:
-            save(form.cleaned_data)
+            warnings = save(form.cleaned_data)
         except DomainError as error:
             form.add_domain_error(error)
         else:
             messages.success(request, success)
+            for warning in warnings or ():
+                messages.warning(request, str(warning))
             return redirect(child_url(person))
     back_url = back_url or child_url(person)
     return render(

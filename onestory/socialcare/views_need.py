@@ -16,6 +16,7 @@ from onestory.core.errors import DomainError
 from onestory.core.idempotency import new_form_token
 from onestory.workforce.rules import Role
 
+from . import census_warnings
 from . import forms_protection as forms
 from . import selectors_protection as selectors
 from .actions import assessment as assessment_actions
@@ -59,6 +60,7 @@ def assessment_start(request, person_id, referral_id):
             form.add_domain_error(error)
         else:
             messages.success(request, "Assessment started.")
+            census_warnings.show(request, census_warnings.after_assessment_start(row))
             return redirect("socialcare:assessment", person_id=person.pk, assessment_id=row.pk)
     return form_page(
         request,
@@ -165,7 +167,7 @@ def assessment_authorise(request, person_id, assessment_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            assessment_actions.assessment_authorise(
+            decided = assessment_actions.assessment_authorise(
                 person_id=person.pk,
                 assessment_id=item.pk,
                 version=data["version"],
@@ -184,6 +186,7 @@ def assessment_authorise(request, person_id, assessment_id):
                 if data["decision"] == assessment_actions.AUTHORISE
                 else "Assessment returned to the social worker.",
             )
+            census_warnings.show(request, census_warnings.after_assessment_authorise(decided))
             return redirect("socialcare:assessment", person_id=person.pk, assessment_id=item.pk)
     return form_page(
         request,
@@ -280,6 +283,7 @@ def cin_plan_start(request, person_id, referral_id):
             form.add_domain_error(error)
         else:
             messages.success(request, "Child in need plan started.")
+            census_warnings.show(request, census_warnings.after_cin_plan_start(plan))
             return redirect("socialcare:cin-plan", person_id=person.pk, plan_id=plan.pk)
     return form_page(
         request,
@@ -388,7 +392,7 @@ def cin_plan_end(request, person_id, plan_id):
     )
 
     def save(data):
-        need_actions.cin_plan_end(
+        ended = need_actions.cin_plan_end(
             person_id=person.pk,
             plan_id=plan.pk,
             version=data["version"],
@@ -398,6 +402,7 @@ def cin_plan_end(request, person_id, plan_id):
             now=at,
             request=request,
         )
+        return census_warnings.after_cin_plan_end(ended)
 
     return form_page(
         request,
@@ -425,7 +430,7 @@ def referral_close(request, person_id, referral_id):
     )
 
     def save(data):
-        closure_actions.referral_close(
+        closed = closure_actions.referral_close(
             person_id=person.pk,
             referral_id=referral.pk,
             version=data["version"],
@@ -435,6 +440,7 @@ def referral_close(request, person_id, referral_id):
             now=at,
             request=request,
         )
+        return census_warnings.after_referral_close(closed)
 
     return form_page(
         request,

@@ -15,6 +15,7 @@ from onestory.core.clock import now, today_in_london
 from onestory.core.errors import DetailsRefused, DomainError
 from onestory.core.idempotency import new_form_token
 
+from . import census_warnings
 from . import forms_protection as forms
 from . import selectors_protection as selectors
 from .actions import protection as protection_actions
@@ -152,7 +153,7 @@ def section47_start(request, person_id, discussion_id):
     )
 
     def save(data):
-        protection_actions.section47_start(
+        enquiry = protection_actions.section47_start(
             person_id=person.pk,
             discussion_id=discussion.pk,
             starts_on=data["starts_on"],
@@ -161,6 +162,7 @@ def section47_start(request, person_id, discussion_id):
             now=at,
             request=request,
         )
+        return census_warnings.after_section47_start(enquiry)
 
     return form_page(
         request,
@@ -263,10 +265,12 @@ def conference_initial(request, person_id, enquiry_id):
         else:
             if conference.plan_id:
                 messages.success(request, "Conference recorded: the child protection plan starts.")
+                census_warnings.show(request, census_warnings.after_conference(conference))
                 return redirect(
                     "socialcare:cp-plan", person_id=person.pk, plan_id=conference.plan_id
                 )
             messages.success(request, "Conference recorded.")
+            census_warnings.show(request, census_warnings.after_conference(conference))
             return redirect(child_url(person))
     return form_page(
         request,
@@ -339,7 +343,7 @@ def cp_review(request, person_id, plan_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            protection_actions.conference_review(
+            review = protection_actions.conference_review(
                 person_id=person.pk,
                 plan_id=plan.pk,
                 version=data["version"],
@@ -359,6 +363,7 @@ def cp_review(request, person_id, plan_id):
             form.add_domain_error(error)
         else:
             messages.success(request, "Review conference recorded.")
+            census_warnings.show(request, census_warnings.after_conference(review))
             return redirect("socialcare:cp-plan", person_id=person.pk, plan_id=plan.pk)
     intro = ""
     if plan.next_review_on:
@@ -387,7 +392,7 @@ def cp_plan_end(request, person_id, plan_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            protection_actions.cp_plan_end(
+            ended = protection_actions.cp_plan_end(
                 person_id=person.pk,
                 plan_id=plan.pk,
                 version=data["version"],
@@ -401,6 +406,7 @@ def cp_plan_end(request, person_id, plan_id):
             form.add_domain_error(error)
         else:
             messages.success(request, "Child protection plan ended.")
+            census_warnings.show(request, census_warnings.after_protection_plan(ended))
             return redirect("socialcare:cp-plan", person_id=person.pk, plan_id=plan.pk)
     return form_page(
         request,
