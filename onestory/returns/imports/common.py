@@ -34,6 +34,8 @@ Interface (used by imports/ssda903.py and imports/cin_census.py; keep it stable)
   and only a summary audit row is written ("import refused"); otherwise the import's audit
   rows are written inside the transaction (one "import" row for the return, and one per child
   via audit_views) and `report.loaded` is set.
+- `import_account() -> Worker`: the inactive account "Imported return" (username
+  IMPORT_ACCOUNT), made on first use, for `recorded_by` when no worker is named.
 - `progress(iterable, *, total=None, description="", enabled=None)`: a tqdm progress bar on
   stderr when `enabled` is True, or when it is None and stderr is a terminal; else the
   iterable itself.
@@ -68,6 +70,8 @@ PLACEHOLDER_GIVEN_NAME = "Child {code}"
 PLACEHOLDER_FAMILY_NAME = "(name not in the {name})"
 CHRONOLOGY_CATEGORY = "record"
 IMPORTED_BY_TEAM = "Recorded by this team"
+# The account work is recorded under when the import names no worker (see import_account).
+IMPORT_ACCOUNT = "returns-import"
 # A UPN is 13 characters; SSDA903's UN1 to UN10 say why there is none and match nobody.
 UPN_LENGTH = 13
 # How many rejected rows the summary lists (the report keeps them all).
@@ -460,6 +464,28 @@ def audit_import(report: ImportReport, *, acting_user, now: datetime, page: str)
         page=page,
         action="import",
     )
+
+
+def import_account():
+    """The account imports record work under when no worker is named (`recorded_by` is
+    required on reviews, contacts and missing episodes): "Imported return", which cannot sign
+    in. Made on first use."""
+    from onestory.workforce.models import Worker
+    from onestory.workforce.rules import Role
+
+    account, created = Worker.objects.get_or_create(
+        username=IMPORT_ACCOUNT,
+        defaults={
+            "first_name": "Imported",
+            "last_name": "return",
+            "role": Role.ANALYST.value,
+            "is_active": False,
+        },
+    )
+    if created:
+        account.set_unusable_password()
+        account.save(update_fields=["password"])
+    return account
 
 
 def progress(iterable, *, total: int | None = None, description: str = "", enabled=None):
