@@ -101,6 +101,8 @@ class CensusData:
     initial_conferences: list = field(default_factory=list)
     cp_plans: dict = field(default_factory=lambda: defaultdict(list))
     reviews: dict = field(default_factory=lambda: defaultdict(list))
+    # Each plan's review conferences that recorded a category of abuse: [(held_on, category)].
+    review_categories: dict = field(default_factory=lambda: defaultdict(list))
     # Each child's LAchildID (identifiers.child_ids).
     ids: dict = field(default_factory=dict)
 
@@ -163,11 +165,13 @@ def select_year(period: Period) -> CensusData:
         data.enquiries[row["referral_id"]].append(row)
     for row in ChildProtectionConference.objects.filter(
         referral__in=episode_ids, held_on__lte=period.end
-    ).values("referral_id", "kind", "enquiry_id", "plan_id", "held_on"):
+    ).values("referral_id", "kind", "enquiry_id", "plan_id", "held_on", "category"):
         if row["kind"] == ChildProtectionConference.Kind.INITIAL:
             data.initial_conferences.append(row)
         elif row["plan_id"] is not None:
             data.reviews[row["plan_id"]].append(row["held_on"])
+            if row["category"]:
+                data.review_categories[row["plan_id"]].append((row["held_on"], row["category"]))
     for row in (
         ChildProtectionPlan.objects.filter(referral__in=episode_ids, starts_on__lte=period.end)
         .exclude(ends_on__lt=period.start)
@@ -334,7 +338,24 @@ def _section_47s(parent, rows: list[dict], conferences: dict, period: Period) ->
         _add(block, "ICPCnotRequired", _bool(not_required))
 
 
-def _cp_plans(parent, rows: list[dict], reviews: dict, period: Period) -> None:
+def latest_category(plan: dict, recorded: list, period: Period) -> str:
+    """The plan's category of abuse as at 31 March, or on the day it ended when that was in
+    the year: the category the last review conference held by then recorded, else the one the
+    plan began with. A plan none of whose review conferences recorded a category (one imported
+    from another system's return) keeps the latest category recorded on the plan.
+
+    Not the plan's category today: a review after 31 March changes the plan, not the census."""
+    if not recorded:
+        return plan["latest_category"]
+    ended = period.by_end(plan["ends_on"])
+    as_at = ended if ended is not None else period.end
+    by_then = [(held, category) for held, category in recorded if held <= as_at]
+    if not by_then:
+        return plan["initial_category"]
+    return max(by_then, key=lambda review: review[0])[1]
+
+
+def _cp_plans(parent, rows: list[dict], data: CensusData, period: Period) -> None:
     """Child protection plans open in the year (rules 8720, 8930), with the reviews held in the
     year after the plan began (rule 8841)."""
     for row in sorted(rows, key=lambda r: r["starts_on"]):
@@ -346,11 +367,15 @@ def _cp_plans(parent, rows: list[dict], reviews: dict, period: Period) -> None:
         if ended is not None:
             _add(block, "CPPendDate", _iso(ended))
         _add(block, "InitialCategoryOfAbuse", row["initial_category"])
-        _add(block, "LatestCategoryOfAbuse", row["latest_category"])
+        _add(
+            block,
+            "LatestCategoryOfAbuse",
+            latest_category(row, data.review_categories.get(row["id"], []), period),
+        )
         _add(block, "NumberOfPreviousCPP", str(row["previous_plans"]))
         held = sorted(
             day
-            for day in set(reviews.get(row["id"], ()))
+            for day in set(data.reviews.get(row["id"], ()))
             if period.within(day) and day > row["starts_on"]
         )
         if held:
@@ -383,7 +408,7 @@ def _cin_details(parent, episode: dict, data: CensusData, conferences: dict, per
     _cin_plans(block, data.cin_plans.get(episode["id"], []), period)
     _section_47s(block, enquiries, conferences["by_enquiry"], period)
     _add(block, "ReferralNFA", _bool(episode["no_further_action"]))
-    _cp_plans(block, data.cp_plans.get(episode["id"], []), data.reviews, period)
+    _cp_plans(block, data.cp_plans.get(episode["id"], []), data, period)
 
 
 def _conferences(data: CensusData) -> dict:
