@@ -100,9 +100,11 @@ def build(on: date) -> AnnexA:
 
 
 def _cell(sheet, value):
+    """A date as a cell shown dd/mm/yyyy; anything else as it is."""
+    if not isinstance(value, date):
+        return value
     cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, date):
-        cell.number_format = template.DATE_FORMAT
+    cell.number_format = template.DATE_FORMAT
     return cell
 
 
