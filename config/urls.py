@@ -9,4 +9,5 @@ urlpatterns = [
     path("early-help/", include("onestory.earlyhelp.urls")),
     path("pathways/", include("onestory.pathways.urls")),
     path("social-care/", include("onestory.socialcare.urls")),
+    path("returns/", include("onestory.returns.urls")),
 ]

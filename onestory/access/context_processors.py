@@ -33,6 +33,7 @@ def navigation(request):
         items.append(("Contexts", "pathways:contexts"))
     if user.role in (Role.ANALYST, Role.TEAM_MANAGER):
         items.append(("Supporting Families", "earlyhelp:supporting-families"))
+        items.append(("Returns", "returns:index"))
     if user.role in (Role.PARTNER, Role.EARLY_HELP):
         items.append(("Request support", "frontdoor:request"))
         items.append(("My requests", "frontdoor:my-requests"))

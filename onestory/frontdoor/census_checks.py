@@ -61,8 +61,10 @@ def referred_child(
     expected_on: date | None,
     upn: str,
     further_action: bool = True,
+    census_year: int | None = None,
 ) -> list[Finding]:
-    """What the census will say about a child referred on `referral_date`."""
+    """What the census will say about a child referred on `referral_date`, in the census of
+    `census_year` (by default the collection year of the referral)."""
     found = []
     if born_on is None and expected_on is None:
         # csc-validator-be-cin 0.1.13, rule 8525Q: a birth date or an expected birth date.
@@ -95,7 +97,7 @@ def referred_child(
         further_action
         and not (upn or "").strip()
         and born_on is not None
-        and born_on <= school_age_born_by(collection_year_of(referral_date))
+        and born_on <= school_age_born_by(census_year or collection_year_of(referral_date))
     ):
         # csc-validator-be-cin 0.1.13, rule 8770Q (cin2024_25): a child of school age with a
         # referral going on to further action needs a UPN or a reason UN2 to UN6.
