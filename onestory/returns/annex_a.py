@@ -4,8 +4,8 @@ as one workbook, one sheet per list, for the six months before a date.
 `export(on=date(2026, 11, 1), ...)` writes the lists for 1 May to 31 October 2026. Each sheet
 has the template's column headings (annex_a_template); every child list starts Child Unique ID
 (the returns' identifier, identifiers.child_ids), Gender, Ethnicity, Date of Birth and Age (in
-whole years on the date given). Lists 1 to 5 are built in annex_a_front, 6 to 9 in
-annex_a_care, each in a few queries for the whole window.
+whole years on the date given). Lists 1 to 5 are built in annex_a_front, 6 and 7 in
+annex_a_care, 8 and 9 in annex_a_looked_after, each in a few queries for the whole window.
 
 Adoption (lists 10 and 11) is not recorded in onestory: those sheets carry their headings, no
 rows, and a comment on the first heading saying so. Columns the record cannot fill are left
@@ -28,7 +28,7 @@ from onestory.access.selectors import audit_views
 from onestory.core.errors import DomainError
 from onestory.people.models import Person
 
-from . import annex_a_care, annex_a_front
+from . import annex_a_care, annex_a_front, annex_a_looked_after
 from . import annex_a_template as template
 from .annex_a_common import Sheet, Window
 from .identifiers import child_ids
@@ -42,8 +42,8 @@ BUILDERS = (
     annex_a_front.section_47_enquiries,
     annex_a_care.children_in_need,
     annex_a_care.child_protection,
-    annex_a_care.children_in_care,
-    annex_a_care.care_leavers,
+    annex_a_looked_after.children_in_care,
+    annex_a_looked_after.care_leavers,
 )
 NOT_MODELLED = (10, 11)
 ADOPTION_NOTE = (
