@@ -16,10 +16,11 @@ had not come by its reference date. So importing the same file again changes not
 can be imported in any order.
 
 What a census cannot say is filled with values labelled as imported, never passed off as
-recorded: every episode gets a front-door contact and decision (reference CIN-..., recorded and
-decided by the importing user, "imported from the children in need census" in its words), every
-section 47 enquiry a strategy discussion on the day it started, and the importing user stands as
-the worker for assessments and enquiries, with the texts saying so.
+recorded: every episode gets a front-door contact and decision (reference CIN-..., "imported
+from the children in need census" in its words), every section 47 enquiry a strategy discussion
+on the day it started. The importing user (or, for an import run without one, the "Imported
+return" account that cannot sign in) stands as who recorded them and as the worker for
+assessments and enquiries, with the texts saying so.
 """
 
 import secrets
@@ -49,7 +50,7 @@ from onestory.socialcare.models import (
 
 from ..models import KeptRow, Return
 from .cin_census_reader import Census, CensusChild, Episode, read_census
-from .common import ImportReport, all_or_nothing, find_or_create_child
+from .common import ImportReport, all_or_nothing, find_or_create_child, import_account
 from .common import progress as progress_bar
 
 PAGE = "children in need census import"
@@ -62,6 +63,13 @@ REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 # has no choice for it yet (the lead is asked to add IMPORTED = "import", "Imported from a
 # statutory return"); until then the page shows the value itself.
 IMPORTED_CHANNEL = "import"
+REPLACED_NOTE = (
+    "{n} values the record already held differently were replaced by the census's (when "
+    "several years are imported together, by the latest year's): check the record if they had "
+    "been corrected in onestory since."
+)
+# Fields that follow from others (an assessment's status follows its authorisation).
+DERIVED_FIELDS = frozenset({"status"})
 # The level of need of a referral to children's social care (DOMAIN.md: level 4, statutory).
 STATUTORY_LEVEL = 4
 
@@ -111,7 +119,7 @@ class _Rows:
         ChildInNeedPlan: ["ends_on"],
         Section47Enquiry: ["conference_due_on", "completed_on", "outcome"],
         ChildProtectionPlan: ["ends_on", "initial_category", "latest_category", "previous_plans"],
-        ChildProtectionConference: ["held_on"],
+        ChildProtectionConference: ["held_on", "category"],
     }
 
     def __init__(self, now: datetime):
@@ -141,22 +149,14 @@ class _Rows:
         self.changed.clear()
 
 
-def _set(row, **values) -> bool:
-    """Set the fields that differ; True when any did."""
-    changed = False
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
-            changed = True
-    return changed
-
-
 class _Loader:
     """Brings parsed censuses into the record, file by file in year order."""
 
-    def __init__(self, report: ImportReport, *, acting_user, now: datetime, progress):
+    def __init__(self, report: ImportReport, *, recorder, acting_user, now: datetime, progress):
         self.report = report
-        self.user = acting_user
+        # Who the imported rows name as recording them; the audit names `acting_user`.
+        self.user = recorder
+        self.acting_user = acting_user
         self.now = now
         self.progress = progress
         self.rows = _Rows(now)
@@ -200,6 +200,22 @@ class _Loader:
             )
         )
 
+    def apply(self, row, **values) -> bool:
+        """Set the fields that differ, and queue the row for saving; True when any did. A value
+        the record held that the file replaces (not a blank it fills) is counted for the
+        report's notes."""
+        changed = False
+        for name, value in values.items():
+            current = getattr(row, name)
+            if current != value:
+                if current not in (None, "", [], False) and name not in DERIVED_FIELDS:
+                    self._notes[REPLACED_NOTE] += 1
+                setattr(row, name, value)
+                changed = True
+        if changed:
+            self.rows.change(row)
+        return changed
+
     def count(self, kind: str, created: bool = False, updated: bool = False) -> None:
         self.report.count(kind, "created" if created else "updated" if updated else "unchanged")
 
@@ -220,7 +236,7 @@ class _Loader:
                 source=SOURCE,
                 now=self.now,
                 report=self.report,
-                acting_user=self.user,
+                acting_user=self.acting_user,
                 upn=child.upn,
                 date_of_birth=child.date_of_birth,
                 sex=child.sex,
@@ -237,9 +253,11 @@ class _Loader:
             self._kept(census, child, person, state)
         self.rows.save()
         self._re_referrals(list(people.values()))
+
+    def finish(self) -> None:
+        """Add the notes counted over every file to the report."""
         for text, n in self._notes.items():
             self.report.note(text.format(n=n))
-        self._notes.clear()
 
     def _fill_person(self, person, child: CensusChild, matched: bool) -> None:
         """What find_or_create_child does not fill: expected date of birth, death, disabilities
@@ -287,11 +305,9 @@ class _Loader:
                 values["closed_on"] = episode.closed_on
                 values["closure_reason"] = episode.closure_reason
             was_open = referral.closed_on is None
-            changed = _set(referral, **values)
-            if changed:
-                self.rows.change(referral)
-                if was_open and referral.closed_on is not None:
-                    self._chronicle_closure(census, person, referral)
+            changed = self.apply(referral, **values)
+            if changed and was_open and referral.closed_on is not None:
+                self._chronicle_closure(census, person, referral)
             self.count("episodes", updated=changed)
         plans = self._cp_plans(census, person, referral, episode, state)
         self._assessments(census, person, referral, episode, state)
@@ -408,7 +424,7 @@ class _Loader:
                         f"Imported from the {_census_name(census)} "
                         f"({_where(census, row.line)}). The census records the assessment's "
                         "dates and factors, not who assessed the child or what they found: "
-                        "the importing user stands as the worker."
+                        "the account that imported it stands as the worker."
                     ),
                 )
                 if row.authorised_on is not None:
@@ -434,10 +450,7 @@ class _Loader:
                 }
             if row.factors and sorted(row.factors) != sorted(found.factors or []):
                 values["factors"] = row.factors
-            changed = _set(found, **values)
-            if changed:
-                self.rows.change(found)
-            self.count("assessments", updated=changed)
+            self.count("assessments", updated=self.apply(found, **values))
 
     def _cin_plans(self, census, person, referral, episode: Episode, state) -> None:
         for row in episode.cin_plans:
@@ -465,9 +478,7 @@ class _Loader:
                 )
                 self.count("child in need plans", created=True)
                 continue
-            changed = row.ends_on is not None and _set(found, ends_on=row.ends_on)
-            if changed:
-                self.rows.change(found)
+            changed = row.ends_on is not None and self.apply(found, ends_on=row.ends_on)
             self.count("child in need plans", updated=changed)
 
     def _enquiries(self, census, person, referral, episode: Episode, state, plans) -> None:
@@ -521,7 +532,8 @@ class _Loader:
                     findings=(
                         f"Imported from the {_census_name(census)}: the census records the "
                         "enquiry's dates and whether a conference was needed, not who made the "
-                        "enquiry or what it found: the importing user stands as the worker."
+                        "enquiry or what it found: the account that imported it stands as the "
+                        "worker."
                     ),
                 )
                 if outcome == Section47Enquiry.Outcome.NOT_REQUIRED:
@@ -546,10 +558,7 @@ class _Loader:
                     values.update(outcome=outcome, completed_on=completed)
                 elif row.not_required and found.outcome != outcome:
                     values.update(outcome=outcome, completed_on=found.completed_on or completed)
-                changed = _set(found, **values)
-                if changed:
-                    self.rows.change(found)
-                self.count("section 47 enquiries", updated=changed)
+                self.count("section 47 enquiries", updated=self.apply(found, **values))
             if row.conference_on is not None:
                 self._initial_conference(
                     census,
@@ -572,8 +581,7 @@ class _Loader:
         if held:
             # The census reports an enquiry's first conference: a later file corrects its date.
             first = min(held, key=lambda c: c.held_on)
-            first.held_on = held_on
-            self.rows.change(first)
+            self.apply(first, held_on=held_on)
             self.count("initial conferences", updated=True)
             return
         conference = self._conference(
@@ -665,21 +673,29 @@ class _Loader:
             else:
                 values = {
                     "initial_category": row.initial_category,
-                    "latest_category": row.latest_category,
                     "previous_plans": row.previous_plans,
                 }
+                if not self._known_after(found, census, state):
+                    values["latest_category"] = row.latest_category
                 if row.ends_on is not None:
                     values["ends_on"] = row.ends_on
                 was_open = found.ends_on is None
-                changed = _set(found, **values)
-                if changed:
-                    self.rows.change(found)
-                    if was_open and found.ends_on is not None:
-                        self._chronicle_plan_end(census, person, found)
+                changed = self.apply(found, **values)
+                if changed and was_open and found.ends_on is not None:
+                    self._chronicle_plan_end(census, person, found)
                 self.count("child protection plans", updated=changed)
             by_start[row.starts_on] = found
-            self._reviews(census, person, referral, found, row.reviews, state)
+            self._reviews(census, person, referral, found, row, state)
         return by_start
+
+    @staticmethod
+    def _known_after(plan, census: Census, state) -> bool:
+        """Whether the record knows the plan went on after the file's reference date (it ended
+        later, or was reviewed later): then its latest category is newer than the file's."""
+        after = census.reference_date
+        return (plan.ends_on is not None and plan.ends_on > after) or any(
+            day > after for day in state.reviews.get(plan.pk, ())
+        )
 
     def _chronicle_plan_end(self, census, person, plan) -> None:
         self.chronicle(
@@ -689,11 +705,19 @@ class _Loader:
             plan,
         )
 
-    def _reviews(self, census, person, referral, plan, days, state) -> None:
+    def _reviews(self, census, person, referral, plan, row, state) -> None:
+        """The plan's review conferences in the file. The last one held by 31 March (or by the
+        plan's end) carries the file's LatestCategoryOfAbuse, so the census of each year reports
+        the category as it stood then (returns.cin_census.latest_category)."""
         held = state.reviews[plan.pk]
-        for day in days:
-            if day in held:
-                self.count("review conferences")
+        as_at = min(row.ends_on or census.reference_date, census.reference_date)
+        last = max((day for day in row.reviews if day <= as_at), default=None)
+        for day in row.reviews:
+            category = row.latest_category if day == last else None
+            found = held.get(day)
+            if found is not None:
+                changed = category is not None and self.apply(found, category=category)
+                self.count("review conferences", updated=changed)
                 continue
             conference = ChildProtectionConference(
                 referral=referral,
@@ -710,15 +734,21 @@ class _Loader:
                     if plan.ends_on == day
                     else ChildProtectionConference.Decision.CONTINUE
                 ),
+                category=category or "",
                 summary=(
                     f"Imported from the {_census_name(census)}: the census records the review's "
                     "date, not what it decided; it is shown as continuing the plan unless the "
-                    "plan ended that day."
+                    "plan ended that day"
+                    + (
+                        ", with the plan's category of abuse as the census gave it on 31 March."
+                        if category
+                        else "."
+                    )
                 ),
                 recorded_by=self.user,
             )
             self.rows.add(conference)
-            held.add(day)
+            held[day] = conference
             self.count("review conferences", created=True)
 
     # -- what the census holds that onestory does not model ----------------------------------
@@ -785,7 +815,7 @@ class _State:
         self.cp_plans: dict = {}
         self.initial_by_enquiry: dict = defaultdict(list)
         self.unlinked: dict = defaultdict(list)
-        self.reviews: dict = defaultdict(set)
+        self.reviews: dict = defaultdict(dict)
         self.kept: set = set()
 
     def enquiries_of(self, referral_id) -> list:
@@ -810,7 +840,7 @@ class _State:
         ).order_by("held_on"):
             if conference.kind == ChildProtectionConference.Kind.REVIEW:
                 if conference.plan_id is not None:
-                    state.reviews[conference.plan_id].add(conference.held_on)
+                    state.reviews[conference.plan_id].setdefault(conference.held_on, conference)
             elif conference.enquiry_id is not None:
                 state.initial_by_enquiry[conference.enquiry_id].append(conference)
             else:
@@ -831,12 +861,9 @@ def run(
 ) -> ImportReport:
     """Import children in need census files (see the module's docstring). `year`, when given,
     refuses a file for any other collection year; `dry_run` checks and counts without loading.
-    Returns the report: every rejected item, what was created, updated or unchanged."""
-    if getattr(acting_user, "pk", None) is None:
-        raise DomainError(
-            "Say who is importing the census: every record it makes names the person who "
-            "brought it in."
-        )
+    Returns the report: every rejected item, what was created, updated or unchanged. Without
+    an `acting_user` (a scheduled import), the rows name the "Imported return" account as
+    recording them (common.import_account) and the audit names no one."""
     started = clock.perf_counter()
     report = ImportReport(SOURCE)
     today = today_in_london(now)
@@ -848,8 +875,14 @@ def run(
             censuses.append(census)
     report.years = sorted({c.year for c in censuses})
     with all_or_nothing(report, acting_user=acting_user, now=now, page=PAGE, dry_run=dry_run):
-        loader = _Loader(report, acting_user=acting_user, now=now, progress=progress)
+        recorder = (
+            acting_user if getattr(acting_user, "is_authenticated", False) else import_account()
+        )
+        loader = _Loader(
+            report, recorder=recorder, acting_user=acting_user, now=now, progress=progress
+        )
         for census in sorted(censuses, key=lambda c: c.year):
             loader.load(census)
+        loader.finish()
     report.seconds = clock.perf_counter() - started
     return report

@@ -40,7 +40,9 @@ SEX_CODES = frozenset(people_rules.SEX)
 # Factors retired when 18 and 19 were split by who harmed the child (CIN_schema_2021.xsd: the
 # collection year ending 31 March 2021). They stay readable in the years they were used.
 RETIRED_FACTORS = {"18A": 2020, "19A": 2020}
-# Codes that arrived in a later year (CIN_schema_2023.xsd): refused in earlier years' files.
+# Codes that arrived in a later year (CIN_schema_2021.xsd to 2023.xsd): read in an earlier
+# year's file too (they are in today's code lists), with a note saying the DfE's schema for
+# that year would have refused them.
 FIRST_YEAR = {
     "5D": 2023,
     "RC9": 2023,
@@ -276,15 +278,16 @@ class _ChildReader:
         if code not in codes:
             self.refuse(element, f"{name} {value!r} is not a {what} code the census knows.")
             return ""
+        self.early(code, name)
+        return code
+
+    def early(self, code: str, name: str) -> None:
         first = FIRST_YEAR.get(code)
         if first and self.census.year < first:
-            self.refuse(
-                element,
-                f"{name} {code} was only used from the {first} census; this file is for "
-                f"{self.census.year}.",
+            self.report.note(
+                f"{self.census.file}: {name} {code} is used, though the census only had it "
+                f"from {first} (this file is for {self.census.year}); it was read as given."
             )
-            return ""
-        return code
 
     def boolean(self, parent, name: str, *, required: str) -> bool | None:
         value, element = self.text(parent, name, required=required)
@@ -578,15 +581,7 @@ class _ChildReader:
                 )
                 ok = False
                 continue
-            first = FIRST_YEAR.get(code)
-            if first and self.census.year < first:
-                self.refuse(
-                    element,
-                    f"Assessment factor {code} was only used from the {first} "
-                    f"census; this file is for {self.census.year}.",
-                )
-                ok = False
-                continue
+            self.early(code, "Assessment factor")
             if code not in factors:
                 factors.append(code)
         if started is not None and ok:

@@ -1,12 +1,13 @@
 """Importing children in need census files: what becomes of each child and episode, merging
 years, re-importing, and refusing bad files whole with every problem reported."""
 
+import io
 from datetime import UTC, date, datetime
 
 import pytest
+from django.core.management import call_command
 
 from onestory.access.models import AuditEvent
-from onestory.core.errors import DomainError
 from onestory.frontdoor.models import Contact, Decision, Referral
 from onestory.people.models import ChronologyEntry, Person
 from onestory.people.tests.factories import PersonFactory
@@ -191,7 +192,7 @@ def test_a_census_child_becomes_a_person_with_their_episode_and_the_work_under_i
     assessment = Assessment.objects.get(referral=referral)
     assert (assessment.started_on, assessment.authorised_on) == (date(2025, 6, 3), date(2025, 7, 2))
     assert assessment.status == "authorised" and assessment.factors == ["3B", "4B"]
-    assert assessment.worker == analyst and "importing user" in assessment.analysis
+    assert assessment.worker == analyst and "account that imported it" in assessment.analysis
     plan = ChildInNeedPlan.objects.get(referral=referral)
     assert (plan.starts_on, plan.ends_on) == (date(2025, 7, 10), date(2025, 7, 20))
     enquiry = Section47Enquiry.objects.get(referral=referral)
@@ -394,14 +395,28 @@ def test_a_census_child_known_by_upn_joins_their_existing_record(write, analyst)
     assert LAChildId.objects.get(person=known).code == "ABC123"
 
 
-def test_codes_from_later_years_are_refused_in_an_earlier_file(write, analyst):
+def test_codes_from_later_years_are_read_in_an_earlier_file_with_a_note(write, analyst):
     closed = "<CINclosureDate>2020-07-01</CINclosureDate><ReasonForClosure>RC9</ReasonForClosure>"
     path = write(census(2021, child("ABC123", episode("2020-06-02", closed=closed))))
 
     report = _import(analyst, path)
 
+    assert report.loaded and Referral.objects.get().closure_reason == "RC9"
+    assert any(
+        "ReasonForClosure RC9 is used, though the census only had it from 2023" in note
+        for note in report.notes
+    )
+
+
+def test_retired_factors_are_refused_after_their_last_year(write, analyst):
+    body = """<Assessments><AssessmentActualStartDate>2025-06-03</AssessmentActualStartDate>
+        <FactorsIdentifiedAtAssessment><AssessmentFactors>18A</AssessmentFactors>
+        </FactorsIdentifiedAtAssessment></Assessments>"""
+
+    report = _import(analyst, write(census(2026, child("ABC123", episode(body=body)))))
+
     [rejection] = report.rejected
-    assert "RC9 was only used from the 2023 census" in rejection.reason
+    assert "'18A'" in rejection.reason and "replaced by 18B and 18C" in rejection.reason
 
 
 def test_elements_onestory_does_not_model_are_kept_as_received_once(write, analyst):
@@ -439,6 +454,70 @@ def test_a_trial_run_reports_what_it_would_load_and_loads_nothing(write, analyst
     assert Person.objects.count() == 0
 
 
-def test_an_import_without_a_user_is_refused(write):
-    with pytest.raises(DomainError, match="Say who is importing"):
-        cin_census.run([write(census(2026, child("A", episode())))], acting_user=None, now=NOW)
+def test_an_import_run_without_a_worker_records_under_the_imported_return_account(write):
+    path = write(census(2026, child("ABC123", episode())))
+
+    report = cin_census.run([path], acting_user=None, now=NOW, progress=False)
+
+    assert report.loaded
+    recorder = Referral.objects.get().contact.recorded_by
+    assert recorder.get_full_name() == "Imported return" and not recorder.is_active
+    event = AuditEvent.objects.get(action="import", person_id__isnull=True)
+    assert event.actor is None
+
+
+def _plan(latest: str, reviews: list[str], start="2024-06-03") -> str:
+    listed = "".join(f"<CPPreviewDate>{day}</CPPreviewDate>" for day in reviews)
+    return f"""<ChildProtectionPlans>
+          <CPPstartDate>{start}</CPPstartDate>
+          <InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse>
+          <LatestCategoryOfAbuse>{latest}</LatestCategoryOfAbuse>
+          <NumberOfPreviousCPP>0</NumberOfPreviousCPP>
+          <Reviews>{listed}</Reviews>
+        </ChildProtectionPlans>"""
+
+
+@pytest.mark.parametrize("order", ["oldest first", "newest first"])
+def test_each_years_category_of_abuse_is_kept_on_that_years_last_review(
+    write, analyst, tmp_path, order
+):
+    """A plan whose category changed between censuses: each year's census is written again with
+    the category it gave, whichever order the files came in."""
+    files = [
+        write(
+            census(
+                2025,
+                child(
+                    "ABC123",
+                    episode("2024-05-01").replace(
+                        "</CINdetails>",
+                        _plan("NEG", ["2024-09-02", "2025-02-03"]) + "</CINdetails>",
+                    ),
+                ),
+            ),
+            "2025.xml",
+        ),
+        write(
+            census(
+                2026,
+                child(
+                    "ABC123",
+                    episode("2024-05-01").replace(
+                        "</CINdetails>",
+                        _plan("EMO", ["2025-08-04", "2026-02-02"]) + "</CINdetails>",
+                    ),
+                ),
+            ),
+            "2026.xml",
+        ),
+    ]
+    for path in files if order == "oldest first" else reversed(files):
+        _import(analyst, path)
+
+    plan = ChildProtectionPlan.objects.get()
+    categories = dict(plan.conferences.filter(kind="review").values_list("held_on", "category"))
+    assert categories[date(2025, 2, 3)] == "NEG" and categories[date(2026, 2, 2)] == "EMO"
+    for year, latest in ((2025, "NEG"), (2026, "EMO")):
+        out = tmp_path / f"out-{year}.xml"
+        call_command("export_return", "cin", year=year, out=str(out), stdout=io.StringIO())
+        assert f"<LatestCategoryOfAbuse>{latest}</LatestCategoryOfAbuse>" in out.read_text()
