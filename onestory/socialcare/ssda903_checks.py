@@ -83,8 +83,10 @@ MOVES = "moves"
 LEGAL_STATUS_CHANGES = "legal status changes"
 
 
-def _place(code: str) -> str:
-    return reference.PLACEMENT_TYPES.get(code, code).lower()
+def _kind(code: str) -> str:
+    """'U6' -> 'U6: foster care with other carers: other'."""
+    label = reference.PLACEMENT_TYPES.get(code, "")
+    return f"{code}: {label[:1].lower()}{label[1:]}" if label else code
 
 
 def _birthday(born_on: date, years: int) -> date:
@@ -141,6 +143,7 @@ def placement(
                 "home postcode is the child's home before care, and correct the placement.",
             )
         )
+    found += _provider(place, provider)
     urn = (urn or "").strip()
     if urn and urn.upper() != URN_NOT_KNOWN and place in URN_NOT_NEEDED:
         # Rule 222 (lac2025_26): no URN for these placements.
@@ -149,9 +152,9 @@ def placement(
                 SSDA903,
                 "222",
                 ERROR,
-                f"SSDA903: a {_place(place)} placement has no Ofsted unique reference number, "
-                "but one is recorded. The DfE rejects this (rule 222). Correct the placement "
-                "and remove the number.",
+                "SSDA903: an Ofsted unique reference number is recorded, but this kind of "
+                f"placement ({_kind(place)}) takes none. The DfE rejects this (rule 222). "
+                "Correct the placement and remove the number.",
             )
         )
     elif not urn and place not in URN_NOT_NEEDED and not outside_england:
@@ -162,13 +165,12 @@ def placement(
                 SSDA903,
                 "218",
                 QUERY,
-                f"SSDA903: a {_place(place)} placement needs the provider's Ofsted unique "
-                "reference number (rule 218). Without it the return says the number is not "
-                "known. Correct the placement and add the number from the provider or Ofsted's "
-                "register.",
+                "SSDA903: the provider's Ofsted unique reference number is missing, and this "
+                f"kind of placement ({_kind(place)}) needs one (rule 218). Without it the return "
+                "says the number is not known. Correct the placement and add the number from "
+                "the provider or Ofsted's register.",
             )
         )
-    found += _provider(place, provider)
     return found
 
 
@@ -189,9 +191,9 @@ def _provider(place: str, provider: str) -> list[Finding]:
             SSDA903,
             rule,
             ERROR,
-            f"SSDA903: {who} ({provider}) cannot provide a {_place(place)} placement "
-            f"({place}). The DfE rejects this combination (rule {rule}). Correct the placement: "
-            "check who provides it and the kind of placement.",
+            f"SSDA903: {who} ({provider}) cannot provide this kind of placement "
+            f"({_kind(place)}). The DfE rejects this combination (rule {rule}). Correct the "
+            "placement: check who provides it and the kind of placement.",
         )
     ]
 
@@ -272,7 +274,7 @@ def episode(
                         SSDA903,
                         rule,
                         ERROR,
-                        f"SSDA903: a {_place(place)} placement ({place}) is for children aged "
+                        f"SSDA903: this kind of placement ({_kind(place)}) is for children aged "
                         f"{age} or over; this child was under {age} on {day_words(starts_on)}. "
                         f"The DfE rejects this (rule {rule}). Check the kind of placement and "
                         "the child's date of birth.",
