@@ -521,3 +521,15 @@ def test_each_years_category_of_abuse_is_kept_on_that_years_last_review(
         out = tmp_path / f"out-{year}.xml"
         call_command("export_return", "cin", year=year, out=str(out), stdout=io.StringIO())
         assert f"<LatestCategoryOfAbuse>{latest}</LatestCategoryOfAbuse>" in out.read_text()
+
+
+def test_a_census_written_with_a_namespace_is_read_the_same(write, analyst):
+    text = census(2026, child("ABC123", PROTECTED)).replace(
+        "<Message>", '<Message xmlns="http://www.example.org/cin-census">'
+    )
+
+    report = _import(analyst, write(text))
+
+    assert report.loaded, report.summary()
+    assert report.counts["child protection plans"] == {"created": 1}
+    assert LAChildId.objects.get().code == "ABC123"
