@@ -60,7 +60,8 @@ from onestory.socialcare.models import (
     UnaccompaniedChild,
 )
 
-from .identifiers import child_id
+from .identifiers import child_id, child_ids
+from .models import KeptRow, Return
 
 # lac_validator/config.py column_names (csc-validator-be-903 0.1.17).
 COLUMNS = {
@@ -85,6 +86,34 @@ COLUMNS = {
     "OC3": ["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"],
     "Missing": ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"],
     "SWEpisodes": ["CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"],
+    # Tables onestory does not model: written back only as kept from an import (KeptRow).
+    "OC2": [
+        "CHILD",
+        "DOB",
+        "SDQ_SCORE",
+        "SDQ_REASON",
+        "CONVICTED",
+        "HEALTH_CHECK",
+        "IMMUNISATIONS",
+        "TEETH_CHECK",
+        "HEALTH_ASSESSMENT",
+        "SUBSTANCE_MISUSE",
+        "INTERVENTION_RECEIVED",
+        "INTERVENTION_OFFERED",
+    ],
+    "AD1": [
+        "CHILD",
+        "DOB",
+        "DATE_INT",
+        "DATE_MATCH",
+        "FOSTER_CARE",
+        "NB_ADOPTR",
+        "SEX_ADOPTR",
+        "LS_ADOPTR",
+    ],
+    "PlacedAdoption": ["CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"],
+    "PrevPerm": ["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"],
+    "DoLo": ["CHILD", "DOB", "DOLO_START", "DOLO_END"],
 }
 FILE_NAMES = {
     "Header": "header.csv",
@@ -95,6 +124,25 @@ FILE_NAMES = {
     "Missing": "missing.csv",
     "SWEpisodes": "social_worker_episodes.csv",
 }
+# The files of the tables onestory does not model, written only when an import kept rows.
+KEPT_FILE_NAMES = {
+    "OC2": "oc2.csv",
+    "AD1": "ad1.csv",
+    "PlacedAdoption": "placed_for_adoption.csv",
+    "PrevPerm": "previous_permanence.csv",
+    "DoLo": "deprivation_of_liberty.csv",
+}
+# The tables the record does not model: an import keeps their rows as received (KeptRow) and the
+# export writes them back for the same children and years.
+UNMODELLED_TABLES = ("OC2", "AD1", "PlacedAdoption", "PrevPerm", "DoLo")
+# Kept rows the export reads besides those: each imported year's Header row (so that year's
+# return lists the same children, with the mother fields and any UPN code for an unknown UPN
+# it gave), rows of modelled tables the record cannot hold as they were (written back as
+# received), and the reason another system gave for the first episode of a period of care that
+# began before its data ("EpisodeContinued": {"DECOM", "RNE"}; every other first episode is S).
+KEPT_HEADER = "Header"
+KEPT_CONTINUED = "EpisodeContinued"
+WRITTEN_BACK_TABLES = ("Reviews", "UASC", "OC3", "Missing", "SWEpisodes", *UNMODELLED_TABLES)
 
 # Sex is M, F or U from 2024/25 (validator rule 101 in lac2024_25); 1 (male) or 2 (female)
 # before it (rule 101 in lac2022_23 and lac2023_24).
@@ -131,6 +179,15 @@ UNKNOWN_CHANGE = "OTHERS"
 # A social worker's identifier must start SW (their Social Work England registration) or XX
 # (validator rule SW02): no registration number is recorded, so XX and the worker's own number.
 SOCIAL_WORKER_ID_PREFIX = "XX"
+# A UPN that is not known is given as a code saying why (DfE SSDA903 guide; validator rules 168
+# and 442): UN1 not yet of school age (4 or over by the 31 August before the year starts is of
+# school age: rule 209), UN2 never at school in England (an unaccompanied asylum-seeking child),
+# UN4 not yet obtained. The validator accepts UN1 to UN5 (rules 168 and 444).
+UPN_UNKNOWN_CODES = frozenset({"UN1", "UN2", "UN3", "UN4", "UN5"})
+UPN_NOT_OF_SCHOOL_AGE = "UN1"
+UPN_NEVER_AT_SCHOOL_IN_ENGLAND = "UN2"
+UPN_NOT_YET_OBTAINED = "UN4"
+SCHOOL_AGE = 4
 DATE_FORMAT = "%d/%m/%Y"
 PAGE = "SSDA903 return"
 
@@ -146,6 +203,8 @@ class Return903:
     tables: dict[str, list[dict]] = field(default_factory=dict)
     # The children in the return (Person ids), for the audit row of the export.
     person_ids: list[uuid.UUID] = field(default_factory=list)
+    # Each child's identifier in the return (identifiers.child_ids).
+    codes: dict = field(default_factory=dict)
 
     def write(self, directory: Path | str) -> list[Path]:
         """Write one CSV file per table into `directory` (made if missing)."""
@@ -153,7 +212,7 @@ class Return903:
         out.mkdir(parents=True, exist_ok=True)
         written = []
         for table, rows in self.tables.items():
-            path = out / FILE_NAMES[table]
+            path = out / (FILE_NAMES.get(table) or KEPT_FILE_NAMES[table])
             with path.open("w", newline="", encoding="utf-8") as handle:
                 writer = csv.DictWriter(handle, fieldnames=COLUMNS[table], lineterminator="\n")
                 writer.writeheader()
@@ -185,6 +244,7 @@ class _Episode:
     ends_on: date | None = None
     rec: str = ""
     reason_place_change: str = ""
+    status_row: LegalStatus | None = None
 
 
 def _at(rows, day: date):
@@ -196,7 +256,13 @@ def _at(rows, day: date):
     return current
 
 
-def _period_episodes(period: CarePeriod, statuses, placements) -> list[_Episode]:
+def _period_episodes(
+    period: CarePeriod, statuses, placements, first_reason: str = ""
+) -> list[_Episode]:
+    """The episodes of a period of care: a new one whenever the legal status (a new LegalStatus
+    row, even of the same code: an order made again) or the placement changes. The first is S,
+    unless `first_reason` gives the reason another system gave for an episode that continued
+    care begun before its data (an import keeps it as KEPT_CONTINUED)."""
     statuses = sorted(statuses, key=lambda r: (r.starts_on, r.created_at))
     placements = sorted(placements, key=lambda r: (r.starts_on, r.created_at))
     days = sorted(
@@ -212,7 +278,7 @@ def _period_episodes(period: CarePeriod, statuses, placements) -> list[_Episode]
         code = status.status if status else ""
         if episodes:
             last = episodes[-1]
-            legal_changed = code != last.status
+            legal_changed = status is not last.status_row
             placement_changed = placement is not last.placement
             if not (legal_changed or placement_changed):
                 continue
@@ -234,7 +300,7 @@ def _period_episodes(period: CarePeriod, statuses, placements) -> list[_Episode]
                 if not temporary:
                     last.reason_place_change = last.placement.change_reason
         else:
-            rne = rules.new_episode_reason(
+            rne = first_reason or rules.new_episode_reason(
                 first=True, legal_changed=False, placement_changed=False, same_carer=False
             )
         episodes.append(
@@ -245,6 +311,7 @@ def _period_episodes(period: CarePeriod, statuses, placements) -> list[_Episode]
                 status=code,
                 category=period.category_of_need,
                 placement=placement,
+                status_row=status,
             )
         )
     if episodes and period.ends_on:
@@ -263,14 +330,14 @@ def _urn(placement: Placement | None) -> str:
     return URN_NOT_KNOWN
 
 
-def _episode_row(episode: _Episode, year_end: date, *, unaccompanied: bool) -> dict:
+def _episode_row(episode: _Episode, year_end: date, *, unaccompanied: bool, code: str) -> dict:
     """One Episodes row. An unaccompanied child's home is abroad: no home postcode, so no
     distance (validator rule 406: distance blank for unaccompanied children)."""
     placement = episode.placement
     open_at_year_end = episode.ends_on is None or episode.ends_on > year_end
     postcodes = episode.status not in NO_POSTCODE_STATUSES and placement is not None
     return {
-        "CHILD": child_id(episode.person_id),
+        "CHILD": code,
         "DECOM": _d(episode.starts_on),
         "RNE": episode.rne,
         "LS": episode.status,
@@ -288,12 +355,29 @@ def _episode_row(episode: _Episode, year_end: date, *, unaccompanied: bool) -> d
     }
 
 
+def continued_reasons(person_ids=None) -> dict[tuple, str]:
+    """(person id, first day of a period of care) -> the reason for a new episode another system
+    gave the first episode we have of care that began before its data (kept by the import)."""
+    rows = KeptRow.objects.filter(source=Return.SSDA903, table=KEPT_CONTINUED)
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=list(person_ids))
+    found = {}
+    for person_id, values in rows.values_list("person_id", "values"):
+        try:
+            day = datetime.strptime(values["DECOM"], DATE_FORMAT).date()
+        except (KeyError, TypeError, ValueError):
+            continue
+        found[(person_id, day)] = values.get("RNE", "")
+    return found
+
+
 def _episodes(start: date, end: date) -> list[_Episode]:
     periods = list(
         CarePeriod.objects.filter(starts_on__lte=end, person__merged_into__isnull=True)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
         .order_by("person_id", "starts_on")
     )
+    continued = continued_reasons({p.person_id for p in periods})
     period_ids = [p.pk for p in periods]
     statuses = defaultdict(list)
     for row in LegalStatus.objects.filter(period_id__in=period_ids):
@@ -303,7 +387,8 @@ def _episodes(start: date, end: date) -> list[_Episode]:
         placements[row.period_id].append(row)
     episodes = []
     for period in periods:
-        for episode in _period_episodes(period, statuses[period.pk], placements[period.pk]):
+        first = continued.get((period.person_id, period.starts_on), "")
+        for episode in _period_episodes(period, statuses[period.pk], placements[period.pk], first):
             if episode.starts_on <= end and (episode.ends_on is None or episode.ends_on >= start):
                 episodes.append(episode)
     return episodes
@@ -336,7 +421,7 @@ def _care_leaver_contacts(
     return found
 
 
-def _oc3_row(contact: CareLeaverContact, dob: date) -> dict:
+def _oc3_row(contact: CareLeaverContact, dob: date, code: str = "") -> dict:
     activity = accommodation = ""
     if contact.in_touch not in OC3_NOTHING_MORE:
         activity = contact.activity or NOT_KNOWN
@@ -346,7 +431,7 @@ def _oc3_row(contact: CareLeaverContact, dob: date) -> dict:
         elif contact.accommodation and contact.accommodation_suitable is not None:
             accommodation = contact.accommodation + ("1" if contact.accommodation_suitable else "2")
     return {
-        "CHILD": child_id(contact.person_id),
+        "CHILD": code or child_id(contact.person_id),
         "DOB": _d(dob),
         "IN_TOUCH": contact.in_touch,
         "ACTIV": activity,
@@ -375,7 +460,9 @@ def _mothers(girls: dict[uuid.UUID, date]) -> dict[uuid.UUID, date | None]:
     return first_born
 
 
-def _social_worker_episodes(person_ids, start: date, end: date, dobs: dict) -> list[dict]:
+def _social_worker_episodes(
+    person_ids, start: date, end: date, dobs: dict, codes: dict
+) -> list[dict]:
     allocations = (
         Allocation.objects.filter(
             person_id__in=person_ids,
@@ -409,7 +496,7 @@ def _social_worker_episodes(person_ids, start: date, end: date, dobs: dict) -> l
             mine[-1][2] = starts  # a new worker took over: the last one's episode ends
         mine.append([allocation.worker_id, starts, ends])
     rows = []
-    for person_id, episodes in sorted(spans.items(), key=lambda s: child_id(s[0])):
+    for person_id, episodes in sorted(spans.items(), key=lambda s: codes[s[0]]):
         for index, (worker_id, starts, ends) in enumerate(episodes):
             if ends is not None and ends < start:
                 continue
@@ -423,7 +510,7 @@ def _social_worker_episodes(person_ids, start: date, end: date, dobs: dict) -> l
                 reason = near[0][1] if near else UNKNOWN_CHANGE
             rows.append(
                 {
-                    "CHILD": child_id(person_id),
+                    "CHILD": codes[person_id],
                     "DOB": _d(dobs.get(person_id)),
                     "SW_ID": f"{SOCIAL_WORKER_ID_PREFIX}{worker_id}",
                     "SW_DECOM": _d(starts),
@@ -434,54 +521,107 @@ def _social_worker_episodes(person_ids, start: date, end: date, dobs: dict) -> l
     return rows
 
 
+def _upn(person: Person, start: date, *, unaccompanied: bool, received: str = "") -> str:
+    """The child's UPN, or the code saying why it is not known (DfE SSDA903 guide; validator
+    rules 168, 208, 209 and 442: a child looked after other than on short breaks must have one
+    or the other). Another system's code for the year is kept when it gave one."""
+    if person.upn:
+        return person.upn
+    if received in UPN_UNKNOWN_CODES:
+        return received
+    dob = person.date_of_birth
+    if dob is None or add_months(dob, 12 * SCHOOL_AGE) > date(start.year - 1, 8, 31):
+        return UPN_NOT_OF_SCHOOL_AGE
+    if unaccompanied:
+        return UPN_NEVER_AT_SCHOOL_IN_ENGLAND
+    return UPN_NOT_YET_OBTAINED
+
+
+def _kept(year: int) -> dict[str, dict[uuid.UUID, list[KeptRow]]]:
+    """The rows imports kept for the year, by table and child, in the order received."""
+    kept: dict[str, dict[uuid.UUID, list[KeptRow]]] = defaultdict(lambda: defaultdict(list))
+    for row in KeptRow.objects.filter(
+        source=Return.SSDA903, year=year, person__merged_into__isnull=True
+    ).order_by("table", "row_number"):
+        kept[row.table][row.person_id].append(row)
+    return kept
+
+
+def _kept_rows(table: str, kept: dict, person_ids, codes: dict) -> list[dict]:
+    """Kept rows of `table` for the children in the return, written back as received (the
+    child's code as the return writes it)."""
+    rows = []
+    for pk in person_ids:
+        for row in kept.get(table, {}).get(pk, []):
+            values = {column: row.values.get(column, "") for column in COLUMNS[table]}
+            values["CHILD"] = codes[pk]
+            rows.append(values)
+    return rows
+
+
 def build(year: int) -> Return903:
     """The SSDA903 tables for the collection year ending 31 March `year`."""
     start, end = collection_year(year)
     episodes = _episodes(start, end)
     contacts = _care_leaver_contacts(start, end, episodes)
+    kept = _kept(year)
     looked_after = {e.person_id for e in episodes}
-    person_ids = looked_after | {c.person_id for c, _ in contacts}
+    # Children an imported return listed in its Header for the year are in it again.
+    person_ids = looked_after | {c.person_id for c, _ in contacts} | set(kept[KEPT_HEADER])
     people = {
         p.pk: p
         for p in Person.objects.filter(pk__in=person_ids).only(
-            "id", "sex", "date_of_birth", "ethnicity", "upn"
+            "id", "sex", "date_of_birth", "ethnicity", "upn", "unaccompanied_asylum_seeking"
         )
     }
-    order = sorted(people, key=child_id)
+    codes = child_ids(people)
+    order = sorted(people, key=lambda pk: codes[pk])
     dobs = {pk: people[pk].date_of_birth for pk in people}
     last_day = {}
     for e in episodes:
         last_day[e.person_id] = max(last_day.get(e.person_id, start), min(e.ends_on or end, end))
     girls = [pk for pk in looked_after if people[pk].sex == "F"]
     mothers = _mothers({pk: last_day[pk] for pk in girls})
-
-    header = []
-    for pk in order:
-        person = people[pk]
-        # Motherhood is for girls looked after in the year, not care leavers only in OC3
-        # (rule 628).
-        girl = person.sex == "F" and pk in looked_after
-        header.append(
-            {
-                "CHILD": child_id(pk),
-                "SEX": _sex(person, year),
-                "DOB": _d(person.date_of_birth),
-                "ETHNIC": person.ethnicity,
-                "UPN": person.upn,
-                "MOTHER": ("1" if pk in mothers else "0") if girl else "",
-                "MC_DOB": _d(mothers.get(pk)) if girl else "",
-            }
-        )
-
     unaccompanied = {
         row.person_id: row for row in UnaccompaniedChild.objects.filter(person_id__in=person_ids)
     }
     uasc_ids = {
         pk for pk in people if pk in unaccompanied or people[pk].unaccompanied_asylum_seeking
     }
+
+    header = []
+    for pk in order:
+        person = people[pk]
+        received = kept[KEPT_HEADER].get(pk)
+        received = received[0].values if received else {}
+        # Motherhood is for girls looked after in the year, not care leavers only in OC3
+        # (rule 628); an imported year keeps what its return said.
+        girl = person.sex == "F" and pk in looked_after
+        mother = ("1" if pk in mothers else "0") if girl else ""
+        mother_child_dob = _d(mothers.get(pk)) if girl else ""
+        if received and pk not in mothers:
+            mother = received.get("MOTHER", "")
+            mother_child_dob = received.get("MC_DOB", "")
+        header.append(
+            {
+                "CHILD": codes[pk],
+                "SEX": _sex(person, year),
+                "DOB": _d(person.date_of_birth),
+                "ETHNIC": person.ethnicity,
+                "UPN": _upn(
+                    person,
+                    start,
+                    unaccompanied=pk in uasc_ids,
+                    received=received.get("UPN", ""),
+                ),
+                "MOTHER": mother,
+                "MC_DOB": mother_child_dob,
+            }
+        )
+
     episode_rows = [
-        _episode_row(e, end, unaccompanied=e.person_id in uasc_ids)
-        for e in sorted(episodes, key=lambda e: (child_id(e.person_id), e.starts_on))
+        _episode_row(e, end, unaccompanied=e.person_id in uasc_ids, code=codes[e.person_id])
+        for e in sorted(episodes, key=lambda e: (codes[e.person_id], e.starts_on))
     ]
 
     held = CareReview.objects.filter(
@@ -489,23 +629,23 @@ def build(year: int) -> Return903:
     ).values_list("person_id", "held_on", "participation")
     reviews = [
         {
-            "CHILD": child_id(pk),
+            "CHILD": codes[pk],
             "DOB": _d(dobs.get(pk)),
             "REVIEW": _d(held_on),
             "REVIEW_CODE": participation,
         }
-        for pk, held_on, participation in sorted(held, key=lambda r: (child_id(r[0]), r[1]))
+        for pk, held_on, participation in sorted(held, key=lambda r: (codes[r[0]], r[1]))
     ]
 
     uasc = [
         {
-            "CHILD": child_id(pk),
+            "CHILD": codes[pk],
             "SEX": _sex(people[pk], year),
             "DOB": _d(dobs.get(pk)),
             "DUC": _d(unaccompanied[pk].status_ceased_on) if pk in unaccompanied else "",
         }
         for pk in order
-        if pk in uasc_ids
+        if pk in uasc_ids and not kept["UASC"].get(pk)
     ]
 
     missing = []
@@ -520,18 +660,17 @@ def build(year: int) -> Return903:
             continue
         missing.append(
             {
-                "CHILD": child_id(pk),
+                "CHILD": codes[pk],
                 "DOB": _d(dobs.get(pk)),
                 "MISSING": kind,
                 "MIS_START": _d(began),
                 "MIS_END": "" if ended is None or ended > end else _d(ended),
             }
         )
-    missing.sort(key=lambda r: r["CHILD"])  # stable: each child's in date order
 
     oc3 = [
-        _oc3_row(contact, dob)
-        for contact, dob in sorted(contacts, key=lambda c: child_id(c[0].person_id))
+        _oc3_row(contact, dob, codes[contact.person_id])
+        for contact, dob in sorted(contacts, key=lambda c: codes[c[0].person_id])
     ]
 
     tables = {
@@ -544,12 +683,23 @@ def build(year: int) -> Return903:
     }
     if year >= SOCIAL_WORKER_EPISODES_FROM_YEAR:
         # Every child looked after in the year, bar short breaks only (rule SW12 checks the
-        # episodes that start care, end care, or are open at the year's end).
+        # episodes that start care, end care, or are open at the year's end); a child whose
+        # imported return gave their social worker episodes has those written back instead.
         with_social_workers = {
-            e.person_id for e in episodes if e.status not in NO_POSTCODE_STATUSES
+            e.person_id
+            for e in episodes
+            if e.status not in NO_POSTCODE_STATUSES and not kept["SWEpisodes"].get(e.person_id)
         }
-        tables["SWEpisodes"] = _social_worker_episodes(with_social_workers, start, end, dobs)
-    return Return903(year=year, tables=tables, person_ids=order)
+        tables["SWEpisodes"] = _social_worker_episodes(with_social_workers, start, end, dobs, codes)
+    # What imports kept as received for the year, for the children in the return.
+    for table in WRITTEN_BACK_TABLES:
+        rows = _kept_rows(table, kept, order, codes)
+        if rows or table in tables:
+            tables.setdefault(table, []).extend(rows)
+    for table in ("Reviews", "Missing", "OC3", "UASC", "SWEpisodes"):
+        if table in tables:
+            tables[table].sort(key=lambda r: r["CHILD"])  # stable: each child's in order
+    return Return903(year=year, tables=tables, person_ids=order, codes=codes)
 
 
 def check_out_folder(out) -> Path:
@@ -581,7 +731,7 @@ def export(*, year: int, out, now: datetime, acting_user=None, via: str = "comma
             f"No child was looked after between 1 April {year - 1} and 31 March {year}, and no "
             f"care leaver had a 17th to 21st birthday then, so there is no return to write."
         )
-    codes = {child_id(pk) for pk in result.person_ids}
+    codes = set(result.codes.values())
     if len(codes) != len(result.person_ids):
         raise DomainError(
             "Two children's records would share a return identifier. Tell the service's support "

@@ -147,7 +147,7 @@ class ImportReport:
             if parts:
                 lines.append(f"  {kind}: {', '.join(parts)}")
         for table, n in self.kept.items():
-            lines.append(f"  {table}: {n} rows kept as received (onestory does not model them)")
+            lines.append(f"  {table}: {n} rows kept as received, to be written back in the return")
         return lines
 
     def summary(self) -> str:
@@ -348,7 +348,9 @@ def _create(*, code, source, now, acting_user, values, given_name, family_name) 
     PersonName.objects.create(
         person=person, kind="legal", given_name=person.given_name, family_name=person.family_name
     )
-    if getattr(acting_user, "is_authenticated", False):
+    if getattr(acting_user, "is_active", False):
+        # The importing worker's team (or the worker) can open what the import made; the
+        # "Imported return" account cannot sign in, so it is given nothing.
         team_id = getattr(acting_user, "team_id", None)
         Allocation.objects.create(
             person=person,

@@ -125,7 +125,7 @@ def test_the_header_reviews_and_missing_rows_describe_the_child(worker):
             "SEX": "F",
             "DOB": "09/07/2012",
             "ETHNIC": child.ethnicity,
-            "UPN": child.upn,
+            "UPN": child.upn or ssda903.UPN_NOT_YET_OBTAINED,
             "MOTHER": "1",
             "MC_DOB": "01/12/2025",
         }
