@@ -801,8 +801,17 @@ def read_census(path, *, report: ImportReport, year: int | None, today: date) ->
     if children is None:
         report.reject(file, root.sourceline, "", "The file has no <Children>: nothing to import.")
         return census
+    listed = _find_all(children, "Child")
+    if not listed:
+        report.reject(
+            file,
+            children.sourceline,
+            "",
+            "The file lists no children (<Child>): check it is the whole census.",
+        )
+        return census
     first_line: dict[str, int] = {}
-    for element in _find_all(children, "Child"):
+    for element in listed:
         child = _ChildReader(census, report, today, element).read()
         if child.code and child.code in first_line:
             report.reject(

@@ -377,6 +377,13 @@ def test_malformed_xml_is_reported_in_plain_words(write, analyst):
     assert Person.objects.count() == 0
 
 
+def test_a_census_without_children_is_refused(write, analyst):
+    report = _import(analyst, write(census(2026, "")))
+
+    [rejection] = report.rejected
+    assert "lists no children" in rejection.reason
+
+
 def test_a_file_that_is_not_a_census_is_refused(write, analyst):
     report = _import(analyst, write("<Header><CHILD>1</CHILD></Header>"))
 
