@@ -379,6 +379,7 @@ def _cin_findings(year: int) -> list[_Found]:
             "person_id",
             "referral_date",
             "closure_reason",
+            "closed_on",
             "no_further_action",
             "person__date_of_birth",
             "person__expected_date_of_birth",
@@ -395,15 +396,20 @@ def _cin_findings(year: int) -> list[_Found]:
     ):
         assessments[row["referral_id"]].append(row)
     enquiries = defaultdict(list)
-    for row in Section47Enquiry.objects.filter(referral_id__in=referral_ids).values(
-        "pk", "referral_id", "starts_on", "outcome"
-    ):
-        enquiries[row["referral_id"]].append(row)
     initial = dict(
         ChildProtectionConference.objects.filter(
             kind=ChildProtectionConference.Kind.INITIAL, enquiry__referral_id__in=referral_ids
         ).values_list("enquiry_id", "held_on")
     )
+    for row in Section47Enquiry.objects.filter(
+        referral_id__in=referral_ids, starts_on__lte=end
+    ).values("pk", "referral_id", "starts_on", "outcome", "completed_on"):
+        # As the census counts them: under way in the year, ending at the initial conference
+        # or when completed with no conference needed.
+        not_needed = row["outcome"] == Section47Enquiry.Outcome.NOT_REQUIRED
+        ended = initial.get(row["pk"]) or (row["completed_on"] if not_needed else None)
+        if ended is None or ended >= start:
+            enquiries[row["referral_id"]].append(row)
 
     found: list[_Found] = []
     further_action = defaultdict(bool)
@@ -430,10 +436,17 @@ def _cin_findings(year: int) -> list[_Found]:
             for a in episode
         ]
         closure = referral["closure_reason"] if referral["closure_reason"] else ""
+        s47 = enquiries[referral["pk"]]
         for finding in census_checks.episode(
-            closure_reason=closure,
+            closure_reason=closure
+            if referral["closed_on"] and referral["closed_on"] <= end
+            else "",
             assessment_factors=factors,
             date_of_death=referral["person__date_of_death"],
+            enquiries=[
+                (initial.get(e["pk"]), e["outcome"] == Section47Enquiry.Outcome.NOT_REQUIRED)
+                for e in s47
+            ],
         ):
             found.append(_Found(finding, person_id, child_page))
         for a in episode:
@@ -443,7 +456,6 @@ def _cin_findings(year: int) -> list[_Found]:
             ):
                 link = ("socialcare:assessment", {"person_id": person_id, "assessment_id": a["pk"]})
                 found.append(_Found(finding, person_id, link))
-        s47 = [e for e in enquiries[referral["pk"]] if e["starts_on"] <= end]
         protection = ("socialcare:protection", {"person_id": person_id})
         if s47:
             for finding in census_checks.enquiry_without_assessment(

@@ -7,7 +7,8 @@ it mirrors: csc-validator-be-cin 0.1.13 (rules for 2025/26 and 2026/27; rule fil
 cin_validator/rules/cin2022_23 unless said). What our actions already refuse needs no check
 here: "no factors" with other factors (rule 8869), an assessment submitted without factors
 (8897Q), a child protection plan without a category (8905, 8910), closing an episode without a
-reason (8805) or with an assessment, plan or period of care still open (8867), a referral
+reason (8805) or with an assessment, plan or period of care still open (8867; 8868, an
+enquiry still open, is warned of below), a referral
 without a source or primary need (8866, 8610).
 """
 
@@ -217,11 +218,28 @@ def episode(
     closure_reason: str,
     assessment_factors: list[list[str]],
     date_of_death: date | None,
+    enquiries: Iterable[tuple[date | None, bool]] = (),
 ) -> list[Finding]:
     """A child in need episode: its closure reason (blank while open) against its assessments
-    (each one's factors, empty until it is authorised) and the child's date of death."""
+    (each one's factors, empty until it is authorised), its section 47 enquiries (each one's
+    initial conference date or None, and whether it decided none was needed) and the child's
+    date of death."""
     found = []
     reason = closure_reason or ""
+    if reason and any(held is None and not not_needed for held, not_needed in enquiries):
+        # csc-validator-be-cin 0.1.13, rule 8868: a closed episode's every Section47 has a
+        # DateOfInitialCPC or ICPCnotRequired true.
+        found.append(
+            Finding(
+                CIN,
+                "8868",
+                ERROR,
+                "Children in need census: the episode is closed, but a section 47 enquiry under "
+                "it has neither an initial conference date nor a decision that no conference is "
+                "needed. The DfE rejects this (rule 8868). Complete the enquiry: record the "
+                "conference, or that none is needed.",
+            )
+        )
     if reason in CLOSED_AFTER_ASSESSMENT and not assessment_factors:
         # csc-validator-be-cin 0.1.13, rule 8825Q: RC8 or RC9 with no assessment on the episode.
         found.append(

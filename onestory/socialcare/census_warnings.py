@@ -77,7 +77,25 @@ def _after_episode(referral: Referral) -> list:
         closure_reason=referral.closure_reason,
         assessment_factors=_episode_factors(referral),
         date_of_death=referral.person.date_of_death,
+        enquiries=[(held, not_needed) for _, held, not_needed in _enquiries(referral.pk)],
     )
+
+
+def _enquiries(referral_id, *, exclude=None) -> list[tuple]:
+    """Each section 47 enquiry under the referral: (start, initial conference date or None,
+    whether it decided no conference was needed)."""
+    rows = Section47Enquiry.objects.filter(referral_id=referral_id)
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude.pk)
+    held = dict(
+        ChildProtectionConference.objects.filter(
+            enquiry__referral_id=referral_id, kind=ChildProtectionConference.Kind.INITIAL
+        ).values_list("enquiry_id", "held_on")
+    )
+    return [
+        (row.starts_on, held.get(row.pk), row.outcome == Section47Enquiry.Outcome.NOT_REQUIRED)
+        for row in rows
+    ]
 
 
 def after_cin_plan_start(plan: ChildInNeedPlan) -> list:
@@ -96,25 +114,12 @@ def after_cin_plan_end(plan: ChildInNeedPlan) -> list:
 
 
 def after_section47_start(enquiry: Section47Enquiry) -> list:
-    others = []
-    for other in Section47Enquiry.objects.filter(referral_id=enquiry.referral_id).exclude(
-        pk=enquiry.pk
-    ):
-        conference = (
-            ChildProtectionConference.objects.filter(
-                enquiry=other, kind=ChildProtectionConference.Kind.INITIAL
-            )
-            .values_list("held_on", flat=True)
-            .first()
-        )
-        not_required = other.outcome == Section47Enquiry.Outcome.NOT_REQUIRED
-        others.append((other.starts_on, conference, not_required))
     assessments = Assessment.objects.filter(referral_id=enquiry.referral_id).count()
     return [
         *census_checks.enquiry_without_assessment(assessments_on_episode=assessments),
         *census_checks.enquiry_overlap(
             starts_on=enquiry.starts_on,
-            others=others,
+            others=_enquiries(enquiry.referral_id, exclude=enquiry),
             reference_date=_reference_date(enquiry.starts_on),
         ),
     ]

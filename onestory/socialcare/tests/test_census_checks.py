@@ -129,3 +129,28 @@ def test_closed_because_the_child_died_without_a_date_of_death_is_queried_8585q(
         check(closure_reason="RC2", assessment_factors=[["3B"]], date_of_death=date(2025, 9, 9))
         == []
     )
+
+
+def test_closing_with_a_section_47_enquiry_still_open_is_refused_8868():
+    check = checks.episode
+    waiting = [(None, False)]
+    assert _rules(
+        check(
+            closure_reason="RC7",
+            assessment_factors=[["3B"]],
+            date_of_death=None,
+            enquiries=waiting,
+        )
+    ) == ["8868"]
+    # Still open: nothing to say yet. Conference held, or none needed: fine.
+    assert (
+        check(closure_reason="", assessment_factors=[["3B"]], date_of_death=None, enquiries=waiting)
+        == []
+    )
+    settled = [(date(2025, 6, 15), False), (None, True)]
+    assert (
+        check(
+            closure_reason="RC7", assessment_factors=[["3B"]], date_of_death=None, enquiries=settled
+        )
+        == []
+    )

@@ -196,6 +196,22 @@ def test_closing_because_the_child_died_without_a_date_of_death_warns_8585q(clie
     assert "date of death" in _warnings(response)[0]
 
 
+def test_closing_with_a_section_47_enquiry_still_open_warns_8868(client, case):
+    worker, _, child, referral = case
+    assessment(child, referral, worker, status=Assessment.Status.AUTHORISED, factors=["3B"])
+    discussion = strategy_discussion(child, referral, worker, held_on=TODAY - timedelta(days=9))
+    enquiry(discussion, worker)
+    client.force_login(worker)
+    url = reverse("socialcare:referral-close", args=[child.pk, referral.pk])
+    response = client.post(
+        url,
+        {"version": referral.version, "closed_on": _d(TODAY), "closure_reason": "RC7"},
+        follow=True,
+    )
+    assert Referral.objects.get(pk=referral.pk).closed_on == TODAY
+    assert _rules(response) == ["8868"]
+
+
 def test_a_section_47_enquiry_without_an_assessment_warns_2991q(client, case):
     worker, _, child, referral = case
     discussion = strategy_discussion(child, referral, worker, held_on=TODAY - timedelta(days=2))
