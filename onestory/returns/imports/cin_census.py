@@ -295,12 +295,13 @@ class _Loader:
             state.referrals[(person.pk, episode.referral_date)] = referral
             self.count("episodes", created=True)
         else:
-            values = {
-                "source": episode.source,
-                "no_further_action": episode.no_further_action,
-            }
+            values = {"source": episode.source}
             if episode.primary_need:
                 values["primary_need"] = episode.primary_need
+            # Whether the referral needed no further action is known once it closes: a file
+            # that still has it open does not undo what a later file said.
+            if episode.closed_on is not None or referral.closed_on is None:
+                values["no_further_action"] = episode.no_further_action
             if episode.closed_on is not None:
                 values["closed_on"] = episode.closed_on
                 values["closure_reason"] = episode.closure_reason

@@ -238,10 +238,11 @@ def test_a_later_year_closes_the_episode_an_earlier_year_left_open_in_one_histor
     plan = """<CINPlanDates><CINPlanStartDate>2025-02-10</CINPlanStartDate></CINPlanDates>"""
     ended = """<CINPlanDates><CINPlanStartDate>2025-02-10</CINPlanStartDate>
         <CINPlanEndDate>2025-06-30</CINPlanEndDate></CINPlanDates>"""
-    closed = "<CINclosureDate>2025-07-01</CINclosureDate><ReasonForClosure>RC7</ReasonForClosure>"
+    closed = "<CINclosureDate>2025-07-01</CINclosureDate><ReasonForClosure>RC8</ReasonForClosure>"
     open_2025 = write(census(2025, child("ABC123", episode("2025-01-06", body=plan))), "a.xml")
     closed_2026 = write(
-        census(2026, child("ABC123", episode("2025-01-06", body=ended, closed=closed))), "b.xml"
+        census(2026, child("ABC123", episode("2025-01-06", body=ended, closed=closed, nfa="1"))),
+        "b.xml",
     )
 
     _import(analyst, open_2025)
@@ -249,7 +250,8 @@ def test_a_later_year_closes_the_episode_an_earlier_year_left_open_in_one_histor
     earlier_again = _import(analyst, open_2025)
 
     referral = Referral.objects.get()
-    assert (referral.closed_on, referral.closure_reason) == (date(2025, 7, 1), "RC7")
+    assert (referral.closed_on, referral.closure_reason) == (date(2025, 7, 1), "RC8")
+    assert referral.no_further_action
     assert ChildInNeedPlan.objects.get().ends_on == date(2025, 6, 30)
     assert later.counts["episodes"] == {"updated": 1}
     # The older census could not know the episode would close: it does not reopen it.
