@@ -399,3 +399,30 @@ def test_onestorys_own_checks_list_what_ssda903_will_say_with_a_link_for_the_man
     assert issue.link == reverse(
         "socialcare:placement-edit", kwargs={"person_id": child.pk, "placement_id": placement.pk}
     )
+
+
+def test_own_checks_count_only_enquiries_the_census_counts_that_year(client, sign_in):
+    """An enquiry whose initial conference was before the year is not in that year's census, so
+    its missing assessment is not queried there (as the validator on the exported file)."""
+    worker = worker_with_role(Role.SOCIAL_WORKER)
+    referred_on = START - timedelta(days=60)
+    child, referral = referred_child(
+        worker, now=NOW, referral_date=referred_on, upn="H821201300012"
+    )
+    discussion = strategy_discussion(child, referral, worker, held_on=referred_on)
+    item = enquiry(discussion, worker, outcome="conference")
+    ChildProtectionConference.objects.create(
+        referral=referral,
+        person=child,
+        kind=ChildProtectionConference.Kind.INITIAL,
+        enquiry=item,
+        due_on=referred_on + timedelta(days=14),
+        held_on=referred_on + timedelta(days=14),
+        decision=ChildProtectionConference.Decision.NO_PLAN,
+        recorded_by=worker,
+    )
+    sign_in(Role.ANALYST)
+    this_year = client.get(_url())
+    last_year = client.get(_url(year=YEAR - 1))
+    assert "2991Q" not in {g.rule for g in this_year.context["check_groups"]}
+    assert "2991Q" in {g.rule for g in last_year.context["check_groups"]}
