@@ -69,7 +69,7 @@ REPLACED_NOTE = (
     "been corrected in onestory since."
 )
 # Fields that follow from others (an assessment's status follows its authorisation).
-DERIVED_FIELDS = frozenset({"status"})
+DERIVED_FIELDS = frozenset({"status", "next_review_on"})
 # The level of need of a referral to children's social care (DOMAIN.md: level 4, statutory).
 STATUTORY_LEVEL = 4
 
@@ -118,7 +118,13 @@ class _Rows:
         Assessment: ["authorised_on", "completed_on", "status", "factors"],
         ChildInNeedPlan: ["ends_on"],
         Section47Enquiry: ["conference_due_on", "completed_on", "outcome"],
-        ChildProtectionPlan: ["ends_on", "initial_category", "latest_category", "previous_plans"],
+        ChildProtectionPlan: [
+            "ends_on",
+            "initial_category",
+            "latest_category",
+            "previous_plans",
+            "next_review_on",
+        ],
         ChildProtectionConference: ["held_on", "category"],
     }
 
@@ -711,6 +717,7 @@ class _Loader:
         plan's end) carries the file's LatestCategoryOfAbuse, so the census of each year reports
         the category as it stood then (returns.cin_census.latest_category)."""
         held = state.reviews[plan.pk]
+        added = False
         as_at = min(row.ends_on or census.reference_date, census.reference_date)
         last = max((day for day in row.reviews if day <= as_at), default=None)
         for day in row.reviews:
@@ -750,7 +757,17 @@ class _Loader:
             )
             self.rows.add(conference)
             held[day] = conference
+            added = True
             self.count("review conferences", created=True)
+        if added or plan._state.adding:
+            # When the next review is due, as recording a review conference sets it.
+            next_review = socialcare_rules.cp_review_due_on(
+                initial_conference_on=plan.starts_on, reviews_held=list(held)
+            )
+            if plan._state.adding:
+                plan.next_review_on = next_review
+            else:
+                self.apply(plan, next_review_on=next_review)
 
     # -- what the census holds that onestory does not model ----------------------------------
 

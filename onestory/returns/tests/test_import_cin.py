@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
 
 from onestory.access.models import AuditEvent
 from onestory.frontdoor.models import Contact, Decision, Referral
@@ -205,6 +207,7 @@ def test_a_census_child_becomes_a_person_with_their_episode_and_the_work_under_i
         "NEG",
         1,
     )
+    assert cp_plan.next_review_on == date(2026, 4, 20)  # 6 months after the last review
     initial = ChildProtectionConference.objects.get(referral=referral, kind="initial")
     assert (initial.held_on, initial.enquiry, initial.plan) == (date(2025, 7, 21), enquiry, cp_plan)
     assert initial.decision == "plan"
@@ -542,3 +545,25 @@ def test_a_census_written_with_a_namespace_is_read_the_same(write, analyst):
     assert report.loaded, report.summary()
     assert report.counts["child protection plans"] == {"created": 1}
     assert LAChildId.objects.get().code == "ABC123"
+
+
+def test_an_imported_childs_pages_show_the_imported_history(write, client):
+    manager = worker_with_role(Role.TEAM_MANAGER)
+    path = write(census(2026, child("ABC123", PROTECTED)))
+    # Now, not NOW: the pages read the clock, and the import's allocation starts when it ran.
+    cin_census.run([path], acting_user=manager, now=timezone.now(), progress=False)
+    person = LAChildId.objects.get(code="ABC123").person
+    contact = Referral.objects.get(person=person).contact
+    client.force_login(manager)
+
+    pages = {
+        "social care": reverse("socialcare:child", args=[person.pk]),
+        "record": reverse("people:person", args=[person.pk]),
+        "chronology": reverse("people:person-chronology", args=[person.pk]),
+        "contact": reverse("frontdoor:contact", args=[contact.pk]),
+    }
+    responses = {name: client.get(url) for name, url in pages.items()}
+
+    assert {name: r.status_code for name, r in responses.items()} == dict.fromkeys(pages, 200)
+    assert "imported from the children in need census" in responses["chronology"].content.decode()
+    assert contact.reference in responses["contact"].content.decode()
