@@ -6,6 +6,12 @@ local authority of about 250,000 people with its years of front-door history, th
 a sample of its planted duplicates as a screener would type them. It prints p50/p95 latency,
 recall in the top 3 and the precision of the "Likely match" band against their goals.
 
+Then the statutory returns (bench/returns.py): the children in need census for a year of about
+10,000 children exported and validated (XML schema and the sector's rules through onestory's
+runner) against the sector validator's own time on the same file, as a ratio (goal <= 0.1);
+and SSDA903 for about 2,000 children, exported and validated. Each on its own throwaway SQLite
+database, generated once and reused.
+
 Then the front door (bench/frontdoor.py): contacts submitted and screened per second by 4
 concurrent clients (PostgreSQL only), their p50/p95 time each, and the p95 of the screening
 queue page, with the open contacts the generator left and with 300 more. Figures are written
@@ -15,6 +21,7 @@ as JSON to bench/results/.
     python -m bench --scale 0.1 --queries 500 --skip-postgres
     python -m bench --frontdoor-only --skip-sqlite     # the front door on PostgreSQL, quickly
     python -m bench --postgres postgres://app:app@127.0.0.1:5432/onestory_bench
+    python -m bench --returns-only                     # the statutory returns only
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench import returns
 from bench.worker import STALE_EXIT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -450,11 +458,35 @@ def main(argv=None) -> int:
         default=300,
         help="open contacts the bench adds for the busy queue (default 300)",
     )
+    parser.add_argument(
+        "--skip-returns", action="store_true", help="leave out the statutory returns benchmark"
+    )
+    parser.add_argument(
+        "--returns-only",
+        action="store_true",
+        help="only the statutory returns benchmark (no searches, no front door)",
+    )
+    parser.add_argument(
+        "--returns-cin-scale",
+        type=float,
+        default=2.45,
+        help="synthetic scale for the census (default 2.45: about 10,000 children in need)",
+    )
+    parser.add_argument(
+        "--returns-903-scale",
+        type=float,
+        default=3.2,
+        help="synthetic scale for SSDA903 (default 3.2: about 2,000 children in the return)",
+    )
     args = parser.parse_args(argv)
+    if args.skip_returns and args.returns_only:
+        parser.error("--skip-returns and --returns-only leave nothing to run")
     if args.skip_frontdoor and args.frontdoor_only:
         parser.error("--skip-frontdoor and --frontdoor-only leave nothing to run")
 
     results = []
+    if args.returns_only:
+        args.skip_sqlite = args.skip_postgres = True
     if not args.skip_sqlite:
         path = Path(
             args.sqlite or ROOT / "var" / "bench" / f"bench-{args.scale:g}-{args.seed}.sqlite3"
@@ -491,7 +523,17 @@ def main(argv=None) -> int:
                 )
             )
 
-    print_table(results, args)
+    if not args.returns_only:
+        print_table(results, args)
+    returns_results = None
+    if not args.skip_returns:
+        returns_results = returns.run_parts(
+            cin_scale=args.returns_cin_scale,
+            ssda903_scale=args.returns_903_scale,
+            seed=args.seed,
+            timeout=args.timeout,
+        )
+        returns.print_table(returns_results)
     RESULTS.mkdir(parents=True, exist_ok=True)
     target = RESULTS / f"bench-{datetime.now():%Y%m%d-%H%M%S}.json"
     target.write_text(
@@ -509,13 +551,15 @@ def main(argv=None) -> int:
                 },
                 "goals": GOALS,
                 "results": results,
+                "returns": returns_results,
             },
             indent=2,
             default=str,
         )
     )
     print(f"figures written to {target.relative_to(ROOT)}")
-    return 0 if any("skipped" not in r for r in results) else 1
+    ran_returns = returns_results is not None and "skipped" not in returns_results
+    return 0 if ran_returns or any("skipped" not in r for r in results) else 1
 
 
 if __name__ == "__main__":
