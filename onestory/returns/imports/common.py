@@ -28,7 +28,8 @@ Interface (used by imports/ssda903.py and imports/cin_census.py; keep it stable)
   record holds no other system's code), else a new Person with a placeholder name saying the
   name was not in the return. Blanks on a found record (UPN, date of birth, sex "U", ethnicity
   "NOBT") are filled from the return; anything else the record says is kept (and noted when
-  the return disagrees). The LAChildId for `code` is always recorded.
+  the return disagrees). The LAChildId for `code` is always recorded. Optional
+  `index=ChildIndex(codes, upns)` looks every child up in two queries for a large import.
 - `all_or_nothing(report, *, acting_user, now, page, dry_run=False)`: a context manager, one
   transaction. On leaving: if anything was rejected (or dry_run), everything is rolled back
   and only a summary audit row is written ("import refused"); otherwise the import's audit
@@ -266,12 +267,41 @@ def _usable_upn(upn: str) -> str:
     return upn if len(upn) == UPN_LENGTH else ""
 
 
-def _by_upn(upn: str, date_of_birth: date | None, code: str, report: ImportReport):
+class ChildIndex:
+    """The children an import names, looked up in two queries instead of two per child:
+    pass it as find_or_create_child(index=...) when importing many. `codes` are the other
+    system's codes, `upns` the UPNs the return gives."""
+
+    def __init__(self, codes, upns=()):
+        self.by_code = {
+            row.code: row
+            for row in LAChildId.objects.filter(code__in=list(set(codes))).select_related("person")
+        }
+        self.by_upn = defaultdict(list)
+        wanted = [u for u in {_usable_upn(u) for u in upns} if u]
+        for person in Person.objects.filter(
+            upn__in=wanted, merged_into__isnull=True
+        ).select_related("la_child_id"):
+            self.by_upn[person.upn].append(person)
+
+    def add(self, person: Person, code_row: LAChildId | None) -> None:
+        if code_row is not None:
+            self.by_code[code_row.code] = code_row
+        if person.upn and person not in self.by_upn[person.upn]:
+            self.by_upn[person.upn].append(person)
+
+
+def _by_upn(upn: str, date_of_birth: date | None, code: str, report: ImportReport, index=None):
     if not upn:
         return None
-    found = list(
-        Person.objects.filter(upn=upn, merged_into__isnull=True).select_related("la_child_id")[:2]
-    )
+    if index is not None:
+        found = index.by_upn.get(upn, [])[:2]
+    else:
+        found = list(
+            Person.objects.filter(upn=upn, merged_into__isnull=True).select_related("la_child_id")[
+                :2
+            ]
+        )
     if len(found) != 1:
         if found:
             report.note(
@@ -386,10 +416,11 @@ def find_or_create_child(
     ethnicity: str = "",
     given_name: str = "",
     family_name: str = "",
+    index: ChildIndex | None = None,
 ) -> tuple[Person, bool]:
     """The child another system calls `code`, found or made (see the module's docstring).
     Counts "children" created / matched / updated in `report`. Call inside the import's
-    transaction."""
+    transaction. `index` (optional) saves two queries a child."""
     code = code.strip()
     values = {
         "upn": (upn or "").strip().upper()[:UPN_LENGTH],
@@ -397,14 +428,17 @@ def find_or_create_child(
         "sex": sex or "",
         "ethnicity": ethnicity or "",
     }
-    known = LAChildId.objects.filter(code=code).select_related("person").first()
+    if index is not None:
+        known = index.by_code.get(code)
+    else:
+        known = LAChildId.objects.filter(code=code).select_related("person").first()
     if known is not None:
         person = _survivor(known.person)
         updated = _fill_blanks(person, code, values, report)
         report.count("children", "updated" if updated else "matched")
         report.touched(person)
         return person, False
-    person = _by_upn(_usable_upn(values["upn"]), date_of_birth, code, report)
+    person = _by_upn(_usable_upn(values["upn"]), date_of_birth, code, report, index)
     created = person is None
     if created:
         person = _create(
@@ -420,8 +454,13 @@ def find_or_create_child(
     else:
         _fill_blanks(person, code, values, report)
         report.count("children", "matched")
-    if not _has_code(person):
-        LAChildId.objects.create(person=person, code=code, source=source, imported_at=now)
+    code_row = None
+    if created or not _has_code(person):
+        code_row = LAChildId.objects.create(
+            person=person, code=code, source=source, imported_at=now
+        )
+    if index is not None:
+        index.add(person, code_row)
     report.touched(person)
     return person, created
 

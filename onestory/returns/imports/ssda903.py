@@ -134,8 +134,10 @@ def _hint(path: Path, root: Path) -> int | None:
     return None
 
 
-def discover(paths, report: common.ImportReport) -> list[SourceFile]:
+def discover(paths, report: common.ImportReport) -> tuple[list[SourceFile], set]:
+    """The tables in the folders (or files) given, and the sets of files one was refused from."""
     files = []
+    refused = set()
     for given in paths:
         root = Path(given)
         if root.is_dir():
@@ -156,7 +158,9 @@ def discover(paths, report: common.ImportReport) -> list[SourceFile]:
                 report.note(f"{name} is empty: skipped.")
                 continue
             table, missing = _table_of(columns)
+            hint = _hint(path, root)
             if table is None:
+                refused.add((str(root), str(path.parent), hint))
                 if missing:
                     closest = missing.pop()
                     report.reject(
@@ -180,7 +184,6 @@ def discover(paths, report: common.ImportReport) -> list[SourceFile]:
             extra = [c for c in columns if c not in TABLE_COLUMNS[table]]
             if extra:
                 report.note(f"{name}: columns {', '.join(extra)} are not SSDA903's: ignored.")
-            hint = _hint(path, root)
             files.append(
                 SourceFile(
                     path=path,
@@ -191,7 +194,7 @@ def discover(paths, report: common.ImportReport) -> list[SourceFile]:
                     rows=rows,
                 )
             )
-    return files
+    return files, refused
 
 
 def _parse_date(value: str) -> date | None:
@@ -206,56 +209,98 @@ def _parse_date(value: str) -> date | None:
     raise ValueError(value)
 
 
-def _episode_years(rows) -> int | None:
-    """The collection year (named by the 31 March it ends on) of the latest episode start."""
-    latest = None
+def _episode_range(rows) -> tuple[int, int | None] | None:
+    """The collection years (named by the 31 March they end on) the episodes fit, (earliest,
+    latest or None): a return's episodes begin before its year ends and end after it begins."""
+    latest_start = earliest_end = None
     for _line, row in rows:
         try:
-            day = _parse_date(row.get("DECOM", ""))
+            began, ended = _parse_date(row.get("DECOM", "")), _parse_date(row.get("DEC", ""))
         except ValueError:
             continue
-        if day and (latest is None or day > latest):
-            latest = day
-    if latest is None:
+        if began and (latest_start is None or began > latest_start):
+            latest_start = began
+        if ended and (earliest_end is None or ended < earliest_end):
+            earliest_end = ended
+    if latest_start is None:
         return None
-    return year_of(latest)
+    low = year_of(latest_start)
+    high = year_of(earliest_end) if earliest_end else None
+    return low, (max(high, low) if high is not None else None)
 
 
-def resolve_years(files: list[SourceFile], year: int | None, report, today: date) -> list:
-    """Give each set of files its collection year; refuse sets that cannot be placed."""
+def _fits(year: int, span) -> bool:
+    return year >= span[0] and (span[1] is None or year <= span[1])
+
+
+def _naming(groups: dict, spans: dict) -> int | None:
+    """How the names give the year: 0 by the year it ends in, 1 by the year it starts in (the
+    same for every set of files), None when no one way fits them all."""
+    hinted = [(key[2], spans[key]) for key in groups if key[2] is not None and spans[key]]
+    if not hinted:
+        return None
+    for offset in (0, 1):
+        if all(_fits(hint + offset, span) for hint, span in hinted):
+            return offset
+    return None
+
+
+def resolve_years(
+    files: list[SourceFile], year: int | None, report, today: date, refused=frozenset()
+) -> list:
+    """Give each set of files its collection year; refuse sets that cannot be placed (a set
+    with a refused file is already reported: it is not refused twice)."""
     groups: dict[tuple, list[SourceFile]] = defaultdict(list)
     for f in files:
         groups[f.group].append(f)
+    spans = {}
+    for key, members in groups.items():
+        episodes = [f for f in members if f.table == "Episodes"]
+        spans[key] = _episode_range(episodes[0].rows) if episodes else None
+    offset = _naming(groups, spans)
     placed: dict[int, tuple] = {}
     kept = []
     for key, members in groups.items():
         label = ", ".join(f.name for f in members[:3]) + (" ..." if len(members) > 3 else "")
         episodes = [f for f in members if f.table == "Episodes"]
-        dated = _episode_years(episodes[0].rows) if episodes else None
-        hint = key[2]
+        span, hint = spans[key], key[2]
+        where = episodes[0].name if episodes else label
         if year is not None and len(groups) == 1:
             chosen = year
-            if dated is not None and dated != year:
+            if span is not None and not _fits(year, span):
                 report.reject(
-                    episodes[0].name,
+                    where,
                     None,
                     "",
                     f"Wrong year: --year {year} is the year ending 31 March {year}, but the "
-                    f"latest episode starts in the year ending 31 March {dated}. Check the "
-                    "files are that year's, or give the right year.",
+                    f"episodes belong to the year ending 31 March {span[0]}"
+                    + (f" or later (up to {span[1]})" if span[1] != span[0] else "")
+                    + ". Check the files are that year's, or give the right year.",
                 )
                 continue
-        elif dated is not None:
-            chosen = dated
-            if hint is not None and hint not in (dated, dated - 1):
+        elif span is not None and hint is not None:
+            if offset is not None:
+                chosen = hint + offset
+            elif _fits(hint, span) or _fits(hint + 1, span):
+                chosen = hint if _fits(hint, span) else hint + 1
+            else:
                 report.reject(
-                    episodes[0].name,
+                    where,
                     None,
                     "",
-                    f"Wrong year: the name says {hint}, but the latest episode starts in the "
-                    f"year ending 31 March {dated}. Check the files belong together.",
+                    f"Wrong year: the name says {hint}, but the episodes belong to the year "
+                    f"ending 31 March {span[0]}. Check the files belong together.",
                 )
                 continue
+        elif span is not None:
+            chosen = span[1] if span[1] is not None else span[0]
+            if span[1] != span[0]:
+                report.note(
+                    f"{label}: taken to be the year ending 31 March {chosen} from the episodes' "
+                    "dates; if not, import them with --year."
+                )
+        elif key in refused:
+            continue
         else:
             report.reject(
                 label,
@@ -356,6 +401,9 @@ class Reader:
     def __init__(self, report: common.ImportReport):
         self.report = report
         self.children: dict[str, Child] = {}
+
+    def _record(self, code: str) -> Child:
+        return self.children.setdefault(code, Child(code))
 
     def reject(self, f: SourceFile, line, child, reason):
         self.report.reject(f.name, line, child, reason)
@@ -529,7 +577,7 @@ class Reader:
                     self.report.note(f"{f.name}, line {line}: the same episode twice; read once.")
                 continue
             seen[(code, decom)] = episode
-            self.children[code].episodes.append(episode)
+            self._record(code).episodes.append(episode)
 
     def _reviews(self, f, year, header):
         for line, row in f.rows:
@@ -543,7 +591,7 @@ class Reader:
                 f, line, code, row, "REVIEW_CODE", reference.REVIEW_PARTICIPATION, blank=True
             )
             if ok:
-                self.children[code].rows["Reviews"].append((year, f, line, row, held))
+                self._record(code).rows["Reviews"].append((year, f, line, row, held))
 
     def _missing(self, f, year, header):
         for line, row in f.rows:
@@ -558,7 +606,7 @@ class Reader:
                 self.reject(f, line, code, "MIS_END is before MIS_START.")
                 ok = False
             if ok:
-                self.children[code].rows["Missing"].append((year, f, line, row, (began, ended)))
+                self._record(code).rows["Missing"].append((year, f, line, row, (began, ended)))
 
     def _uasc(self, f, year, header):
         for line, row in f.rows:
@@ -567,7 +615,7 @@ class Reader:
                 continue
             ceased = self._date(f, line, code, row, "DUC")
             if ceased is not False:
-                self.children[code].rows["UASC"].append((year, f, line, row, ceased))
+                self._record(code).rows["UASC"].append((year, f, line, row, ceased))
 
     def _oc3(self, f, year, header):
         for line, row in f.rows:
@@ -575,13 +623,13 @@ class Reader:
             if code is None:
                 continue
             if self._code(f, line, code, row, "IN_TOUCH", reference.IN_TOUCH, blank=True):
-                self.children[code].rows["OC3"].append((year, f, line, row, None))
+                self._record(code).rows["OC3"].append((year, f, line, row, None))
 
     def _kept(self, f, year, header):
         for line, row in f.rows:
             code = self._known(f, line, row, header)
             if code is not None:
-                self.children[code].rows[f.table].append((year, f, line, row, None))
+                self._record(code).rows[f.table].append((year, f, line, row, None))
 
 
 # --- One child's history --------------------------------------------------------------------
@@ -822,6 +870,17 @@ def record_episodes(periods, statuses, placements, continued) -> tuple[list[Ep],
 
 # --- Loading --------------------------------------------------------------------------------
 
+FLUSH_ORDER = (
+    CarePeriod,
+    LegalStatus,
+    Placement,
+    CareReview,
+    MissingEpisode,
+    UnaccompaniedChild,
+    CareLeaverContact,
+    KeptRow,
+)
+
 
 def year_of(day: date) -> int:
     """The collection year `day` falls in, named by the 31 March it ends on."""
@@ -848,9 +907,26 @@ class Loader:
         self.now = now
         self.progress = progress
         self.notes: Counter = Counter()
+        # Rows to create, by model, written in bulk at the end (in this order, parents first),
+        # and kept rows to delete.
+        self.pending: dict[type, list] = {model: [] for model in FLUSH_ORDER}
+        self.drop: list = []
+
+    def _add(self, row):
+        self.pending[type(row)].append(row)
+        return row
+
+    def _flush(self) -> None:
+        KeptRow.objects.filter(pk__in=self.drop).delete()
+        for model in FLUSH_ORDER:
+            model.objects.bulk_create(self.pending[model], batch_size=500)
 
     def run(self, children: dict[str, Child]) -> None:
         people = {}
+        index = common.ChildIndex(
+            children,
+            [c.headers[max(c.headers)][2].get("UPN", "") for c in children.values() if c.headers],
+        )
         for code in common.progress(
             sorted(children), total=len(children), description="Children", enabled=self.progress
         ):
@@ -878,9 +954,11 @@ class Loader:
                 date_of_birth=_parse_date(latest["DOB"]),
                 sex=SEX_CODES[latest["SEX"]],
                 ethnicity=latest["ETHNIC"],
+                index=index,
             )
             people[code] = person
         self._load_history(children, people)
+        self._flush()
         for text, n in sorted(self.notes.items()):
             self.report.note(f"{n} × {text}.")
 
@@ -984,7 +1062,7 @@ class Loader:
             "category_of_need": want.category,
         }
         if period is None:
-            period = CarePeriod.objects.create(person=person, **fields)
+            period = self._add(CarePeriod(person=person, **fields))
             self.report.count("periods of care", "created")
             existing_statuses, existing_placements = [], []
         else:
@@ -1037,7 +1115,7 @@ class Loader:
                 row = None
             values = values_of(want)
             if row is None:
-                model.objects.create(**parent, **values)
+                self._add(model(**parent, **values))
                 self.report.count(kind, "created")
                 continue
             used.add(row.pk)
@@ -1064,9 +1142,9 @@ class Loader:
         want = sorted((y, sorted(v.items())) for y, v in marks)
         if have == want:
             return
-        KeptRow.objects.filter(pk__in=[r.pk for r in current]).delete()
-        KeptRow.objects.bulk_create(
-            [
+        self.drop.extend(r.pk for r in current)
+        for index, (year, values) in enumerate(marks, start=1):
+            self._add(
                 KeptRow(
                     person=person,
                     source=SOURCE,
@@ -1076,9 +1154,7 @@ class Loader:
                     values=values,
                     imported_at=self.now,
                 )
-                for index, (year, values) in enumerate(marks, start=1)
-            ]
-        )
+            )
 
     # Rows kept as received.
     def _keep(self, person, table, year, rows: list[dict], *, count=True) -> None:
@@ -1090,9 +1166,9 @@ class Loader:
         if sorted(map(_key, (r.values for r in current))) == sorted(map(_key, clean)):
             self.report.count("rows kept as received", "unchanged", len(clean))
             return
-        KeptRow.objects.filter(pk__in=[r.pk for r in current]).delete()
-        KeptRow.objects.bulk_create(
-            [
+        self.drop.extend(r.pk for r in current)
+        for index, values in enumerate(clean, start=1):
+            self._add(
                 KeptRow(
                     person=person,
                     source=SOURCE,
@@ -1102,9 +1178,7 @@ class Loader:
                     values=values,
                     imported_at=self.now,
                 )
-                for index, values in enumerate(clean, start=1)
-            ]
-        )
+            )
         self.report.count("rows kept as received", "updated" if current else "created", len(clean))
 
     def _headers(self, person, child):
@@ -1127,14 +1201,16 @@ class Loader:
                 else:
                     self.report.count("reviews", "unchanged")
             else:
-                have[held] = CareReview.objects.create(
-                    period=period,
-                    person=person,
-                    due_on=held,
-                    held_on=held,
-                    participation=code,
-                    summary="Recorded from an imported SSDA903 return.",
-                    recorded_by=self.recorder,
+                have[held] = self._add(
+                    CareReview(
+                        period=period,
+                        person=person,
+                        due_on=held,
+                        held_on=held,
+                        participation=code,
+                        summary="Recorded from an imported SSDA903 return.",
+                        recorded_by=self.recorder,
+                    )
                 )
                 self.report.count("reviews", "created")
         for year, rows in keep.items():
@@ -1173,14 +1249,16 @@ class Loader:
                 else:
                     self.report.count("missing episodes", "unchanged")
                 continue
-            have[(began, kind)] = MissingEpisode.objects.create(
-                person=person,
-                period=_period_on(spans, began),
-                kind=kind,
-                started_at=_at_noon(began),
-                ended_at=ended_at,
-                notes="Recorded from an imported SSDA903 return.",
-                recorded_by=self.recorder,
+            have[(began, kind)] = self._add(
+                MissingEpisode(
+                    person=person,
+                    period=_period_on(spans, began),
+                    kind=kind,
+                    started_at=_at_noon(began),
+                    ended_at=ended_at,
+                    notes="Recorded from an imported SSDA903 return.",
+                    recorded_by=self.recorder,
+                )
             )
             self.report.count("missing episodes", "created")
         for year, rows in keep.items():
@@ -1197,7 +1275,7 @@ class Loader:
                 keep[year].append(row)
         known = self.existing["unaccompanied"].get(person.pk)
         if known is None:
-            UnaccompaniedChild.objects.create(person=person, status_ceased_on=ceased)
+            self._add(UnaccompaniedChild(person=person, status_ceased_on=ceased))
             self.report.count("unaccompanied children", "created")
         elif known.status_ceased_on is None and ceased is not None:
             known.status_ceased_on = ceased
@@ -1221,7 +1299,7 @@ class Loader:
                 continue
             known = have.get(contact.birthday_age)
             if known is None:
-                contact.save()
+                self._add(contact)
                 have[contact.birthday_age] = contact
                 self.report.count("care leaver contacts", "created")
             elif (known.in_touch, known.activity, known.accommodation) == (
@@ -1313,8 +1391,8 @@ def run(
     module's docstring. Returns the report (`report.loaded` says whether anything was loaded)."""
     began = time.monotonic()
     report = common.ImportReport(SOURCE)
-    files = discover(paths, report)
-    files = resolve_years(files, year, report, now.astimezone(LONDON).date())
+    files, refused = discover(paths, report)
+    files = resolve_years(files, year, report, now.astimezone(LONDON).date(), refused)
     report.files = sorted({f.name for f in files})
     report.years = sorted({f.year for f in files})
     reader = Reader(report)
