@@ -86,7 +86,7 @@ def test_the_samples_come_back_as_they_went_in(samples, tmp_path):
         out = tmp_path / str(year)
         built = ssda903.build(year)
         built.write(out)
-        exported = {table: rows for table, rows in built.tables.items()}
+        exported = built.tables
         _, year_end = ssda903.collection_year(year)
 
         given = {
