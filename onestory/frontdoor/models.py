@@ -55,6 +55,7 @@ class Contact(BaseModel):
         EMAIL = "email", "Email"
         STEP_UP = "step_up", "Step up from early help"
         STEP_DOWN = "step_down", "Step down from children's social care"
+        IMPORTED = "import", "Imported from a statutory return"
 
     reference = models.CharField(max_length=20, unique=True)
     received_at = models.DateTimeField(db_index=True)

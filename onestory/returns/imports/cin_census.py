@@ -59,10 +59,8 @@ SOURCE = Return.CIN.value
 # 20), so nobody takes it for one the front door received (theirs start "FD-").
 REFERENCE_PREFIX = "CIN-"
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-# How an imported contact arrived: the census does not say. frontdoor.models.Contact.Channel
-# has no choice for it yet (the lead is asked to add IMPORTED = "import", "Imported from a
-# statutory return"); until then the page shows the value itself.
-IMPORTED_CHANNEL = "import"
+# How an imported contact arrived: the census does not say, so it is "imported".
+IMPORTED_CHANNEL = Contact.Channel.IMPORTED
 REPLACED_NOTE = (
     "{n} values the record already held differently were replaced by the census's (when "
     "several years are imported together, by the latest year's): check the record if they had "
