@@ -691,9 +691,12 @@ def build(year: int) -> Return903:
             if e.status not in NO_POSTCODE_STATUSES and not kept["SWEpisodes"].get(e.person_id)
         }
         tables["SWEpisodes"] = _social_worker_episodes(with_social_workers, start, end, dobs, codes)
-    # What imports kept as received for the year, for the children in the return.
+    # What imports kept as received for the year, for the children in the return. An OC3 row
+    # is kept for every imported one and stands in only where the record gives the child none.
+    with_oc3 = {c.person_id for c, _ in contacts}
     for table in WRITTEN_BACK_TABLES:
-        rows = _kept_rows(table, kept, order, codes)
+        children = [pk for pk in order if table != "OC3" or pk not in with_oc3]
+        rows = _kept_rows(table, kept, children, codes)
         if rows or table in tables:
             tables.setdefault(table, []).extend(rows)
     for table in ("Reviews", "Missing", "OC3", "UASC", "SWEpisodes"):

@@ -801,7 +801,8 @@ def plan_period(chain: list[Ep], held: dict) -> WantPeriod:
                 # The reason for the move is on the episode that ended with it (the record's
                 # own placements keep theirs).
                 if prev.origin == "record" and placements[-1].row_id is not None:
-                    placements[-1].change_reason = held.get(placements[-1].row_id, ("", ""))[1]
+                    stored = held.get(placements[-1].row_id, ("", ""))[1]
+                    placements[-1].change_reason = prev.reason or stored
                 else:
                     placements[-1].change_reason = prev.reason
             placements.append(
@@ -998,7 +999,9 @@ class Loader:
             "unaccompanied": unaccompanied,
             "contacts": contacts,
         }
-        for code in sorted(people):
+        for code in common.progress(
+            sorted(people), total=len(people), description="Histories", enabled=self.progress
+        ):
             person = people[code]
             child = children[code]
             spans = self._history(person, child, periods, statuses, placements, continued)
@@ -1290,12 +1293,16 @@ class Loader:
             self._keep(person, "UASC", year, kept_rows)
 
     def _oc3(self, person, child, spans):
+        # Every row is kept as received: the export writes it back for a year in which the
+        # record gives the child no OC3 row (a care leaver still looked after at a 17th or 18th
+        # birthday, by what later years show; a code the DfE does not list...). A row the
+        # record can hold as it is also becomes a CareLeaverContact.
         keep = defaultdict(list)
         have = self.existing["contacts"][person.pk]
         for year, _f, _line, row, _extra in child.rows.get("OC3", []):
-            contact = self._contact(person, year, row, spans)
+            keep[year].append(row)
+            contact = self._contact(person, year, row)
             if contact is None:
-                keep[year].append(row)
                 continue
             known = have.get(contact.birthday_age)
             if known is None:
@@ -1308,16 +1315,18 @@ class Loader:
                 contact.accommodation,
             ) and known.accommodation_suitable == contact.accommodation_suitable:
                 self.report.count("care leaver contacts", "unchanged")
-            else:
-                keep[year].append(row)
         for year, rows in keep.items():
             self._keep(person, "OC3", year, rows)
 
-    def _contact(self, person, year, row, spans) -> CareLeaverContact | None:
+    def _contact(self, person, year, row) -> CareLeaverContact | None:
         """The contact the record would hold for this OC3 row, or None when the export would
-        not write the row back as it is (then it is kept as received)."""
+        not write the row back as it is."""
         dob = person.date_of_birth
-        if dob is None or _parse_date(row.get("DOB", "")) not in (None, dob):
+        try:
+            given = _parse_date(row.get("DOB", ""))
+        except ValueError:
+            return None
+        if dob is None or given not in (None, dob):
             return None
         age = _birthday_age(dob, year)
         if age not in export.OC3_AGES:
@@ -1352,15 +1361,6 @@ class Loader:
             "ACCOM": accom,
         }:
             return None
-        if age in export.OC3_LEFT_AFTER_BIRTHDAY_AGES:
-            start, end = export.collection_year(year)
-            looked_after = [
-                min(ends or end, end)
-                for starts, ends, _p in spans
-                if starts <= end and (ends is None or ends >= start)
-            ]
-            if looked_after and max(looked_after) >= birthday:
-                return None  # still looked after at the birthday: the export leaves it out
         return contact
 
 

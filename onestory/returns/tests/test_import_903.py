@@ -355,3 +355,57 @@ def test_the_command_reports_what_it_loaded_and_refuses_with_the_rows(tmp_path, 
     assert "header.csv, line 2, child A1: SEX '7' is not an SSDA903 code" in (
         capsys.readouterr().out
     )
+
+
+def test_a_trial_run_reports_what_it_would_load_and_loads_nothing(tmp_path):
+    _write(tmp_path, "header.csv", HEADER, [_header()])
+    _write(tmp_path, "episodes.csv", EPISODES, ONE_YEAR)
+
+    report = _run(tmp_path, dry_run=True)
+
+    assert not report.loaded
+    assert "nothing was loaded (a trial run)" in report.summary()
+    assert "periods of care: 1 created" in report.summary()
+    assert not CarePeriod.objects.exists()
+
+
+def test_years_imported_one_at_a_time_make_the_same_history(tmp_path):
+    first, second = tmp_path / "2018", tmp_path / "2019"
+    _write(first, "header.csv", HEADER, [_header()])
+    _write(
+        first,
+        "episodes.csv",
+        EPISODES,
+        [
+            _episode("01/05/2018", "S", dec="01/03/2019", rec="X1", reason="CARPL"),
+            _episode("01/03/2019", "P", place="U6", rec="X1", reason="CHILD"),
+        ],
+    )
+    _write(second, "header.csv", HEADER, [_header()])
+    _write(
+        second,
+        "episodes.csv",
+        EPISODES,
+        [
+            _episode("01/03/2019", "P", place="U6", dec="01/06/2019", rec="X1", reason="CHILD"),
+            _episode("01/06/2019", "T", place="U5", dec="01/12/2019", rec="E4A"),
+        ],
+    )
+
+    _run(first)
+    later = _run(second)
+
+    assert later.counts["periods of care"] == {"updated": 1}
+    assert list(Placement.objects.order_by("starts_on").values_list("place", "change_reason")) == [
+        ("U4", "CARPL"),
+        ("U6", "CHILD"),
+        ("U5", ""),
+    ]
+    assert [r[:10] for r in _exported(2020, "Episodes", tmp_path)] == [
+        r[:10]
+        for r in [
+            _episode("01/03/2019", "P", place="U6", dec="01/06/2019", rec="X1", reason="CHILD"),
+            _episode("01/06/2019", "T", place="U5", dec="01/12/2019", rec="E4A"),
+        ]
+    ]
+    assert not _run(first, second).changed
