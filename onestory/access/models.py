@@ -143,6 +143,8 @@ class AuditEvent(models.Model):
         LIST = "list", "Listed"
         SEARCH = "search", "Searched"
         EXPORT = "export", "Exported"
+        IMPORT = "import", "Imported"
+        VALIDATE = "validate", "Checked a return"
         CREATE = "create", "Created"
         UPDATE = "update", "Changed"
         DELETE = "delete", "Deleted"
