@@ -42,12 +42,9 @@ def _chosen_year(request, source: str, today):
     """The year asked for (?year=), if it is one with data; else the current collection year."""
     years = selectors.years_with_data(source, today=today)
     current = selectors.current_year(today)
-    form = YearForm(request.GET if "year" in request.GET else None, years=years)
-    form.fields["year"].initial = current
-    year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else current
-    if not form.is_bound or not form.is_valid():
-        form = YearForm(initial={"year": year}, years=years)
-    return year, form
+    asked = YearForm(request.GET, years=years) if "year" in request.GET else None
+    year = asked.cleaned_data["year"] if asked is not None and asked.is_valid() else current
+    return year, YearForm(initial={"year": year}, years=years)
 
 
 @access_rule(RULE)
