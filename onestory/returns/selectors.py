@@ -74,7 +74,8 @@ RULE_TITLES = {
         "Enquiry ongoing",
     },
     Return.SSDA903.value: {
-        "218": "Ofsted Unique reference number (URN) is required.",
+        "218": "Ofsted Unique reference number (URN) is required. Where none is recorded the "
+        "export writes XXXXXXX (not known), which the validator accepts.",
         "222": "Ofsted Unique reference number (URN) should not be recorded for this placement "
         "type.",
         "358": "Child with this legal status should not be under 10.",
