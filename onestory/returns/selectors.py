@@ -309,16 +309,21 @@ def _schema(problem) -> Issue:
 
 def rules_not_run(run: ValidationRun) -> list[dict]:
     """The rules that crashed or were skipped, each {"rule", "what", "why"}: while any are listed
-    the page never says "no errors"."""
+    the page never says "no errors". The runners report a crash as {"rule", "exception",
+    "message"} and a skip as {"rule", "missing_tables"}; plain codes are understood too."""
     found = []
-    for what, entries in (("crashed", run.crashed_rules), ("was skipped", run.skipped_rules)):
+    for what, entries in (("crashed", run.crashed_rules), ("did not run", run.skipped_rules)):
         for entry in entries or []:
-            if isinstance(entry, dict):
-                rule = entry.get("rule") or entry.get("code") or ""
-                why = entry.get("reason") or entry.get("error") or entry.get("message") or ""
-            else:
-                rule, why = str(entry), ""
-            found.append({"rule": str(rule), "what": what, "why": str(why)})
+            if not isinstance(entry, dict):
+                found.append({"rule": str(entry), "what": what, "why": ""})
+                continue
+            why = entry.get("reason") or ""
+            if entry.get("exception") or entry.get("message"):
+                why = ": ".join(str(p) for p in (entry.get("exception"), entry.get("message")) if p)
+            elif entry.get("missing_tables"):
+                tables = ", ".join(entry["missing_tables"])
+                why = f"the return has no {tables} to check"
+            found.append({"rule": str(entry.get("rule") or ""), "what": what, "why": why})
     return found
 
 

@@ -150,8 +150,9 @@ def test_no_errors_is_said_only_when_every_rule_ran(client, sign_in):
     text = _text(client.get(_url()))
     assert "No errors" in text and "did not run" not in text
 
-    run.crashed_rules = [{"rule": "231", "reason": "KeyError: 'URN'"}]
-    run.skipped_rules = ["233"]
+    # As the runners report them (returns.validation.run_903 / run_cin).
+    run.crashed_rules = [{"rule": "231", "exception": "KeyError", "message": "'URN'"}]
+    run.skipped_rules = [{"rule": "233", "missing_tables": ["OC2"]}]
     run.save()
     response = client.get(_url())
     text = _text(response)
@@ -159,7 +160,7 @@ def test_no_errors_is_said_only_when_every_rule_ran(client, sign_in):
     assert response.context["no_errors"] is False
     assert "2 rules did not run, so this check cannot say the return has no errors" in text
     assert "Rule 231 crashed: KeyError: 'URN'" in text
-    assert "Rule 233 was skipped" in text
+    assert "Rule 233 did not run: the return has no OC2 to check" in text
 
 
 def test_a_return_never_checked_says_so(client, sign_in):
