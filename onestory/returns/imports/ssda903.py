@@ -1041,6 +1041,10 @@ class Loader:
                 continue
             period = by_id.get(next(iter(want.period_ids))) if want.period_ids else None
             period = self._period(person, period, want, statuses, placements)
+            if want.end_reason == CONTINUATION:
+                self.notes[
+                    "a period of care ends with X1 (a new episode follows) but none does: kept so"
+                ] += 1
             spans.append((want.starts_on, want.ends_on, period))
             if want.first_reason:
                 marks.append(
@@ -1393,6 +1397,12 @@ def run(
     report = common.ImportReport(SOURCE)
     files, refused = discover(paths, report)
     files = resolve_years(files, year, report, now.astimezone(LONDON).date(), refused)
+    if not files and not report.rejected:
+        wanted = f" for the year ending 31 March {year}" if year else ""
+        raise DomainError(
+            f"No SSDA903 tables{wanted} were found in {', '.join(map(str, paths))}: "
+            + " ".join(report.notes)
+        )
     report.files = sorted({f.name for f in files})
     report.years = sorted({f.year for f in files})
     reader = Reader(report)

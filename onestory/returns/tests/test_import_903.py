@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from onestory.access.models import AuditEvent
+from onestory.core.errors import DomainError
 from onestory.people.models import Person
 from onestory.people.tests.factories import PersonFactory
 from onestory.returns import ssda903
@@ -409,3 +410,17 @@ def test_years_imported_one_at_a_time_make_the_same_history(tmp_path):
         ]
     ]
     assert not _run(first, second).changed
+
+
+def test_a_year_given_picks_that_year_from_a_folder_of_several(tmp_path):
+    _write(tmp_path, "2018-header.csv", HEADER, [_header()])
+    _write(tmp_path, "2018-episodes.csv", EPISODES, [_episode("01/05/2018", "S")])
+    _write(tmp_path, "2019-header.csv", HEADER, [_header(code="B2")])
+    _write(tmp_path, "2019-episodes.csv", EPISODES, [_episode("01/05/2019", "S", code="B2")])
+
+    report = _run(tmp_path, year=2020)
+
+    assert report.years == [2020]
+    assert list(LAChildId.objects.values_list("code", flat=True)) == ["B2"]
+    with pytest.raises(DomainError, match="No SSDA903 tables for the year ending 31 March 2024"):
+        _run(tmp_path, year=2024)
