@@ -8,6 +8,7 @@ Performance analysts open no records, so they see codes and no links. Every chil
 shown is recorded in the audit trail as listed.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -206,8 +207,9 @@ class Group:
 
 
 def _rule_key(rule: str):
-    digits = "".join(ch for ch in rule if ch.isdigit())
-    return (int(digits) if digits else 10**9, rule)
+    """Numbered rules in number order ("380" before "1008"), then the others (SW10STG2, INT01)."""
+    number = re.match(r"\d+", rule)
+    return (int(number.group()) if number else 10**9, rule)
 
 
 def _grouped(rows: list[tuple[str, str, str, Issue]]) -> list[Group]:
@@ -321,10 +323,9 @@ def rules_not_run(run: ValidationRun) -> list[dict]:
             if entry.get("exception") or entry.get("message"):
                 why = ": ".join(str(p) for p in (entry.get("exception"), entry.get("message")) if p)
             elif entry.get("missing_tables"):
-                tables = ", ".join(entry["missing_tables"])
-                why = f"the return has no {tables} to check"
+                why = f"it needs {' and '.join(entry['missing_tables'])}, not in this return"
             found.append({"rule": str(entry.get("rule") or ""), "what": what, "why": why})
-    return found
+    return sorted(found, key=lambda f: (f["what"] != "crashed", _rule_key(f["rule"])))
 
 
 def every_rule_ran(run: ValidationRun) -> bool:

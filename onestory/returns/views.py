@@ -95,6 +95,8 @@ def readiness_page(request, source):
             "run_groups": run_groups,
             "totals": totals,
             "not_run": not_run,
+            "crashed": [r for r in not_run if r["what"] == "crashed"],
+            "skipped": [r for r in not_run if r["what"] != "crashed"],
             "no_errors": run is not None and not not_run and totals["errors"] == 0,
             "check_groups": check_groups,
             "check_totals": selectors.totals(check_groups),

@@ -160,7 +160,8 @@ def test_no_errors_is_said_only_when_every_rule_ran(client, sign_in):
     assert response.context["no_errors"] is False
     assert "2 rules did not run, so this check cannot say the return has no errors" in text
     assert "Rule 231 crashed: KeyError: 'URN'" in text
-    assert "Rule 233 did not run: the return has no OC2 to check" in text
+    assert "1 rule did not run because its table is not in the return" in text
+    assert "Rule 233: it needs OC2, not in this return" in text
 
 
 def test_a_return_never_checked_says_so(client, sign_in):
