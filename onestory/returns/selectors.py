@@ -9,11 +9,12 @@ shown is recorded in the audit trail as listed.
 """
 
 import re
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Max, Min, Q
+from django.db.models import Min, Q
 from django.urls import reverse
 
 from onestory.access.selectors import audit_views, visible_to
@@ -240,8 +241,19 @@ def run_totals(run: ValidationRun) -> dict:
     return {"errors": errors, "queries": sum(1 for k in kinds if k == QUERY)}
 
 
+def _person_ids(values) -> set[str]:
+    """The values that are person ids (a run's issues come from outside: skip anything else)."""
+    found = set()
+    for value in values:
+        try:
+            found.add(str(uuid.UUID(str(value))))
+        except ValueError:
+            continue
+    return found
+
+
 def _openable(user, person_ids, *, now: datetime) -> set[str]:
-    ids = {str(p) for p in person_ids if p}
+    ids = _person_ids(p for p in person_ids if p)
     if not ids:
         return set()
     return {
@@ -641,7 +653,7 @@ def _ssda903_findings(year: int, *, today: date) -> list[_Found]:
 
 def audit_listed(user, issues, *, now: datetime, page: str, request=None) -> None:
     """Record each child whose code the page shows (`issues`: the Issue rows on the page)."""
-    shown = {i.person_id for i in issues if i.person_id}
+    shown = _person_ids(i.person_id for i in issues if i.person_id)
     if shown:
         people = list(Person.objects.filter(pk__in=shown))
         audit_views(user, people, now=now, page=page, request=request)
@@ -649,13 +661,3 @@ def audit_listed(user, issues, *, now: datetime, page: str, request=None) -> Non
 
 def shown_issues(groups: list[Group]) -> list[Issue]:
     return [issue for group in groups for issue in group.shown]
-
-
-def last_checked(source: str) -> dict:
-    """When each collection year of the return was last validated."""
-    return dict(
-        ValidationRun.objects.filter(source=source)
-        .values_list("year")
-        .annotate(last=Max("ran_at"))
-        .values_list("year", "last")
-    )

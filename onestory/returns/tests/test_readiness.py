@@ -428,3 +428,11 @@ def test_own_checks_count_only_enquiries_the_census_counts_that_year(client, sig
     last_year = client.get(_url(year=YEAR - 1))
     assert "2991Q" not in {g.rule for g in this_year.context["check_groups"]}
     assert "2991Q" in {g.rule for g in last_year.context["check_groups"]}
+
+
+def test_a_run_naming_a_child_by_something_other_than_a_record_id_still_shows(client, sign_in):
+    sign_in(Role.TEAM_MANAGER)
+    _run(issues=[_issue("8875", child="OLD-SYSTEM-7", person_id="not-a-record-id")])
+    response = client.get(_url())
+    assert response.status_code == 200
+    assert "OLD-SYSTEM-7" in _text(response)
