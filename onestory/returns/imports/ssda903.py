@@ -89,6 +89,7 @@ CATEGORIES_OF_NEED = frozenset(code for code in PRIMARY_NEEDS if code != "N0")
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d-%m-%Y")
 CARER_LABEL = "Carer {n} (not named in the SSDA903 return)"
 YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+EXCEL_NUMBER = re.compile(r"(?<=^\d)\.0$")
 # How long a child's code may be (LAChildId.code).
 CODE_LENGTH = 20
 # The most a return's year can be from today's, to catch a mistyped --year.
@@ -181,7 +182,7 @@ def discover(paths, report: common.ImportReport) -> tuple[list[SourceFile], set]
                         + "): check it is one of the return's tables.",
                     )
                 continue
-            extra = [c for c in columns if c not in TABLE_COLUMNS[table]]
+            extra = [c for c in columns if c and c not in TABLE_COLUMNS[table]]
             if extra:
                 report.note(f"{name}: columns {', '.join(extra)} are not SSDA903's: ignored.")
             files.append(
@@ -195,6 +196,13 @@ def discover(paths, report: common.ImportReport) -> tuple[list[SourceFile], set]
                 )
             )
     return files, refused
+
+
+def _upper(rows):
+    """Rows as the validator reads them: text upper case (it capitalises every column), and a
+    number a spreadsheet saved as 1.0 read as 1."""
+    for line, row in rows:
+        yield line, {k: EXCEL_NUMBER.sub("", v.upper()) for k, v in row.items()}
 
 
 def _parse_date(value: str) -> date | None:
@@ -390,7 +398,7 @@ class Ep:
 @dataclass
 class Child:
     code: str
-    headers: dict = field(default_factory=dict)  # year -> (file, line, row)
+    headers: dict = field(default_factory=dict)  # year -> (file, line, row, row as received)
     episodes: list = field(default_factory=list)  # Ep (received)
     rows: dict = field(default_factory=lambda: defaultdict(list))  # table -> [(year, f, line, row)]
 
@@ -460,7 +468,8 @@ class Reader:
 
     def _header(self, f: SourceFile, year: int) -> set[str]:
         seen: dict[str, int] = {}
-        for line, row in f.rows:
+        raw = dict(f.rows)  # kept as received
+        for line, row in _upper(f.rows):
             code = self._child(f, line, row)
             if code is None:
                 continue
@@ -478,7 +487,7 @@ class Reader:
                 ok = False
             if ok:
                 child = self.children.setdefault(code, Child(code))
-                child.headers[year] = (f, line, row)
+                child.headers[year] = (f, line, row, raw[line])
         return set(seen)
 
     def _episodes(self, f: SourceFile, year: int, header) -> None:
@@ -486,7 +495,7 @@ class Reader:
         places = {*reference.PLACEMENT_TYPES}
         places |= {code for code, last in RETIRED_PLACEMENT_TYPES.items() if year <= last}
         seen: dict[tuple, Ep] = {}
-        for line, row in f.rows:
+        for line, row in _upper(f.rows):
             code = self._known(f, line, row, header)
             if code is None:
                 continue
@@ -580,7 +589,7 @@ class Reader:
             self._record(code).episodes.append(episode)
 
     def _reviews(self, f, year, header):
-        for line, row in f.rows:
+        for line, row in _upper(f.rows):
             code = self._known(f, line, row, header)
             if code is None:
                 continue
@@ -594,7 +603,7 @@ class Reader:
                 self._record(code).rows["Reviews"].append((year, f, line, row, held))
 
     def _missing(self, f, year, header):
-        for line, row in f.rows:
+        for line, row in _upper(f.rows):
             code = self._known(f, line, row, header)
             if code is None:
                 continue
@@ -609,7 +618,7 @@ class Reader:
                 self._record(code).rows["Missing"].append((year, f, line, row, (began, ended)))
 
     def _uasc(self, f, year, header):
-        for line, row in f.rows:
+        for line, row in _upper(f.rows):
             code = self._known(f, line, row, header)
             if code is None:
                 continue
@@ -618,7 +627,7 @@ class Reader:
                 self._record(code).rows["UASC"].append((year, f, line, row, ceased))
 
     def _oc3(self, f, year, header):
-        for line, row in f.rows:
+        for line, row in _upper(f.rows):
             code = self._known(f, line, row, header)
             if code is None:
                 continue
@@ -935,7 +944,7 @@ class Loader:
             if not child.headers:
                 continue
             latest = child.headers[max(child.headers)][2]
-            for _f, _line, row in child.headers.values():
+            for _f, _line, row, _raw in child.headers.values():
                 if (row["SEX"], row["DOB"], row["ETHNIC"], row.get("UPN", "")) != (
                     latest["SEX"],
                     latest["DOB"],
@@ -1189,7 +1198,7 @@ class Loader:
         self.report.count("rows kept as received", "updated" if current else "created", len(clean))
 
     def _headers(self, person, child):
-        for year, (_f, _line, row) in child.headers.items():
+        for year, (_f, _line, _row, row) in child.headers.items():
             self._keep(person, export.KEPT_HEADER, year, [row], count=False)
 
     def _reviews(self, person, child, spans):

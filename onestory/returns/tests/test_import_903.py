@@ -424,3 +424,14 @@ def test_a_year_given_picks_that_year_from_a_folder_of_several(tmp_path):
     assert list(LAChildId.objects.values_list("code", flat=True)) == ["B2"]
     with pytest.raises(DomainError, match="No SSDA903 tables for the year ending 31 March 2024"):
         _run(tmp_path, year=2024)
+
+
+def test_codes_are_read_as_the_validator_reads_them(tmp_path):
+    _write(tmp_path, "header.csv", HEADER, [_header(sex="2.0", ethnic="wbri")])
+    _write(tmp_path, "episodes.csv", EPISODES, [_episode("01/05/2018", "s", ls="c2", place="u4")])
+
+    report = _run(tmp_path)
+
+    assert report.loaded, report.summary()
+    assert LegalStatus.objects.get().status == "C2"
+    assert LAChildId.objects.get().person.ethnicity == "WBRI"
