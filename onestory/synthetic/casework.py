@@ -64,6 +64,12 @@ class Casework:
     counts: dict
 
 
+def _died(household: HouseholdInfo, person_id) -> bool:
+    """A child who has died is nobody's case today (nor referred after their death)."""
+    brief = household.people.get(person_id)
+    return brief is not None and brief.date_of_death is not None
+
+
 def _at(day: date) -> datetime:
     return datetime.combine(day, time(10, 0), tzinfo=UTC)
 
@@ -146,7 +152,11 @@ def allocate(
     ]
 
     def take(h: HouseholdInfo, purpose: str, team_key: str, wanted: int, longest: int) -> int:
-        children = [c for c in h.children if purpose != PURPOSE_CHILD_IN_CARE or not c[3]]
+        children = [
+            c
+            for c in h.children
+            if (purpose != PURPOSE_CHILD_IN_CARE or not c[3]) and not _died(h, c[0])
+        ]
         children = children[:wanted]
         if not children:
             return 0

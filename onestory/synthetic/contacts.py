@@ -115,6 +115,10 @@ LIVE_QUEUE_IMMEDIATE_DANGER = 2
 HISTORY_START = date(2021, 4, 1)
 HISTORY_END = REFERENCE_DATE - timedelta(days=1)
 ONE_DAY = timedelta(days=1)
+# The history's last moment: midnight at the start of the reference date, London time.
+HISTORY_CUTOFF = datetime(
+    REFERENCE_DATE.year, REFERENCE_DATE.month, REFERENCE_DATE.day, tzinfo=LONDON
+).astimezone(UTC)
 OPENS, CLOSES = 9 * 60, 18 * 60  # the front door's working day, London minutes
 # Weight of a day in the year's contacts: fewer in the summer holidays and at Christmas, more
 # in the autumn term (hand-set); a weekend day or bank holiday has police contacts and little else.
@@ -242,7 +246,13 @@ STRATEGY_NEED_WEIGHTS = Weights({"N1": 85, "N5": 5, "N6": 5, "N8": 5})
 STRATEGY_OUTCOME_WEIGHTS = Weights({"section_47": 70, "assessment": 22})
 CONSENT_WEIGHTS = Weights({"given": 65, "refused": 8, "not_sought": 27})
 # What a referral ended in when it did not end with no further action (CIN census RC codes).
-CLOSURE_AFTER_ASSESSMENT = Weights({"RC7": 60, "RC9": 40})
+# RC8 (no further action) and RC9 (early help): the outcomes that close an episode when its
+# assessment is authorised (socialcare.actions.assessment.CLOSING_OUTCOMES), hand-set shares.
+CLOSURE_AFTER_ASSESSMENT = Weights({"RC8": 60, "RC9": 40})
+# An episode open this long had services after its assessment (closed RC7), hand-set; a shorter
+# one closed when its assessment was authorised. An assessment takes a couple of days at least.
+LONG_EPISODE_DAYS = 90
+ASSESSMENT_DAYS_AT_LEAST = 2
 
 REFERRER_COMMUNITIES = Weights(WORKFORCE_MIX)
 
@@ -867,6 +877,11 @@ class FrontDoorHistory:
         decided = self._decided_at(
             received, due, immediate=immediate, on_time=on_time, same_day=forced
         )
+        if decided >= HISTORY_CUTOFF > received:
+            # Received on the history's last working afternoon or weekend: decided out of hours
+            # before the reference date, so nothing decided in the history falls after it.
+            decided = min(received + timedelta(minutes=rng.randint(20, 240)), HISTORY_CUTOFF)
+            decided -= timedelta(minutes=1)
         assigned = received + (decided - received) * rng.uniform(0.05, 0.5)
         linked_at = assigned + (decided - assigned) * rng.uniform(0.05, 0.6)
         contact["assigned_to_id"] = screener.pk
@@ -1230,22 +1245,7 @@ class FrontDoorHistory:
             if forced:
                 closed = None
             else:
-                if nfa:
-                    closed = day + timedelta(days=rng.randint(2, 28))
-                    row["closure_reason"] = "RC8"
-                else:
-                    after_assessment = rng.random() < 0.55
-                    days = rng.randint(20, 70) if after_assessment else rng.randint(90, 600)
-                    closed = day + timedelta(days=days)
-                    row["closure_reason"] = (
-                        _pick(rng, CLOSURE_AFTER_ASSESSMENT) if after_assessment else "RC7"
-                    )
-                # Closed before the child's referral for today's casework, and before the
-                # reference date: today's open referrals are the casework's children in need.
-                limit = HISTORY_END
-                if kid.forced_day is not None:
-                    limit = min(limit, kid.forced_day - ONE_DAY)
-                closed = max(day, min(closed, limit))
+                closed, row["closure_reason"] = self._closure(kid, day, nfa)
                 row["closed_on"] = closed
             row["no_further_action"] = nfa
             self.rows[Referral].append(row)
@@ -1260,6 +1260,35 @@ class FrontDoorHistory:
         self.recent_referrals.append((day, family, set(kids)))
         if kind == "strategy":
             self._strategy(contact, family, kids, decision, nfa)
+
+    def _closure(self, kid: Kid, day: date, nfa: bool) -> tuple[date, str]:
+        """When a referral that is not today's casework closed, and the census reason.
+
+        A referral with no further action closes the day it is made (the decision is the
+        referral's: csc-validator-be-cin 0.1.13 query 8569Q never carries one into the next
+        census year), without an assessment, so not "closed after assessment" (RC8 and RC9 need
+        one on the episode: query 8825Q): RC7.
+        The others close after their assessment (RC8 no further action, RC9 early help: the
+        day the manager authorises it, as socialcare.actions.assessment does) or, after
+        services, RC7. Every one closes before the child's referral for today's casework and
+        before the reference date (today's open referrals are the casework's children in need):
+        one whose closure would come later closes at a day drawn over the time left, rather
+        than all of them on the last day.
+        """
+        rng = self.rng
+        limit = HISTORY_END
+        if kid.forced_day is not None:
+            limit = min(limit, kid.forced_day - ONE_DAY)
+        room = max(0, (limit - day).days)
+        if nfa:
+            return day, "RC7"
+        after_assessment = rng.random() < 0.55
+        days = rng.randint(20, 70) if after_assessment else rng.randint(90, 600)
+        if days > room:
+            days = rng.randint(min(ASSESSMENT_DAYS_AT_LEAST, room), room)
+        if days < LONG_EPISODE_DAYS:
+            return day + timedelta(days=days), _pick(rng, CLOSURE_AFTER_ASSESSMENT)
+        return day + timedelta(days=days), "RC7"
 
     def _strategy(self, contact, family, kids, decision, nfa: bool) -> None:
         rng = self.rng

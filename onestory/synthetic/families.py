@@ -30,6 +30,15 @@ from .reference import agency_specs
 UNBORN_AT_SCALE_1 = 80
 CHILD_DEATH_RATE = 0.0001
 GRANDPARENT_DEATH_RATE = 0.004
+# Young adults this old or younger went to school since UPNs began (1999) and keep theirs.
+UPN_YOUNG_ADULTS_UP_TO = 25
+
+
+def _reception_year(born: date) -> int:
+    """Reception starts in the September after a child turns four."""
+    return born.year + (4 if born.month < 9 else 5)
+
+
 # Unaccompanied asylum-seeking children at scale 1 (hand-set; unverified for Luton).
 UASC_AT_SCALE_1 = 35
 
@@ -464,7 +473,7 @@ class FamilyMaker:
                     )
                 )
             draft.addresses = own
-        self.assign_schools(plan.kids, plan.ward)
+        self.assign_schools(plan.kids, plan.ward, plan.members)
         self.deaths(plan.kids, plan.members)
         household_id = self.emit_household(plan.members, plan.kids, history[0].valid_from)
         kids = set(plan.kids)
@@ -574,8 +583,10 @@ class FamilyMaker:
             )
         return lines
 
-    def assign_schools(self, kids: list[Draft], ward: str) -> None:
-        """UPNs for school-age children (5 to 16), issued by a primary school in the ward."""
+    def assign_schools(self, kids: list[Draft], ward: str, members: list[Draft] = ()) -> None:
+        """UPNs for children of 5 and over, issued by a primary school in the ward when they
+        started school; a UPN is for life, so the household's young adults who went to school
+        here have theirs too (the returns need it for a care leaver looked after at 17)."""
         primary = self.schools.pick(ward, "primary", self.rng)
         secondary = self.schools.pick(ward, "secondary", self.rng)
         for kid in kids:
@@ -583,16 +594,21 @@ class FamilyMaker:
             if born is None:
                 continue
             age = age_in_years(born, REFERENCE_DATE)
-            if 5 <= age <= 16:
-                # Reception starts in the September after a child turns four.
-                start_year = born.year + (4 if born.month < 9 else 5)
-                kid.person.upn = self.schools.next_upn(primary, start_year)
+            if age >= 5:
+                kid.person.upn = self.schools.next_upn(primary, _reception_year(born))
             if 4 <= age <= 17:
                 needs_special = set(kid.person.disabilities) & {"LD", "AUT", "PC"}
                 if needs_special and self.chance(0.3):
                     kid.school = self.rng.choice(self.schools.all["special"])["name"]
                 else:
                     kid.school = (primary if age <= 10 else secondary)["name"]
+
+        for adult in members:
+            born = adult.person.date_of_birth
+            if adult in kids or adult.person.upn or born is None:
+                continue
+            if 18 <= age_in_years(born, REFERENCE_DATE) <= UPN_YOUNG_ADULTS_UP_TO:
+                adult.person.upn = self.schools.next_upn(primary, _reception_year(born))
 
     def deaths(self, kids: list[Draft], members: list[Draft]) -> None:
         for kid in kids:

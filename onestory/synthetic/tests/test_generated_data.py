@@ -31,6 +31,7 @@ from onestory.synthetic.casework import (
     PURPOSE_EARLY_HELP,
 )
 from onestory.synthetic.drafts import REFERENCE_DATE
+from onestory.synthetic.families import UPN_YOUNG_ADULTS_UP_TO
 from onestory.synthetic.models import PlantedDuplicate, SyntheticRun
 from onestory.synthetic.reference import luton_postcodes
 from onestory.workforce.models import Agency, Team, Worker
@@ -95,7 +96,7 @@ def test_every_nhs_number_is_valid_and_most_people_have_one():
     assert 0.9 < share < 0.995
 
 
-def test_every_upn_is_valid_issued_in_luton_and_held_by_a_school_age_child():
+def test_every_upn_is_valid_issued_in_luton_and_held_by_someone_who_started_school():
     # Planted duplicates are left out: some carry a date of birth keyed with day and month swapped.
     planted = PlantedDuplicate.objects.values("duplicate_id")
     pupils = (
@@ -104,7 +105,8 @@ def test_every_upn_is_valid_issued_in_luton_and_held_by_a_school_age_child():
     assert pupils
     for value, born in pupils:
         assert normalise_upn(value) == value and value[1:4] == "821"
-        assert 5 <= age_in_years(born, REFERENCE_DATE) <= 16
+        # A UPN is for life: school-age children and the young adults who went to school here.
+        assert 5 <= age_in_years(born, REFERENCE_DATE) <= UPN_YOUNG_ADULTS_UP_TO
 
 
 def test_every_address_is_a_real_luton_postcode_with_its_ward_and_lsoa():
@@ -236,7 +238,9 @@ def test_planted_duplicates_really_differ_as_their_variations_say():
 
 def test_children_in_need_are_allocated_as_calibrated_to_luton_s_1647():
     in_need = (
-        Allocation.objects.filter(purpose__in=CHILD_IN_NEED_PURPOSES).values("person").distinct()
+        Allocation.objects.filter(purpose__in=CHILD_IN_NEED_PURPOSES, ends_at=None)
+        .values("person")
+        .distinct()
     )
     expected = CHILDREN_IN_NEED_AT_SCALE_1 * TINY
     assert abs(in_need.count() - expected) <= max(2, expected * 0.1)

@@ -2,15 +2,18 @@
 
 import io
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 
 from onestory.access.models import Allocation
+from onestory.core.calendar import bank_holidays_between
+from onestory.core.rules import add_months, is_working_day
 from onestory.frontdoor.models import Referral
-from onestory.people.models import Postcode
+from onestory.people.models import Person, Postcode
 from onestory.socialcare import models as sc
 from onestory.socialcare import rules
 from onestory.synthetic.casework import (
@@ -19,7 +22,7 @@ from onestory.synthetic.casework import (
     PURPOSE_CHILD_PROTECTION,
 )
 from onestory.synthetic.drafts import REFERENCE_DATE
-from onestory.synthetic.models import SyntheticRun
+from onestory.synthetic.models import PlantedDuplicate, SyntheticRun
 from onestory.synthetic.socialcare import TABLES, postcodes_elsewhere
 
 SCALE = 0.05
@@ -153,11 +156,114 @@ def test_most_children_had_one_or_two_social_workers_in_the_last_year():
     )
     assert workers[1] + workers[2] >= 0.6 * len(children)
     assert workers[3] >= 1
-    # Every ended allocation of an earlier worker has its handover.
-    ended = Allocation.objects.filter(
-        purpose__in=rules.SOCIAL_WORKER_PURPOSES, ends_at__isnull=False
-    )
-    assert sc.Handover.objects.count() == ended.count()
+    # Every ended allocation of an earlier worker has its handover (the others ended with
+    # their case).
+    allocations = Allocation.objects.filter(purpose__in=rules.SOCIAL_WORKER_PURPOSES)
+    starts = {(a.person_id, a.starts_at.date()) for a in allocations}
+    handed_over = [
+        a for a in allocations.exclude(ends_at=None) if (a.person_id, a.ends_at.date()) in starts
+    ]
+    assert sc.Handover.objects.count() == len(handed_over)
+
+
+@in_town
+def test_every_closed_statutory_referral_had_a_social_worker_until_it_closed():
+    closed = Referral.objects.filter(no_further_action=False, closed_on__isnull=False)
+    assert closed.exists()
+    spans = defaultdict(list)
+    for person, starts, ends in Allocation.objects.filter(
+        purpose__in=rules.SOCIAL_WORKER_PURPOSES
+    ).values_list("person_id", "starts_at", "ends_at"):
+        spans[person].append((starts.date(), ends.date() if ends else None))
+    for referral in closed:
+        assert any(
+            starts <= referral.referral_date and ends is not None and ends >= referral.closed_on
+            for starts, ends in spans[referral.person_id]
+        ), referral.pk
+
+
+@in_town
+def test_assessments_are_authorised_before_their_referral_closes():
+    for a in sc.Assessment.objects.select_related("referral").exclude(referral__closed_on=None):
+        referral = a.referral
+        assert a.status == "authorised"
+        assert a.started_on <= a.authorised_on <= referral.closed_on
+        if referral.closure_reason in ("RC8", "RC9"):
+            # Authorising "no further action" or "early help" closed it that day.
+            assert a.authorised_on == referral.closed_on
+            assert (
+                a.outcome
+                == {"RC8": "no_further_action", "RC9": "early_help"}[referral.closure_reason]
+            )
+        else:
+            assert "21" not in a.factors  # no factors found, yet the case went on
+    for a in sc.Assessment.objects.filter(referral__closed_on=None).exclude(factors=[]):
+        assert "21" not in a.factors
+
+
+@in_town
+def test_initial_conferences_are_held_on_working_days():
+    holidays = set(bank_holidays_between(date(2014, 1, 1), REFERENCE_DATE))
+    initial = sc.ChildProtectionConference.objects.filter(kind="initial")
+    assert initial.exists()
+    for conference in initial:
+        assert is_working_day(conference.held_on, holidays), conference.held_on
+
+
+@in_town
+def test_children_placed_for_adoption_with_their_foster_carers_stay_with_them():
+    placements = defaultdict(list)
+    for p in sc.Placement.objects.order_by("starts_on"):
+        placements[p.period_id].append(p)
+    moves = 0
+    for rows in placements.values():
+        for before, after in zip(rows, rows[1:], strict=False):
+            if after.place == "A5":
+                assert before.place.startswith("U")
+                assert (after.carer, after.placement_postcode) == (
+                    before.carer,
+                    before.placement_postcode,
+                )
+            elif before.place.startswith("U") and after.place.startswith("U"):
+                assert after.carer != before.carer  # a move is to another foster family
+                moves += 1
+    assert moves > 0
+
+
+@in_town
+def test_care_ends_in_adoption_only_from_a_placement_for_adoption_and_never_after_18():
+    for period in sc.CarePeriod.objects.exclude(ends_on=None):
+        last = sc.Placement.objects.filter(period=period).order_by("-starts_on").first()
+        if period.end_reason in ("E11", "E12"):
+            assert last.place in ("A5", "A6")
+            assert (period.ends_on - last.starts_on).days >= 70
+            assert sc.LegalStatus.objects.filter(period=period, status="E1").exists()
+        if period.end_reason in ("E45", "E46"):
+            assert last.place.startswith("U")
+        born = period.person.date_of_birth
+        assert period.ends_on <= add_months(born, 18 * 12)
+    assert not sc.Placement.objects.filter(place="K3").exclude(inside_area=True).exists()
+
+
+@in_town
+def test_no_child_is_referred_or_a_case_after_they_died():
+    assert not Referral.objects.filter(
+        person__date_of_death__isnull=False, referral_date__gt=F("person__date_of_death")
+    ).exists()
+    assert not Allocation.objects.filter(
+        purpose__in=CHILD_IN_NEED_PURPOSES, ends_at=None, person__date_of_death__isnull=False
+    ).exists()
+
+
+@in_town
+def test_children_and_young_adults_who_went_to_school_here_have_a_upn():
+    people = Person.objects.filter(
+        date_of_birth__lte=add_months(REFERENCE_DATE, -5 * 12),
+        date_of_birth__gt=add_months(REFERENCE_DATE, -25 * 12),
+        unaccompanied_asylum_seeking=False,
+    ).exclude(pk__in=PlantedDuplicate.objects.values("duplicate_id"))
+    assert people.exists()
+    assert people.filter(upn="").count() <= 0.02 * people.count()
 
 
 @in_town
