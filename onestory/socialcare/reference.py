@@ -142,8 +142,10 @@ ADOPTION_PLACEMENTS = frozenset({"A3", "A4", "A5", "A6"})
 TEMPORARY_PLACEMENTS = frozenset({"T0", "T1", "T2", "T3", "T4"})
 # Long-term placements meant to last until the child is 18 (reg. 28(3) visits every 3 months).
 LONG_TERM_PLACEMENTS = frozenset({"U1", "U4"})
-# SSDA903 rule 178: these placements have no provider.
-PLACEMENTS_WITHOUT_PROVIDER = frozenset({"T0", "T1", "T2", "T3", "Z11", "Z12", "Z13", "Z14"})
+# These placements have no provider: SSDA903 rule 213 (csc-validator-be-903 0.1.17, 2025/26:
+# "Placement provider information not required" for T0 to T4 and Z11 to Z14; rule 178 accepts a
+# blank provider for any placement).
+PLACEMENTS_WITHOUT_PROVIDER = frozenset({"T0", "T1", "T2", "T3", "T4", "Z11", "Z12", "Z13", "Z14"})
 
 # SSDA903: placement provider.
 PLACEMENT_PROVIDERS = {

@@ -290,7 +290,6 @@ def test_care_starting_in_a_temporary_placement_without_its_postcode_warns_380_a
             "starts_on": _d(TODAY - timedelta(days=1)),
             "legal_status": "C1",
             "place": "T4",
-            "provider": "PR1",
             "home_postcode": "LU1 1AA",
             "placement_postcode": "",
         },
