@@ -177,7 +177,8 @@ URN_NOT_KNOWN = "XXXXXXX"
 FIRST_SOCIAL_WORKER = "FCONTA"
 UNKNOWN_CHANGE = "OTHERS"
 # A social worker's identifier must start SW (their Social Work England registration) or XX
-# (validator rule SW02): no registration number is recorded, so XX and the worker's own number.
+# (validator rule SW02STG1, which also wants at least 4 characters): no registration number is
+# recorded, so XX and the worker's own number, six digits long.
 SOCIAL_WORKER_ID_PREFIX = "XX"
 # A UPN that is not known is given as a code saying why (DfE SSDA903 guide; validator rules 168
 # and 442): UN1 not yet of school age (4 or over by the 31 August before the year starts is of
@@ -320,8 +321,10 @@ def _period_episodes(
     return episodes
 
 
-def _urn(placement: Placement | None) -> str:
-    if placement is None:
+def _urn(placement: Placement | None, status: str) -> str:
+    """The placement's URN; none at all on a short break (validator rule 214: no URN or
+    placement postcode under V3 or V4)."""
+    if placement is None or status in NO_POSTCODE_STATUSES:
         return ""
     if placement.urn:
         return placement.urn
@@ -351,7 +354,7 @@ def _episode_row(episode: _Episode, year_end: date, *, unaccompanied: bool, code
             _postcode(placement.home_postcode) if postcodes and not unaccompanied else ""
         ),
         "PL_POST": _postcode(placement.placement_postcode) if postcodes else "",
-        "URN": _urn(placement),
+        "URN": _urn(placement, episode.status),
     }
 
 
@@ -512,7 +515,7 @@ def _social_worker_episodes(
                 {
                     "CHILD": codes[person_id],
                     "DOB": _d(dobs.get(person_id)),
-                    "SW_ID": f"{SOCIAL_WORKER_ID_PREFIX}{worker_id}",
+                    "SW_ID": f"{SOCIAL_WORKER_ID_PREFIX}{worker_id:06d}",
                     "SW_DECOM": _d(starts),
                     "SW_DEC": "" if ends is None or ends > end else _d(ends),
                     "SW_REASON": reason,

@@ -4,8 +4,8 @@ imported, then exported year by year, they give the same children, episodes and 
 
 Where the export differs it is because the DfE's rules say so, and only there: an episode open
 at the year's end has no end date, reason or reason for a placement change (rules 148, 385);
-short breaks (V3, V4) and unaccompanied asylum-seeking children carry no postcodes (rules 398,
-406); and an episode another year's file shows was open in the year is in that year's return
+short breaks (V3, V4) carry no postcodes or URN (rules 398, 214) and unaccompanied
+asylum-seeking children no home postcode (rule 406); and an episode another year's file shows was open in the year is in that year's return
 even where the sample for it left it out (the samples drop some, with their children).
 """
 
@@ -60,7 +60,7 @@ def _without_what_the_rules_leave_out(row: dict, year_end: date, unaccompanied: 
     if ends is None or ends > year_end:
         row["DEC"] = row["REC"] = row["REASON_PLACE_CHANGE"] = ""
     if row["LS"] in ssda903.NO_POSTCODE_STATUSES:
-        row["HOME_POST"] = row["PL_POST"] = ""
+        row["HOME_POST"] = row["PL_POST"] = row["URN"] = ""
     if row["CHILD"] in unaccompanied:
         row["HOME_POST"] = ""
     return row

@@ -184,7 +184,7 @@ def test_an_episode_open_at_the_year_end_has_no_end_date(worker):
     [episode] = _rows(result, "Episodes", child)
     assert (episode["DECOM"], episode["DEC"], episode["REC"]) == ("01/03/2026", "", "")
     [social_worker] = _rows(result, "SWEpisodes", child)
-    assert social_worker["SW_ID"] == f"XX{worker.pk}"
+    assert social_worker["SW_ID"] == f"XX{worker.pk:06d}"
     assert (social_worker["SW_DECOM"], social_worker["SW_DEC"]) == ("01/03/2026", "")
     assert social_worker["SW_REASON"] == "FCONTA"
 
@@ -341,6 +341,6 @@ def test_a_change_of_social_worker_gives_the_handovers_reason(worker):
     rows = _rows(ssda903.build(YEAR), "SWEpisodes", child)
 
     assert [(r["SW_ID"], r["SW_DECOM"], r["SW_DEC"], r["SW_REASON"]) for r in rows] == [
-        (f"XX{worker.pk}", "01/05/2025", "03/11/2025", "FCONTA"),
-        (f"XX{successor.pk}", "03/11/2025", "", "LEFTRL"),
+        (f"XX{worker.pk:06d}", "01/05/2025", "03/11/2025", "FCONTA"),
+        (f"XX{successor.pk:06d}", "03/11/2025", "", "LEFTRL"),
     ]
