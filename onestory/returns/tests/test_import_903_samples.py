@@ -5,8 +5,9 @@ imported, then exported year by year, they give the same children, episodes and 
 Where the export differs it is because the DfE's rules say so, and only there: an episode open
 at the year's end has no end date, reason or reason for a placement change (rules 148, 385);
 short breaks (V3, V4) carry no postcodes or URN (rules 398, 214) and unaccompanied
-asylum-seeking children no home postcode (rule 406); and an episode another year's file shows was open in the year is in that year's return
-even where the sample for it left it out (the samples drop some, with their children).
+asylum-seeking children no home postcode (rule 406); and an episode another year's file shows
+was open in the year is in that year's return even where the sample for it left it out (the
+samples drop some, with their children).
 """
 
 import csv
