@@ -129,7 +129,7 @@ class FamilyMaker:
         limit = 17 * YEAR
         if sum(gaps) > limit:
             gaps = [g * limit // sum(gaps) for g in gaps]
-        youngest = self.rng.randrange(0, 18 * YEAR - 10 - sum(gaps))
+        youngest = self.rng.randrange(1, 18 * YEAR - 10 - sum(gaps))  # born before today
         ages, age = [youngest], youngest
         for gap in reversed(gaps):
             age += gap
@@ -184,7 +184,14 @@ class FamilyMaker:
         if plan.structure == "multi_generational":
             self.add_grandparents(plan)
         mother_young_enough = plan.mother_age - plan.ages[-1] < 42 * YEAR
-        if "mother" in plan.parents and mother_young_enough and self.chance(self.unborn_chance()):
+        # Not expecting again within a year of the youngest's birth (hand-set).
+        youngest_old_enough = not plan.ages or plan.ages[-1] >= YEAR
+        if (
+            "mother" in plan.parents
+            and mother_young_enough
+            and youngest_old_enough
+            and self.chance(self.unborn_chance())
+        ):
             self.add_unborn(plan)
         self.finish(plan, history)
         return sum(1 for k in plan.kids if k.person.date_of_birth is not None)
@@ -474,7 +481,7 @@ class FamilyMaker:
                 )
             draft.addresses = own
         self.assign_schools(plan.kids, plan.ward, plan.members)
-        self.deaths(plan.kids, plan.members)
+        self.deaths(plan.kids, plan.members, since=history[0].valid_from)
         household_id = self.emit_household(plan.members, plan.kids, history[0].valid_from)
         kids = set(plan.kids)
         relations = self.relations_to_children(kids)
@@ -610,12 +617,14 @@ class FamilyMaker:
             if 18 <= age_in_years(born, REFERENCE_DATE) <= UPN_YOUNG_ADULTS_UP_TO:
                 adult.person.upn = self.schools.next_upn(primary, _reception_year(born))
 
-    def deaths(self, kids: list[Draft], members: list[Draft]) -> None:
+    def deaths(self, kids: list[Draft], members: list[Draft], *, since: date) -> None:
+        """A few deaths, each while the person lived in the household (moved in on `since`)."""
         for kid in kids:
             born = kid.person.date_of_birth
             if born and self.chance(CHILD_DEATH_RATE):
-                kid.person.date_of_death = born + timedelta(
-                    days=self.rng.randint(0, max(0, (REFERENCE_DATE - born).days - 1))
+                lived_here = max(born, since)
+                kid.person.date_of_death = lived_here + timedelta(
+                    days=self.rng.randint(0, max(0, (REFERENCE_DATE - lived_here).days - 1))
                 )
                 self.stats["deaths"] += 1
         for adult in members:
@@ -623,7 +632,8 @@ class FamilyMaker:
                 continue
             age = age_in_years(adult.person.date_of_birth, REFERENCE_DATE)
             if age >= 55 and self.chance(GRANDPARENT_DEATH_RATE):
-                adult.person.date_of_death = self.days_ago(self.rng.randint(10, 2 * YEAR))
+                died = self.days_ago(self.rng.randint(10, 2 * YEAR))
+                adult.person.date_of_death = min(max(died, since), REFERENCE_DATE - timedelta(1))
                 self.stats["deaths"] += 1
 
     def foster_household(self, ward: str, wanted: int) -> None:
@@ -671,8 +681,9 @@ class FamilyMaker:
             years = rng.choices((14, 15, 16, 17), weights=(10, 25, 35, 30))[0]
             estimated = self.chance(0.3)
             if estimated:
-                # An age assessment gives a year; the date of birth is then recorded as 1 January.
-                dob = date(REFERENCE_DATE.year - years - 1, 1, 1)
+                # An age assessment gives a year; the date of birth is then recorded as 1 January
+                # (of the year that makes them `years` old on the reference date, 1 November).
+                dob = date(REFERENCE_DATE.year - years, 1, 1)
             else:
                 dob = self.days_ago(years * YEAR + rng.randint(0, YEAR - 10))
             yp = self.new_person(

@@ -400,18 +400,25 @@ class CareHistory:
             check = add_months(check, 12) - timedelta(days=rng.randint(0, 20))
 
     def missing(self, child, period_id, starts, last, born, worker) -> None:
+        """Some children of 11 or more went missing (or were away without authorisation), one
+        episode at a time: each starts after the last one ended (SSDA903 rule 574)."""
         rng = self.rng
         if age(born, last) < 11 or rng.random() >= MISSING_SHARE:
             return
-        for _ in range(rng.randint(1, 4)):
-            lo = max(starts, add_months(born, 11 * 12)) if born else starts
-            if lo >= last:
-                break
-            gone = lo + timedelta(days=rng.randint(0, (last - lo).days))
+        lo = max(starts, add_months(born, 11 * 12)) if born else starts
+        if lo >= last:
+            return
+        days = sorted(
+            lo + timedelta(days=rng.randint(0, (last - lo).days)) for _ in range(rng.randint(1, 4))
+        )
+        back = None
+        for gone in days:
             went = at(gone, rng.randint(16, 22))
+            if back is not None and went <= back:
+                continue
             back = went + timedelta(hours=rng.randint(3, 40))
             if back.date() >= REFERENCE_DATE:
-                continue
+                break
             offered = rng.random() < 0.95
             accepted = offered and rng.random() < 0.7
             self.add(

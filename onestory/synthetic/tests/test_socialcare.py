@@ -307,3 +307,22 @@ def test_the_same_seed_gives_the_same_rows():
     call_command("synth", scale=0.01, seed=3, replace=True, stdout=io.StringIO())
     assert _snapshot() == first
     assert len(first) > 100
+
+
+@in_town
+def test_a_childs_missing_episodes_never_overlap():
+    episodes = defaultdict(list)
+    for e in sc.MissingEpisode.objects.order_by("started_at"):
+        episodes[e.person_id].append(e)
+    assert episodes
+    for rows in episodes.values():
+        for before, after in zip(rows, rows[1:], strict=False):
+            assert before.ended_at < after.started_at
+
+
+@in_town
+def test_everyone_in_care_today_is_under_18_and_was_when_care_began():
+    for period in sc.CarePeriod.objects.filter(ends_on=None).select_related("person"):
+        born = period.person.date_of_birth
+        assert period.starts_on < add_months(born, 18 * 12)
+        assert add_months(born, 18 * 12) > REFERENCE_DATE
