@@ -202,7 +202,9 @@ def test_a_broken_census_names_the_rule_the_child_and_the_page_to_fix_it_on(expo
     assert "AssessmentAuthorisationDate" in issue["fields"]
     assert issue["message"]
     assert not outcome.clean
-    assert any(line.startswith("- child ") and "8608" in line for line in report(outcome))
+    lines = report(outcome)
+    assert any(line.startswith("- child ") and "8608" in line for line in lines)
+    assert lines[-1].startswith("Result: NOT CLEAN")
 
 
 def test_schema_errors_are_issues_with_their_line_and_child(exported, broken):
@@ -250,7 +252,7 @@ def test_validate_export_keeps_the_run_and_audits_it(validators, exported):
 
 
 @pytest.mark.django_db
-def test_the_command_lists_issues_crashed_and_skipped_rules_and_fails_on_crashes(
+def test_a_clean_return_whose_rules_crashed_is_not_called_clean_and_exits_2(
     validators, exported
 ):
     out = io.StringIO()
@@ -258,14 +260,16 @@ def test_the_command_lists_issues_crashed_and_skipped_rules_and_fails_on_crashes
     with pytest.raises(SystemExit) as stopped:
         call_command("validate_return", "903", str(exported["903"]), stdout=out)
 
-    assert stopped.value.code == 1
+    assert stopped.value.code == 2
     text = out.getvalue()
     assert "Rules that crashed (2)" in text
     assert "- 231: KeyError" in text
     assert "Rules skipped (" in text
     assert "- 157: needs OC2" in text
     assert "Summary: 316 rules for 2026:" in text
-    assert "NOT CLEAN" in text
+    assert "0 errors" in text
+    assert "but rules 231, 233 crashed inside the validator" in text
+    assert "cannot be called clean" in text
     run = ValidationRun.objects.get()
     assert (run.source, run.ran_by) == ("903", None)
     assert AuditEvent.objects.filter(action="validate").exists()

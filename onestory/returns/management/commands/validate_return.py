@@ -98,6 +98,12 @@ def report(outcome: Outcome, *, site: str = "") -> list[str]:
         lines.append("Result: no errors, and every rule ran.")
     elif outcome.clean:
         lines.append("Result: no errors from the rules that ran; the skipped rules did not run.")
+    elif not outcome.errors:
+        crashed = ", ".join(crash["rule"] for crash in outcome.crashed_rules)
+        lines.append(
+            f"Result: no errors from the rules that ran, but rules {crashed} crashed inside the "
+            "validator and checked nothing, so the return cannot be called clean."
+        )
     else:
         lines.append("Result: NOT CLEAN - fix the errors above (and see the crashed rules).")
     return lines
@@ -141,5 +147,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         record_run(outcome, acting_user=None, now=now(), via="command")
         self.stdout.write("\n".join(report(outcome, site=site.rstrip("/"))) + "\n")
-        if not outcome.clean:
+        if outcome.errors:
             raise SystemExit(1)
+        if not outcome.clean:
+            raise SystemExit(2)
