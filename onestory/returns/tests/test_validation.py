@@ -158,6 +158,7 @@ def broken(validators, exported, django_db_blocker, tmp_path_factory):
         return path, validate_file("cin", path)
 
 
+@pytest.mark.django_db  # the module's fixtures read the test database
 def test_a_clean_census_export_has_no_errors_and_every_rule_ran(clean):
     outcome = clean["cin"]
 
@@ -173,6 +174,7 @@ def test_a_clean_census_export_has_no_errors_and_every_rule_ran(clean):
     assert report(outcome)[-1] == "Result: no errors, and every rule ran."
 
 
+@pytest.mark.django_db  # the module's fixtures read the test database
 def test_a_clean_ssda903_export_has_no_errors_and_says_which_rules_did_not_run(clean):
     outcome = clean["903"]
 
@@ -189,6 +191,7 @@ def test_a_clean_ssda903_export_has_no_errors_and_says_which_rules_did_not_run(c
     assert len(outcome.rules_run) + len(crashed) + len(skipped) == outcome.rules_total
 
 
+@pytest.mark.django_db  # the module's fixtures read the test database
 def test_a_broken_census_names_the_rule_the_child_and_the_page_to_fix_it_on(exported, broken):
     child = exported["child"]
     _, outcome = broken
@@ -207,6 +210,7 @@ def test_a_broken_census_names_the_rule_the_child_and_the_page_to_fix_it_on(expo
     assert lines[-1].startswith("Result: NOT CLEAN")
 
 
+@pytest.mark.django_db  # the module's fixtures read the test database
 def test_schema_errors_are_issues_with_their_line_and_child(exported, broken):
     child = exported["child"]
     path, outcome = broken
@@ -220,6 +224,7 @@ def test_schema_errors_are_issues_with_their_line_and_child(exported, broken):
     assert issue["link"] == f"/social-care/children/{child.pk}/"
 
 
+@pytest.mark.django_db  # the module's fixtures read the test database
 def test_our_one_pass_reader_builds_the_packages_own_tables(broken):
     path, _ = broken
     finished = subprocess.run(  # noqa: S603 - our runner, our file
