@@ -566,15 +566,21 @@ class FrontDoorHistory:
                 for cluster in clusters:
                     first = cluster[0][1]
                     severity = max(c[2] for c in cluster)
-                    if statutory:
+                    if statutory and family.info.uasc:
+                        # A young person who arrives alone is accommodated that day or the next
+                        # (Children Act 1989 s.20), referred on the day they arrive.
+                        lag, kind = rng.randint(0, 1), "referral"
+                    elif statutory:
                         lag = rng.randint(*{1: (3, 20), 2: (5, 35), 3: (7, 120)}[severity])
                         strategy_chance = {1: 0.08, 2: 0.8, 3: 0.4}[severity]
                         kind = "strategy" if rng.random() < strategy_chance else "referral"
                     else:
                         lag, kind = rng.randint(3, 30), "early_help"
                     day = first - timedelta(days=lag)
-                    while not is_working_day(day, self.holidays) and day > first - timedelta(
-                        days=lag + 4
+                    while (
+                        not family.info.uasc
+                        and not is_working_day(day, self.holidays)
+                        and day > first - timedelta(days=lag + 4)
                     ):
                         day -= ONE_DAY
                     team_key = next((c[3] for c in cluster if c[3]), None)

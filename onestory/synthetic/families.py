@@ -706,6 +706,11 @@ class FamilyMaker:
             if estimated:
                 yp.person.estimated_age_years = age_in_years(dob, REFERENCE_DATE)
             arrived = self.days_ago(rng.randint(30, 2 * YEAR))
+            if years < 16:
+                # Of compulsory school age: a school place, and its UPN, soon after arriving
+                # (those of 16 and 17 go to college, which issues none).
+                school = self.schools.pick(ward, "secondary", rng)
+                yp.person.upn = self.schools.next_upn(school, arrived.year)
             for carer in carers:
                 self.relate(carer, yp, "carer", arrived, False)
             young_people.append(yp)

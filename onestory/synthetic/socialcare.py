@@ -337,7 +337,8 @@ class SocialCareHistory(CaseworkHistory, ProtectionHistory, CareHistory, Leavers
         team_key = self.team_of(ref)
         purpose = alloc.purpose
         start = alloc.starts_at.date()
-        assessor = self.worker_in(team_key)
+        # The worker who assessed: another than today's (in a tiny town, from another team).
+        assessor = self.colleague(team_key, avoid=alloc.worker)
         outcome = {
             PURPOSE_CIN: "child_in_need",
             PURPOSE_CP: "strategy_discussion",

@@ -237,7 +237,8 @@ class CareHistory:
             self.add(
                 sc.UnaccompaniedChild,
                 person_id=child,
-                arrived_on=starts - timedelta(days=rng.randint(0, 10)),
+                # Referred the day they arrived (contacts: accommodated that day or the next).
+                arrived_on=ref["referral_date"] if ref else starts,
                 became_looked_after_on=starts,
                 national_transfer_scheme=rng.random() < 0.4,
                 age_assessed=rng.random() < 0.3,

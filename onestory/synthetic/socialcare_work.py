@@ -227,7 +227,8 @@ class CaseworkHistory:
         segments = []  # (worker, team key, starts, purpose), oldest first
         referred = ref["referral_date"]
         if (original - referred).days >= 3 and assessor.pk != alloc.worker.pk:
-            segments.append((assessor, team_key, referred + ONE_DAY, PURPOSE_ASSESSMENT))
+            key = self.team_key.get(assessor.team_id, team_key)
+            segments.append((assessor, key, referred + ONE_DAY, PURPOSE_ASSESSMENT))
         changes = []
         day = original + timedelta(days=rng.randint(*CHANGE_GAP_DAYS))
         while day < LAST_DAY - timedelta(days=14):
