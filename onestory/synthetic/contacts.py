@@ -22,12 +22,16 @@ Calibration at scale 1 (everything scales linearly):
 Every child the casework allocated to a social worker (child in need, child protection, in
 care) has a referral on or before the day the allocation started, still open at the reference
 date; the other referrals are closed before it, so the children with an open referral are the
-casework's children in need. Families the casework gave early help to mostly came through the
-front door too.
+casework's children in need (`FrontDoorHistory._closure` says when and why: a referral with no
+further action at once, RC7; after its assessment, RC8 or RC9; after services, RC7). An
+unaccompanied child is referred the day they arrive. Families the casework gave early help to
+mostly came through the front door too.
 
 History runs from 1 April 2021 to the day before the reference date and is reckoned from the
-reference date, never from today, so that a seed always gives the same history. The live queue
-(a day's worth of open contacts) is the exception: see `FrontDoorHistory.live_queue`.
+reference date, never from today, so that a seed always gives the same history: nothing in it
+is decided on or after the reference date (a contact on its last afternoon or weekend is decided
+out of hours). The live queue (a day's worth of open contacts) is the exception: see
+`FrontDoorHistory.live_queue`.
 """
 
 import random
