@@ -1,6 +1,6 @@
 """What every import of another system's returns shares.
 
-Interface (used by imports/ssda903.py and imports/cin_census.py; keep it stable):
+Interface (used by imports/ssda903/ and imports/cin_census/; keep it stable):
 
 - `ImportReport(source)`: what an import did or would have done.
     - `reject(file, row, child, reason)`: a row refused, with the file's name, its line (CSV: the

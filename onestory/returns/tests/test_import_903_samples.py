@@ -22,6 +22,7 @@ from django.conf import settings
 from onestory.returns import ssda903
 from onestory.returns.imports import common
 from onestory.returns.imports import ssda903 as importer
+from onestory.returns.imports.ssda903 import files as importer_files
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
@@ -46,8 +47,8 @@ def _read(path: Path) -> list[dict]:
 def _source_tables(folder: Path) -> dict[int, dict[str, list[dict]]]:
     """The samples by collection year and table, placed as the import places them."""
     report = common.ImportReport("903")
-    files, refused = importer.discover([folder], report)
-    files = importer.resolve_years(files, None, report, date(2026, 6, 15), refused)
+    files, refused = importer_files.discover([folder], report)
+    files = importer_files.resolve_years(files, None, report, date(2026, 6, 15), refused)
     assert not report.rejected, report.summary()
     tables: dict[int, dict[str, list[dict]]] = {}
     for f in files:
