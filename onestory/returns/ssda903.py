@@ -176,6 +176,9 @@ URN_NOT_KNOWN = "XXXXXXX"
 # "a reason of first contact"), and the one used when no handover says why it changed.
 FIRST_SOCIAL_WORKER = "FCONTA"
 UNKNOWN_CHANGE = "OTHERS"
+# A worker starting more than 7 days after the last one's episode ended is a new first contact,
+# not a change of worker (rules SW10STG2 and SW10aSTG2: a change is within 7 days either side).
+NEW_CASE_GAP_DAYS = 7
 # A social worker's identifier must start SW (their Social Work England registration) or XX
 # (validator rule SW02STG1, which also wants at least 4 characters): no registration number is
 # recorded, so XX and the worker's own number, six digits long.
@@ -189,6 +192,8 @@ UPN_NOT_OF_SCHOOL_AGE = "UN1"
 UPN_NEVER_AT_SCHOOL_IN_ENGLAND = "UN2"
 UPN_NOT_YET_OBTAINED = "UN4"
 SCHOOL_AGE = 4
+# Unaccompanied asylum-seeking child status ends at 18 at the latest (validator rule 304).
+ADULT_AGE = 18
 DATE_FORMAT = "%d/%m/%Y"
 PAGE = "SSDA903 return"
 
@@ -232,6 +237,15 @@ def _postcode(value: str) -> str:
 
 def _birthday(dob: date, age: int) -> date:
     return add_months(dob, 12 * age)
+
+
+def _status_ceased(row: UnaccompaniedChild | None, dob: date | None) -> date | None:
+    """The day a child stopped (or will stop) being an unaccompanied asylum-seeking child: the
+    day recorded, else the 18th birthday, when the status ends in any case (validator rules
+    205B and 304: a child unaccompanied in both years has their 18th birthday as DUC)."""
+    if row is not None and row.status_ceased_on:
+        return row.status_ceased_on
+    return _birthday(dob, ADULT_AGE) if dob else None
 
 
 @dataclass
@@ -448,18 +462,17 @@ def _sex(person: Person, year: int) -> str:
     return SEX_NUMBERS.get(person.sex, "")
 
 
-def _mothers(girls: dict[uuid.UUID, date]) -> dict[uuid.UUID, date | None]:
+def _mothers(girls: dict[uuid.UUID, date]) -> dict[uuid.UUID, date]:
     """Girls looked after in the year (-> the last day they were looked after in it) who had
     become mothers by then -> their first child's date of birth (validator rule 625: not after
     the year's end or the day care ended)."""
-    first_born: dict[uuid.UUID, date | None] = {}
+    first_born: dict[uuid.UUID, date] = {}
     for mother_id, dob in Relationship.objects.filter(
         from_person_id__in=list(girls), kind="parent"
     ).values_list("from_person_id", "to_person__date_of_birth"):
-        if dob and dob > girls[mother_id]:
-            continue
-        known = first_born.get(mother_id)
-        first_born[mother_id] = min(d for d in (known, dob) if d) if (known or dob) else None
+        if dob is None or dob > girls[mother_id]:
+            continue  # not born (yet), or born after she was looked after (rules 611, 625)
+        first_born[mother_id] = min(dob, first_born.get(mother_id, dob))
     return first_born
 
 
@@ -503,7 +516,11 @@ def _social_worker_episodes(
         for index, (worker_id, starts, ends) in enumerate(episodes):
             if ends is not None and ends < start:
                 continue
-            if index == 0:
+            previous_end = episodes[index - 1][2] if index else None
+            if index == 0 or (
+                previous_end is not None and (starts - previous_end).days > NEW_CASE_GAP_DAYS
+            ):
+                # The first worker ever, or the first of a new case after a gap: first contact.
                 reason = FIRST_SOCIAL_WORKER
             else:
                 near = sorted(
@@ -645,7 +662,7 @@ def build(year: int) -> Return903:
             "CHILD": codes[pk],
             "SEX": _sex(people[pk], year),
             "DOB": _d(dobs.get(pk)),
-            "DUC": _d(unaccompanied[pk].status_ceased_on) if pk in unaccompanied else "",
+            "DUC": _d(_status_ceased(unaccompanied.get(pk), dobs.get(pk))),
         }
         for pk in order
         if pk in uasc_ids and not kept["UASC"].get(pk)

@@ -292,6 +292,19 @@ def test_an_unaccompanied_childs_home_postcode_is_left_blank(worker):
     assert [r["CHILD"] for r in result.tables["UASC"]] == [child_id(child.pk)]
 
 
+def test_an_unaccompanied_childs_status_ends_on_their_18th_birthday_unless_recorded(worker):
+    """Rules 205B and 304: DUC is the day the status ceased, at the latest the 18th birthday."""
+    child, _ = child_in_care(
+        worker, now=NOW, starts_on=date(2025, 6, 1), unaccompanied_asylum_seeking=True
+    )
+    child.date_of_birth = date(2009, 2, 28)
+    child.save(update_fields=["date_of_birth"])
+
+    [row] = _rows(ssda903.build(YEAR), "UASC", child)
+
+    assert row["DUC"] == "28/02/2027"
+
+
 def test_export_return_903_writes_the_tables_into_the_folder_and_audits_each_child(
     worker, tmp_path
 ):
@@ -343,4 +356,26 @@ def test_a_change_of_social_worker_gives_the_handovers_reason(worker):
     assert [(r["SW_ID"], r["SW_DECOM"], r["SW_DEC"], r["SW_REASON"]) for r in rows] == [
         (f"XX{worker.pk:06d}", "01/05/2025", "03/11/2025", "FCONTA"),
         (f"XX{successor.pk:06d}", "03/11/2025", "", "LEFTRL"),
+    ]
+
+
+def test_a_social_worker_after_a_gap_of_more_than_a_week_is_a_first_contact(worker):
+    """Rules SW10STG2/SW10aSTG2: a change of worker is within 7 days of the last one ending."""
+    child, _ = child_in_care(worker, now=NOW, starts_on=date(2025, 5, 1))
+    Allocation.objects.filter(person=child, worker=worker).update(
+        ends_at=datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
+    )
+    later = worker_with_role(Role.SOCIAL_WORKER)
+    AllocationFactory(
+        person=child,
+        worker=later,
+        purpose=ALLOCATION_PURPOSES[CaseKind.CHILD_IN_CARE],
+        starts_at=datetime(2025, 6, 20, 10, 0, tzinfo=UTC),
+    )
+
+    rows = _rows(ssda903.build(YEAR), "SWEpisodes", child)
+
+    assert [(r["SW_DECOM"], r["SW_REASON"]) for r in rows] == [
+        ("01/05/2025", "FCONTA"),
+        ("20/06/2025", "FCONTA"),
     ]
