@@ -15,7 +15,9 @@ from onestory.workforce.tests.factories import worker_with_role
 
 from .helpers import sign_in, sign_out, visit
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Every browser module restores the migrated data (serialized_rollback): a flush without it
+# re-creates content types, which the next module restoring them would then duplicate.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 REASON = "Police called about the child tonight and the allocated team is closed"
 
