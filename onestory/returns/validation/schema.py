@@ -1,13 +1,14 @@
 """The children in need census's XML schema check, and safe reading of a census file.
 
 The DfE publishes an XSD with each year's specification; its files for 2025/26 and 2026/27 are
-not shipped with onestory. onestory ships its own (onestory/returns/schemas/
-cin_census_<year>.xsd), written from the DfE census specification's structure as the sector's
-validator reads it (csc-validator-be-cin 0.1.13: cin_validator/ingress.py names the elements and
-where they sit; its rules the code lists and what may repeat), with the code lists onestory
-records (socialcare.reference, frontdoor.rules, people.rules). `render_cin_xsd(year)` writes
-them; a test keeps the shipped files equal to it. A council that has the DfE's own XSD checks
-against it instead: `onestory validate_return cin FILE --schema DFE.xsd`.
+not available to onestory. onestory writes its own (`render_cin_xsd(year)`, built when a file is
+checked, never stored) from the DfE census specification's structure as the sector's validator
+reads it (csc-validator-be-cin 0.1.13: cin_validator/ingress.py names the elements and where
+they sit; its rules the code lists and what may repeat), with the code lists onestory records
+(socialcare.reference, frontdoor.rules, people.rules), so it follows a code list the day it
+changes. `write_schemas(folder)` writes it to files for anyone who wants to read it (from
+`onestory shell`). A council that has the DfE's own XSD checks against it instead:
+`onestory validate_return cin FILE --schema DFE.xsd`.
 
 Hostile XML is refused before any schema or validator work: a file that declares a DTD or
 entities (so external entities and "billion laughs" too) is never expanded, fetched or passed
@@ -16,6 +17,7 @@ on. The parser has entities, DTD loading and the network turned off.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
@@ -28,7 +30,6 @@ from onestory.frontdoor import rules as frontdoor_rules
 from onestory.people import rules as people_rules
 from onestory.socialcare import reference
 
-SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 SCHEMA_YEARS = (2025, 2026, 2027)
 # UPNunknown: the reasons a child has no unique pupil number (DfE common basic data set, as the
 # validator's rule 8770Q lists them).
@@ -43,8 +44,8 @@ UPN_UNKNOWN = {
 }
 
 
-def schema_path(year: int) -> Path:
-    return SCHEMAS / f"cin_census_{year}.xsd"
+def schema_name(year: int) -> str:
+    return f"cin_census_{year}.xsd"
 
 
 # Writing the schema ------------------------------------------------------------------------------
@@ -284,12 +285,17 @@ def render_cin_xsd(year: int) -> str:
     return header + "\n".join(types + simple) + "</xs:schema>\n"
 
 
-def write_schemas() -> list[Path]:
-    """Write the shipped schemas (run after a code list changes: `python -m
-    onestory.returns.validation.schema`)."""
+@functools.cache
+def our_schema(year: int) -> etree.XMLSchema:
+    """onestory's schema for the collection year, built from the code lists once a process."""
+    return etree.XMLSchema(etree.fromstring(render_cin_xsd(year).encode("utf-8"), _parser()))
+
+
+def write_schemas(folder) -> list[Path]:
+    """Write onestory's schemas into `folder` for reading."""
     written = []
     for year in SCHEMA_YEARS:
-        path = schema_path(year)
+        path = Path(folder) / schema_name(year)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render_cin_xsd(year), encoding="utf-8")
         written.append(path)
@@ -431,8 +437,3 @@ def check(tree, schema: etree.XMLSchema) -> list[SchemaError]:
         )
         for error in schema.error_log
     ]
-
-
-if __name__ == "__main__":
-    for written in write_schemas():
-        print(written)

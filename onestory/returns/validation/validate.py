@@ -305,18 +305,17 @@ def _validate_census(path: Path, year, schema) -> Outcome:
     outcome.timings["read_xml"] = time.perf_counter() - started
     started = time.perf_counter()
     if schema:
-        schema_file = Path(schema)
+        checker, outcome.schema = census_schema.load_schema(schema), Path(schema).name
     elif year in census_schema.SCHEMA_YEARS:
-        schema_file = census_schema.schema_path(year)
+        checker, outcome.schema = census_schema.our_schema(year), census_schema.schema_name(year)
     else:
-        schema_file = None
+        checker = None
         outcome.notes.append(
             f"onestory has no schema for {year}: only the sector's rules were checked. Give the "
             "DfE's XSD with --schema to check the file's structure too."
         )
-    if schema_file is not None:
-        errors = census_schema.check(tree, census_schema.load_schema(schema_file))
-        outcome.schema = schema_file.name
+    if checker is not None:
+        errors = census_schema.check(tree, checker)
         outcome.schema_errors = [
             {"line": e.line, "message": e.message, "child": e.child, "element": e.element}
             for e in errors
