@@ -12,7 +12,6 @@ rows, and a comment on the first heading saying so. Columns the record cannot fi
 empty (NOT_RECORDED lists them). Read only: nothing here writes case data.
 """
 
-import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -25,13 +24,13 @@ from openpyxl.utils import get_column_letter
 
 from onestory.access import audit
 from onestory.access.selectors import audit_views
-from onestory.core.errors import DomainError
 from onestory.people.models import Person
 
 from . import annex_a_care, annex_a_front, annex_a_looked_after
 from . import annex_a_template as template
 from .annex_a_common import Sheet, Window
-from .identifiers import child_ids
+from .files import check_out_path, replace_when_complete
+from .identifiers import check_unique, child_ids
 
 PAGE = "Ofsted Annex A"
 BUILDERS = (
@@ -132,50 +131,18 @@ def write_workbook(annex: AnnexA, path: Path) -> None:
             sheet.append([_cell(sheet, value) for value in (annex.ids[person_id], *cells)])
     book.properties.title = f"Annex A: {annex.window.words()}"
     book.properties.creator = "onestory"
-    partial = path.with_name(path.name + ".part")
-    try:
-        book.save(partial)
-        os.replace(partial, path)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise DomainError(f"Could not write {path}: {error.strerror}.") from error
+    replace_when_complete(path, book.save)
 
 
 # The command's entry point -----------------------------------------------------------------------
 
 
-def check_out_path(out) -> Path:
-    """The .xlsx file to write, refused before any work if it cannot be written."""
-    path = Path(out)
-    if path.is_dir():
-        raise DomainError(f"{path} is a folder: give the name of the file to write.")
-    if path.suffix.lower() != ".xlsx":
-        raise DomainError(f"Give the workbook a name ending .xlsx (not {path.name}).")
-    folder = path.parent
-    if not folder.is_dir():
-        raise DomainError(f"The folder {folder} does not exist: make it, or choose another one.")
-    if not os.access(folder, os.W_OK):
-        raise DomainError(f"The folder {folder} cannot be written to: choose another one.")
-    return path
-
-
-def _check_unique_ids(ids: dict) -> None:
-    seen: dict = {}
-    for person_id, code in ids.items():
-        if code in seen and seen[code] != person_id:
-            raise DomainError(
-                f"Two children's records would share the Child Unique ID {code}. Tell the "
-                "service's support team: the lists cannot be written until this is resolved."
-            )
-        seen[code] = person_id
-
-
 def export(*, on: date, out, now: datetime, acting_user=None, via: str = "command") -> str:
     """Write Annex A for the six months before `on` to the workbook `out`, audit it (one
     "export" row per child listed and one for the workbook) and say what was written."""
-    path = check_out_path(out)
+    path = check_out_path(out, suffix=".xlsx")
     annex = build(on)
-    _check_unique_ids(annex.ids)
+    check_unique(annex.ids, name="Child Unique ID", written="the lists")
     write_workbook(annex, path)
     counts = {f"List {n}": len(annex.sheets[n].rows) for n in sorted(annex.sheets)}
     page = f"{PAGE} {annex.window.start.isoformat()} to {annex.window.end.isoformat()}"

@@ -15,7 +15,6 @@ in `build_message`'s helpers): an item is reported when it started on or before 
 not ended before 1 April; its end is reported only when it fell on or before 31 March.
 """
 
-import os
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -41,7 +40,8 @@ from onestory.socialcare.models import (
     Section47Enquiry,
 )
 
-from .identifiers import child_ids
+from .files import check_out_path, replace_when_complete
+from .identifiers import check_unique, child_ids
 
 # Luton's local authority number (DfE); a council sets settings.ONESTORY_LA_NUMBER.
 DEFAULT_LA_NUMBER = "821"
@@ -478,40 +478,15 @@ def _check_year(year: int) -> None:
         )
 
 
-def check_out_path(out) -> Path:
-    """The file to write, refused before any work if it cannot be written."""
-    path = Path(out)
-    if path.is_dir():
-        raise DomainError(f"{path} is a folder: give the name of the file to write.")
-    folder = path.parent
-    if not folder.is_dir():
-        raise DomainError(f"The folder {folder} does not exist: make it, or choose another one.")
-    if not os.access(folder, os.W_OK):
-        raise DomainError(f"The folder {folder} cannot be written to: choose another one.")
-    return path
-
-
-def _check_unique_ids(ids: dict) -> None:
-    seen: dict = {}
-    for person_id, code in ids.items():
-        if code in seen and seen[code] != person_id:
-            raise DomainError(
-                f"Two children's records would share the census identifier {code}. Tell the "
-                "service's support team: the return cannot be written until this is resolved."
-            )
-        seen[code] = person_id
-
-
 def write_xml(message: ET.Element, path: Path) -> None:
     """Write the document in one go, replacing the file only once it is complete."""
     ET.indent(message)
-    partial = path.with_name(path.name + ".part")
-    try:
-        ET.ElementTree(message).write(partial, encoding="UTF-8", xml_declaration=True)
-        os.replace(partial, path)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise DomainError(f"Could not write {path}: {error.strerror}.") from error
+    replace_when_complete(
+        path,
+        lambda partial: ET.ElementTree(message).write(
+            partial, encoding="UTF-8", xml_declaration=True
+        ),
+    )
 
 
 def _count(number: int, one: str, many: str) -> str:
@@ -530,7 +505,7 @@ def export(*, year: int, out, now: datetime, acting_user=None, via: str = "comma
             f"No child had a children in need episode open between {period.start:%-d %B %Y} and "
             f"{period.end:%-d %B %Y}, so there is no census to write for {year}."
         )
-    _check_unique_ids(data.ids)
+    check_unique(data.ids, name="census identifier", written="the return")
     la_number = str(getattr(settings, "ONESTORY_LA_NUMBER", DEFAULT_LA_NUMBER))
     message = build_message(data, header=Header(year=year, la_number=la_number, created_at=now))
     write_xml(message, path)

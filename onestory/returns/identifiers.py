@@ -10,6 +10,8 @@ council's ~20,000 children has odds of about 1 in 5,000,000.
 import uuid
 from collections.abc import Iterable
 
+from onestory.core.errors import DomainError
+
 CHILD_ID_LENGTH = 10
 
 
@@ -25,3 +27,16 @@ def child_ids(person_ids: Iterable) -> dict:
 
     imported = dict(LAChildId.objects.values_list("person_id", "code"))
     return {pk: imported.get(pk) or child_id(pk) for pk in person_ids}
+
+
+def check_unique(ids: dict, *, name: str, written: str) -> None:
+    """Refuse to write `written` (e.g. "the return") when two children would share one `name`
+    (e.g. "census identifier"): person id -> code."""
+    seen: dict = {}
+    for person_id, code in ids.items():
+        if code in seen and seen[code] != person_id:
+            raise DomainError(
+                f"Two children's records would share the {name} {code}. Tell the service's "
+                f"support team: {written} cannot be written until this is resolved."
+            )
+        seen[code] = person_id
