@@ -94,6 +94,11 @@ def add_months(day: date, months: int) -> date:
     raise ValueError(day)
 
 
+def day_words(day: date) -> str:
+    """A date as people write it in messages and the chronology: 3 May 2026."""
+    return f"{day:%-d %B %Y}"
+
+
 def rag_status(*, started_at: datetime, due_at: datetime, now: datetime) -> Rag:
     """Red once overdue; amber in the last quarter of the time allowed; green before that."""
     if now >= due_at:

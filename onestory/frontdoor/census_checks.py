@@ -10,6 +10,8 @@ the returns runs the same checks over a whole collection year.
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from onestory.core.rules import day_words
+
 CIN = "cin"
 SSDA903 = "903"
 ERROR = "error"
@@ -30,11 +32,6 @@ class Finding(NamedTuple):
 
     def __str__(self) -> str:
         return self.message
-
-
-def day_words(day: date) -> str:
-    """3 May 2026."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def collection_year_of(day: date) -> int:

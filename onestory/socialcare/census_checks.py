@@ -15,7 +15,8 @@ without a source or primary need (8866, 8610).
 from collections.abc import Iterable
 from datetime import date
 
-from onestory.frontdoor.census_checks import CIN, ERROR, QUERY, Finding, day_words
+from onestory.core.rules import day_words
+from onestory.frontdoor.census_checks import CIN, ERROR, QUERY, Finding
 
 from . import reference
 

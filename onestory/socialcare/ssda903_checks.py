@@ -12,8 +12,8 @@ break (214, 398), no reason for a change to or from a temporary placement (226).
 
 from datetime import date
 
-from onestory.core.rules import add_months
-from onestory.frontdoor.census_checks import ERROR, QUERY, SSDA903, Finding, day_words
+from onestory.core.rules import add_months, day_words
+from onestory.frontdoor.census_checks import ERROR, QUERY, SSDA903, Finding
 
 from . import reference
 

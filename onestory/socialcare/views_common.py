@@ -9,9 +9,8 @@ from django.urls import reverse
 
 from onestory.access.selectors import access_person_by_id
 from onestory.core.errors import DomainError
+from onestory.core.rules import day_words
 from onestory.workforce.rules import Role
-
-from .actions.common import day_words
 
 ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
 

@@ -14,6 +14,7 @@ from onestory.access.decorators import access_rule
 from onestory.core.clock import now, today_in_london
 from onestory.core.errors import DomainError
 from onestory.core.idempotency import new_form_token
+from onestory.core.rules import day_words
 from onestory.workforce.rules import Role
 
 from . import census_warnings
@@ -23,7 +24,6 @@ from .actions import assessment as assessment_actions
 from .actions import closure as closure_actions
 from .actions import need as need_actions
 from .actions import visits as visit_actions
-from .actions.common import day_words
 from .models import Assessment, Visit
 from .views_common import PROTECTION_FORM, ROLES, bound_form, child_url, form_page, open_child
 

@@ -14,12 +14,12 @@ from onestory.access.decorators import access_rule
 from onestory.core.clock import now, today_in_london
 from onestory.core.errors import DetailsRefused, DomainError
 from onestory.core.idempotency import new_form_token
+from onestory.core.rules import day_words
 
 from . import census_warnings
 from . import forms_protection as forms
 from . import selectors_protection as selectors
 from .actions import protection as protection_actions
-from .actions.common import day_words
 from .models import Section47Enquiry, StrategyDiscussion, Visit
 from .views_common import PROTECTION_FORM, ROLES, bound_form, child_url, form_page, open_child
 

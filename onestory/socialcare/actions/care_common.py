@@ -3,10 +3,11 @@ episode and period of care, and dates in words.
 """
 
 from onestory.core.errors import DomainError
+from onestory.core.rules import day_words
 from onestory.frontdoor.models import Referral
 
 from ..models import CarePeriod
-from .common import day_words, locked
+from .common import locked
 
 NO_REFERRAL = (
     "There is no open referral for this child. Record the referral at the front door first: "

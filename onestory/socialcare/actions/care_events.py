@@ -11,6 +11,7 @@ from django.db import transaction
 from onestory.core.clock import today_in_london
 from onestory.core.errors import DetailsRefused, full_clean_or_refuse
 from onestory.core.idempotency import once_per_form
+from onestory.core.rules import day_words
 from onestory.people.models import Person
 
 from .. import reference, rules
@@ -20,7 +21,6 @@ from .common import (
     audit_change,
     bump,
     chronology,
-    day_words,
     holidays_around,
     locked,
     refuse_future,

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from onestory.core.clock import today_in_london
 from onestory.core.errors import DetailsRefused
+from onestory.core.rules import day_words
 from onestory.frontdoor.models import Referral
 
 from .. import reference
@@ -19,7 +20,6 @@ from .common import (
     audit_change,
     bump,
     chronology,
-    day_words,
     locked,
     refuse_future,
     require_working_role,

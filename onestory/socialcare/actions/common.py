@@ -78,11 +78,6 @@ def chronology(
     )
 
 
-def day_words(value: date) -> str:
-    """A date as people write it in messages and the chronology: 3 May 2026."""
-    return f"{value:%-d %B %Y}"
-
-
 def holidays_around(day: date) -> frozenset[date]:
     """Bank holidays from a year before `day` to two years after: room for every clock."""
     return bank_holidays_between(day - timedelta(days=366), day + timedelta(days=2 * 366))

@@ -13,6 +13,7 @@ from django.db import transaction
 from onestory.core.clock import today_in_london
 from onestory.core.errors import DetailsRefused, DomainError, full_clean_or_refuse
 from onestory.core.idempotency import once_per_form
+from onestory.core.rules import day_words
 from onestory.people.models import Person
 
 from .. import rules
@@ -22,7 +23,6 @@ from .common import (
     audit_change,
     bump,
     chronology,
-    day_words,
     locked,
     refuse_future,
     require_working_role,

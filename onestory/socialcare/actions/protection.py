@@ -13,6 +13,7 @@ from django.db import transaction
 from onestory.core.clock import today_in_london
 from onestory.core.errors import DetailsRefused
 from onestory.core.idempotency import once_per_form
+from onestory.core.rules import day_words
 from onestory.frontdoor.models import Referral
 from onestory.frontdoor.models import StrategyDiscussion as FrontDoorDiscussion
 
@@ -30,7 +31,6 @@ from .common import (
     audit_change,
     bump,
     chronology,
-    day_words,
     holidays_around,
     locked,
     refuse_future,

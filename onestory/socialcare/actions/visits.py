@@ -9,11 +9,12 @@ from django.db import transaction
 from onestory.core.clock import LONDON, today_in_london
 from onestory.core.errors import DetailsRefused
 from onestory.core.idempotency import once_per_form
+from onestory.core.rules import day_words
 from onestory.frontdoor.models import Referral
 
 from ..models import Visit
 from .closure import NOT_THIS_CHILD
-from .common import audit_change, chronology, day_words, refuse_future, require_working_role
+from .common import audit_change, chronology, refuse_future, require_working_role
 
 SEEN_ALONE_NOT_SEEN = "A child who was not seen cannot have been seen alone."
 
