@@ -32,6 +32,7 @@ def after_referrals(contact) -> list:
 
 
 def show(request, findings) -> list:
+    """Add each finding as a warning for the next page; hand the findings back."""
     for finding in findings:
         messages.warning(request, finding.message)
     return list(findings)

@@ -1,11 +1,10 @@
 """Warnings shown as soon as a social worker saves something a statutory return will reject or
 query. Each `after_*` reads what the checks need about the record just saved and runs the pure
-checks (census_checks for the children in need census, ssda903_checks for SSDA903); `show`
-adds one warning message per finding for the next page. Saving is never stopped: the record may
-be right, and the warning says how to put it right if it is not.
+checks (census_checks for the children in need census, ssda903_checks for SSDA903); the
+views show the findings with the front door's `census_warnings.show`, one warning each.
+Saving is never stopped: the record may be right, and the warning says how to put it right if
+it is not.
 """
-
-from django.contrib import messages
 
 from onestory.frontdoor.census_checks import collection_year_of
 from onestory.frontdoor.models import Referral
@@ -22,13 +21,6 @@ from .models import (
     Section47Enquiry,
     UnaccompaniedChild,
 )
-
-
-def show(request, findings) -> list:
-    """Add each finding as a warning for the next page; hand the findings back."""
-    for finding in findings:
-        messages.warning(request, finding.message)
-    return list(findings)
 
 
 def _reference_date(day):

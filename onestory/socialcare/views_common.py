@@ -10,6 +10,7 @@ from django.urls import reverse
 from onestory.access.selectors import access_person_by_id
 from onestory.core.errors import DomainError
 from onestory.core.rules import day_words
+from onestory.frontdoor.census_warnings import show as show_warnings
 from onestory.workforce.rules import Role
 
 ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
@@ -53,8 +54,7 @@ def form_page(
             form.add_domain_error(error)
         else:
             messages.success(request, success)
-            for warning in warnings or ():
-                messages.warning(request, str(warning))
+            show_warnings(request, warnings or ())
             return redirect(child_url(person))
     back_url = back_url or child_url(person)
     return render(

@@ -15,6 +15,7 @@ from onestory.core.clock import now, today_in_london
 from onestory.core.errors import DomainError
 from onestory.core.idempotency import new_form_token
 from onestory.core.rules import day_words
+from onestory.frontdoor.census_warnings import show as show_warnings
 from onestory.workforce.rules import Role
 
 from . import census_warnings
@@ -60,7 +61,7 @@ def assessment_start(request, person_id, referral_id):
             form.add_domain_error(error)
         else:
             messages.success(request, "Assessment started.")
-            census_warnings.show(request, census_warnings.after_assessment_start(row))
+            show_warnings(request, census_warnings.after_assessment_start(row))
             return redirect("socialcare:assessment", person_id=person.pk, assessment_id=row.pk)
     return form_page(
         request,
@@ -186,7 +187,7 @@ def assessment_authorise(request, person_id, assessment_id):
                 if data["decision"] == assessment_actions.AUTHORISE
                 else "Assessment returned to the social worker.",
             )
-            census_warnings.show(request, census_warnings.after_assessment_authorise(decided))
+            show_warnings(request, census_warnings.after_assessment_authorise(decided))
             return redirect("socialcare:assessment", person_id=person.pk, assessment_id=item.pk)
     return form_page(
         request,
@@ -283,7 +284,7 @@ def cin_plan_start(request, person_id, referral_id):
             form.add_domain_error(error)
         else:
             messages.success(request, "Child in need plan started.")
-            census_warnings.show(request, census_warnings.after_cin_plan_start(plan))
+            show_warnings(request, census_warnings.after_cin_plan_start(plan))
             return redirect("socialcare:cin-plan", person_id=person.pk, plan_id=plan.pk)
     return form_page(
         request,

@@ -15,6 +15,7 @@ from onestory.core.clock import now, today_in_london
 from onestory.core.errors import DetailsRefused, DomainError
 from onestory.core.idempotency import new_form_token
 from onestory.core.rules import day_words
+from onestory.frontdoor.census_warnings import show as show_warnings
 
 from . import census_warnings
 from . import forms_protection as forms
@@ -265,12 +266,12 @@ def conference_initial(request, person_id, enquiry_id):
         else:
             if conference.plan_id:
                 messages.success(request, "Conference recorded: the child protection plan starts.")
-                census_warnings.show(request, census_warnings.after_conference(conference))
+                show_warnings(request, census_warnings.after_conference(conference))
                 return redirect(
                     "socialcare:cp-plan", person_id=person.pk, plan_id=conference.plan_id
                 )
             messages.success(request, "Conference recorded.")
-            census_warnings.show(request, census_warnings.after_conference(conference))
+            show_warnings(request, census_warnings.after_conference(conference))
             return redirect(child_url(person))
     return form_page(
         request,
@@ -363,7 +364,7 @@ def cp_review(request, person_id, plan_id):
             form.add_domain_error(error)
         else:
             messages.success(request, "Review conference recorded.")
-            census_warnings.show(request, census_warnings.after_conference(review))
+            show_warnings(request, census_warnings.after_conference(review))
             return redirect("socialcare:cp-plan", person_id=person.pk, plan_id=plan.pk)
     intro = ""
     if plan.next_review_on:
@@ -406,7 +407,7 @@ def cp_plan_end(request, person_id, plan_id):
             form.add_domain_error(error)
         else:
             messages.success(request, "Child protection plan ended.")
-            census_warnings.show(request, census_warnings.after_protection_plan(ended))
+            show_warnings(request, census_warnings.after_protection_plan(ended))
             return redirect("socialcare:cp-plan", person_id=person.pk, plan_id=plan.pk)
     return form_page(
         request,
