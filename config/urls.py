@@ -10,4 +10,5 @@ urlpatterns = [
     path("pathways/", include("onestory.pathways.urls")),
     path("social-care/", include("onestory.socialcare.urls")),
     path("returns/", include("onestory.returns.urls")),
+    path("performance/", include("onestory.insight.urls")),
 ]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "onestory.socialcare",
     "onestory.access",
     "onestory.returns",
+    "onestory.insight",
     "onestory.synthetic",
 ]
 

@@ -34,6 +34,7 @@ def navigation(request):
     if user.role in (Role.ANALYST, Role.TEAM_MANAGER):
         items.append(("Supporting Families", "earlyhelp:supporting-families"))
         items.append(("Returns", "returns:index"))
+        items.append(("Performance", "insight:dashboard"))
     if user.role in (Role.PARTNER, Role.EARLY_HELP):
         items.append(("Request support", "frontdoor:request"))
         items.append(("My requests", "frontdoor:my-requests"))

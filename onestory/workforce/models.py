@@ -78,6 +78,9 @@ class Worker(AbstractUser):
     )
     role = models.CharField(max_length=20, choices=[(r.value, ROLE_LABELS[r]) for r in Role])
     job_title = models.CharField(max_length=200, blank=True)
+    # Engaged through an employment agency rather than employed by the council: the DfE's
+    # children's social work workforce collection counts agency workers apart.
+    is_agency_staff = models.BooleanField("agency staff", default=False)
     # The optimistic lock, as on BaseModel: AbstractUser does not inherit from it.
     version = models.PositiveIntegerField(default=1)
 

@@ -1,0 +1,16 @@
+"""Every headline measure, in the order the hub shows them. Each area's module lists its own."""
+
+from ..rules import Period
+from . import need
+from .base import Context, Measure, Result
+
+MEASURES: tuple[Measure, ...] = (*need.MEASURES,)
+BY_ID = {m.id: m for m in MEASURES}
+assert len(BY_ID) == len(MEASURES), "Measure ids must be unique"
+
+
+def compute(period: Period, ids=None) -> list[Result]:
+    """Every measure's result for the period (or those named), in the hub's order."""
+    context = Context(period)
+    chosen = MEASURES if ids is None else [BY_ID[i] for i in ids]
+    return [m.result(context) for m in chosen]

@@ -1,0 +1,38 @@
+"""Where each measure's data comes from, and the first day it covers: a period that ends before
+it has "no data" (not zero)."""
+
+from django.db.models import Min
+
+from onestory.access.models import Allocation
+from onestory.earlyhelp.models import Assessment as EarlyHelpAssessment
+from onestory.frontdoor.models import Contact, Referral
+from onestory.socialcare.models import (
+    Assessment,
+    CareLeaverContact,
+    CarePeriod,
+    ChildInNeedPlan,
+    ChildProtectionPlan,
+)
+
+from ..models import CaseAudit
+
+# key: (model, the field holding the day each record began)
+SOURCES = {
+    "contacts": (Contact, "received_at"),
+    "referrals": (Referral, "referral_date"),
+    "assessments": (Assessment, "started_on"),
+    "cin_plans": (ChildInNeedPlan, "starts_on"),
+    "cp_plans": (ChildProtectionPlan, "starts_on"),
+    "care": (CarePeriod, "starts_on"),
+    "care_leavers": (CareLeaverContact, "contact_on"),
+    "early_help": (EarlyHelpAssessment, "started_at"),
+    "allocations": (Allocation, "starts_at"),
+    "case_audits": (CaseAudit, "due_on"),
+}
+
+
+def first_day(source: str):
+    """The first day the source has a record for, or None when it has none."""
+    model, day_field = SOURCES[source]
+    first = model.objects.aggregate(first=Min(day_field))["first"]
+    return first.date() if hasattr(first, "date") else first

@@ -1,0 +1,75 @@
+"""The performance hub's pure rules: periods, rates and shares, and the case audit's grades.
+No Django import."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from onestory.core.rules import day_words
+
+PER_10000 = 10_000
+
+# Ofsted's four-point judgement scale (Inspecting local authority children's services, ILACS),
+# used by councils' case audit tools.
+GRADES = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires_improvement": "Requires improvement to be good",
+    "inadequate": "Inadequate",
+}
+
+# Themes an auditor can tag a case with; a council's own list would replace this one.
+THEMES = {
+    "voice_of_child": "Voice of the child",
+    "management_oversight": "Management oversight",
+    "timeliness": "Timeliness",
+    "plan_quality": "Quality of the plan",
+    "assessment_quality": "Quality of the assessment",
+    "multi_agency": "Multi-agency working",
+    "recording": "Recording",
+    "drift_and_delay": "Drift and delay",
+    "diversity_identity": "Identity and diversity",
+    "risk_outside_home": "Risk outside the home",
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days from `start` to `end`, both included. Snapshot measures count on `end`."""
+
+    start: date
+    end: date
+
+    def __post_init__(self):
+        if self.start > self.end:
+            raise ValueError("A period must start on or before the day it ends.")
+
+    @classmethod
+    def year_ending(cls, end: date) -> "Period":
+        """The year ending on `end` (for 31 March 2023: 1 April 2022 to 31 March 2023)."""
+        try:
+            a_year_before = end.replace(year=end.year - 1)
+        except ValueError:  # 29 February: the year began on 1 March.
+            a_year_before = date(end.year - 1, 3, 1) - timedelta(days=1)
+        return cls(a_year_before + timedelta(days=1), end)
+
+    def contains(self, day: date | None) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+    @property
+    def label(self) -> str:
+        return f"{day_words(self.start)} to {day_words(self.end)}"
+
+
+def share(numerator: int, denominator: int) -> float | None:
+    """numerator / denominator, or None when the denominator is zero (nothing to divide by)."""
+    return numerator / denominator if denominator else None
+
+
+def rate_per_10000(count: int, population: int) -> float | None:
+    return count * PER_10000 / population if population else None
+
+
+def financial_years_ending(last: date, years: int) -> list[date]:
+    """The 31 Marches of the `years` financial years up to and including `last`'s."""
+    final = date(last.year, 3, 31) if last >= date(last.year, 3, 31) else date(last.year - 1, 3, 31)
+    return [date(final.year - i, 3, 31) for i in reversed(range(years))]
