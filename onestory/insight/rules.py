@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from onestory.core.rules import day_words
+from onestory.people.rules import years_before
 
 PER_10000 = 10_000
 
@@ -46,11 +47,7 @@ class Period:
     @classmethod
     def year_ending(cls, end: date) -> "Period":
         """The year ending on `end` (for 31 March 2023: 1 April 2022 to 31 March 2023)."""
-        try:
-            a_year_before = end.replace(year=end.year - 1)
-        except ValueError:  # 29 February: the year began on 1 March.
-            a_year_before = date(end.year - 1, 3, 1) - timedelta(days=1)
-        return cls(a_year_before + timedelta(days=1), end)
+        return cls(years_before(end, 1) + timedelta(days=1), end)
 
     def contains(self, day: date | None) -> bool:
         return day is not None and self.start <= day <= self.end

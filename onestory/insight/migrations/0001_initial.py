@@ -7,88 +7,197 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0003_partial_index_on_merged_into'),
-        ('workforce', '0003_worker_is_agency_staff'),
+        ("people", "0003_partial_index_on_merged_into"),
+        ("workforce", "0003_worker_is_agency_staff"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseAuditTemplate',
+            name="CaseAuditTemplate",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('name', models.CharField(max_length=200)),
-                ('questions', models.JSONField(default=list)),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("name", models.CharField(max_length=200)),
+                ("questions", models.JSONField(default=list)),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='BoardReport',
+            name="BoardReport",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('title', models.CharField(max_length=200)),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('commentary', models.JSONField(blank=True, default=dict)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("title", models.CharField(max_length=200)),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                ("commentary", models.JSONField(blank=True, default=dict)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-period_end', '-created_at'],
+                "ordering": ["-period_end", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='CaseAudit',
+            name="CaseAudit",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('batch', models.UUIDField(db_index=True)),
-                ('due_on', models.DateField()),
-                ('status', models.CharField(choices=[('requested', 'Waiting for audit'), ('completed', 'Completed')], default='requested', max_length=10)),
-                ('overall_grade', models.CharField(blank=True, choices=[('outstanding', 'Outstanding'), ('good', 'Good'), ('requires_improvement', 'Requires improvement to be good'), ('inadequate', 'Inadequate')], max_length=30)),
-                ('grades', models.JSONField(blank=True, default=dict)),
-                ('themes', models.JSONField(blank=True, default=list)),
-                ('strengths', models.TextField(blank=True)),
-                ('improvements', models.TextField(blank=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('auditor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_audits', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workforce.team')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='audits', to='insight.caseaudittemplate')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("batch", models.UUIDField(db_index=True)),
+                ("due_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("requested", "Waiting for audit"), ("completed", "Completed")],
+                        default="requested",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "overall_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("outstanding", "Outstanding"),
+                            ("good", "Good"),
+                            ("requires_improvement", "Requires improvement to be good"),
+                            ("inadequate", "Inadequate"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("grades", models.JSONField(blank=True, default=dict)),
+                ("themes", models.JSONField(blank=True, default=list)),
+                ("strengths", models.TextField(blank=True)),
+                ("improvements", models.TextField(blank=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "auditor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_audits",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workforce.team",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audits",
+                        to="insight.caseaudittemplate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on'],
-                'indexes': [models.Index(fields=['auditor', 'status'], name='case_audit_auditor_idx')],
+                "ordering": ["due_on"],
+                "indexes": [
+                    models.Index(fields=["auditor", "status"], name="case_audit_auditor_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PopulationEstimate',
+            name="PopulationEstimate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(help_text='The mid-year (30 June) the estimate is for.')),
-                ('ethnicity', models.CharField(blank=True, max_length=4)),
-                ('children', models.PositiveIntegerField()),
-                ('source', models.CharField(max_length=300)),
-                ('ward', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.ward')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        help_text="The mid-year (30 June) the estimate is for."
+                    ),
+                ),
+                ("ethnicity", models.CharField(blank=True, max_length=4)),
+                ("children", models.PositiveIntegerField()),
+                ("source", models.CharField(max_length=300)),
+                (
+                    "ward",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.ward",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-year', 'ward', 'ethnicity'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ward__isnull', False)), fields=('year', 'ward', 'ethnicity'), name='one_ward_estimate_per_year_ethnicity'), models.UniqueConstraint(condition=models.Q(('ward__isnull', True)), fields=('year', 'ethnicity'), name='one_authority_estimate_per_year_ethnicity')],
+                "ordering": ["-year", "ward", "ethnicity"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("ward__isnull", False)),
+                        fields=("year", "ward", "ethnicity"),
+                        name="one_ward_estimate_per_year_ethnicity",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("ward__isnull", True)),
+                        fields=("year", "ethnicity"),
+                        name="one_authority_estimate_per_year_ethnicity",
+                    ),
+                ],
             },
         ),
     ]
