@@ -65,8 +65,3 @@ def share(numerator: int, denominator: int) -> float | None:
 def rate_per_10000(count: int, population: int) -> float | None:
     return count * PER_10000 / population if population else None
 
-
-def financial_years_ending(last: date, years: int) -> list[date]:
-    """The 31 Marches of the `years` financial years up to and including `last`'s."""
-    final = date(last.year, 3, 31) if last >= date(last.year, 3, 31) else date(last.year - 1, 3, 31)
-    return [date(final.year - i, 3, 31) for i in reversed(range(years))]
