@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEMO_SCALE ?= 1
 DEMO_SEED ?= 2014
 
-.PHONY: demo test install lint bench frontend browsers validators clean
+.PHONY: demo test install lint bench frontend browsers pdf-libraries validators clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: install
+demo: install pdf-libraries
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=config.settings.local $(ONESTORY) migrate --no-input
 	DJANGO_SETTINGS_MODULE=config.settings.local $(ONESTORY) synth --scale $(DEMO_SCALE) --seed $(DEMO_SEED) --if-empty
@@ -65,6 +65,14 @@ browsers:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation) \
 	  || echo "Could not install Chromium: browser tests will be skipped")
 
+# Pango for the board report's PDF (weasyprint), and Liberation Sans standing in for Arial.
+# Debian usually has them; on a bare machine they come from Debian (needs root).
+pdf-libraries:
+	@ldconfig -p | grep -q 'libpangoft2-1.0.so.0' && [ -f /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || \
+	  (echo "Installing Pango and Liberation fonts for PDF reports (Debian packages)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation) \
+	  || echo "Could not install Pango: board reports cannot be made as PDF on this machine")
+
 # pytest exits 5 when it collects no tests; say so loudly, and fail.
 define pytest_must_run
 	$(BIN)/pytest $(1); status=$$?; \
@@ -80,7 +88,7 @@ PYTEST_WORKERS ?= 0
 
 # Two pytest calls: the browser tests keep an event loop in the test thread, which needs
 # DJANGO_ALLOW_ASYNC_UNSAFE for the whole process; the rest of the suite keeps Django's check.
-test: install browsers validators
+test: install browsers pdf-libraries validators
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(call pytest_must_run,-n $(PYTEST_WORKERS) --ignore=tests/browser)
@@ -90,7 +98,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-bench: install validators
+bench: install pdf-libraries validators
 	$(BIN)/python -m bench
 
 frontend:
