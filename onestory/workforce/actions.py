@@ -32,7 +32,7 @@ MANAGER_NOT_ACTIVE = "Choose a manager whose account is active."
 TEAM_NAME_TAKEN = "Another team in this agency already has that name. Choose a different name."
 USERNAME_TAKEN = "Another worker already has that username. Choose a different one."
 
-WORKER_CHANGEABLE = ("role", "team", "agency", "is_active")
+WORKER_CHANGEABLE = ("role", "team", "agency", "is_agency_staff", "is_active")
 TEAM_CHANGEABLE = ("name", "manager")
 
 
@@ -63,6 +63,7 @@ def worker_create(
     team: Team | None,
     role: Role | str,
     job_title: str = "",
+    is_agency_staff: bool = False,
     acting_user,
     now: datetime,
     request=None,
@@ -85,6 +86,7 @@ def worker_create(
         team=team,
         role=Role(role).value,
         job_title=job_title.strip(),
+        is_agency_staff=is_agency_staff,
         date_joined=now,
     )
     worker.set_unusable_password()
@@ -97,7 +99,7 @@ def worker_create(
             at=now,
             obj=worker,
             detail={"fields": ["username", "first_name", "last_name", "email", "agency", "team",
-                               "role", "job_title"]},
+                               "role", "job_title", "is_agency_staff"]},
             request=request,
         )
     return worker

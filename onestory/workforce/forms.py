@@ -4,7 +4,7 @@ from django import forms
 
 from onestory.core.forms import GovukFormMixin
 
-from .actions import TEAM_NOT_IN_AGENCY
+from .actions import TEAM_NOT_IN_AGENCY, WORKER_CHANGEABLE
 from .models import Agency, Team
 from .rules import ROLE_LABELS, Role
 
@@ -82,6 +82,10 @@ class WorkerCreateForm(WorkforceForm):
     team = _team_field()
     role = _role_field()
     job_title = forms.CharField(label="Job title", max_length=200, required=False)
+    is_agency_staff = forms.BooleanField(
+        label="Agency staff", required=False,
+        help_text="Engaged through an employment agency rather than employed by the council.",
+    )
 
     widths = {"username": 20}
 
@@ -95,7 +99,7 @@ class WorkerCreateForm(WorkforceForm):
     def worker_values(self) -> dict:
         data = self.cleaned_data
         names = ("username", "first_name", "last_name", "email", "agency", "team", "role",
-                 "job_title")
+                 "job_title", "is_agency_staff")
         return {name: data[name] for name in names}
 
 
@@ -104,6 +108,10 @@ class WorkerChangeForm(WorkforceForm):
     role = _role_field()
     agency = _agency_field()
     team = _team_field()
+    is_agency_staff = forms.BooleanField(
+        label="Agency staff", required=False,
+        help_text="Engaged through an employment agency rather than employed by the council.",
+    )
     is_active = forms.BooleanField(
         label="Active: they can sign in", required=False,
         help_text="Untick to stop them signing in. Their records and history are kept.",
@@ -116,6 +124,7 @@ class WorkerChangeForm(WorkforceForm):
             "role": worker.role,
             "agency": worker.agency_id,
             "team": worker.team_id,
+            "is_agency_staff": worker.is_agency_staff,
             "is_active": worker.is_active,
         }
 
@@ -127,7 +136,7 @@ class WorkerChangeForm(WorkforceForm):
         return data
 
     def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in ("role", "agency", "team", "is_active")}
+        return {name: self.cleaned_data[name] for name in WORKER_CHANGEABLE}
 
     def with_version(self, version: int) -> "WorkerChangeForm":
         """The same input, now carrying the worker's latest version (after a stale save)."""

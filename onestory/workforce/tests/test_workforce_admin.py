@@ -158,6 +158,20 @@ def test_admin_changes_a_workers_role_and_team_and_it_is_audited(client, admin):
     assert sorted(event.detail["fields"]) == ["role", "team"]
 
 
+def test_admin_records_that_a_worker_is_agency_staff(client, admin):
+    worker = worker_with_role(Role.SOCIAL_WORKER)
+
+    response = client.post(
+        reverse("workforce:worker-edit", args=[worker.pk]), _change(worker, is_agency_staff="on")
+    )
+
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert worker.is_agency_staff
+    event = AuditEvent.objects.get(action="update", object_id=str(worker.pk))
+    assert event.detail["fields"] == ["is_agency_staff"]
+
+
 def test_stale_edit_refused_with_input_kept(client, admin):
     worker = worker_with_role(Role.SOCIAL_WORKER)
     opened = _change(worker, role=Role.ANALYST.value)
