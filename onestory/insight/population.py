@@ -19,7 +19,7 @@ def estimates(day: date, *, by: str | None = None) -> tuple[dict, str]:
     ethnic group's. The source says where the figures came from and for which year.
     """
     wanted = estimate_year(day)
-    years = PopulationEstimate.objects.values_list("year", flat=True).distinct()
+    years = PopulationEstimate.objects.order_by().values_list("year", flat=True).distinct()
     earlier = [y for y in years if y <= wanted]
     if not earlier and not years:
         return {}, ""
