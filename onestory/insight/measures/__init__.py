@@ -1,10 +1,15 @@
 """Every headline measure, in the order the hub shows them. Each area's module lists its own."""
 
 from ..rules import Period
-from . import need
+from . import earlyhelp, earlyhelp_strategy, need, workforce
 from .base import Context, Measure, Result
 
-MEASURES: tuple[Measure, ...] = (*need.MEASURES,)
+MEASURES: tuple[Measure, ...] = (
+    *need.MEASURES,
+    *earlyhelp.MEASURES,
+    *earlyhelp_strategy.MEASURES,
+    *workforce.MEASURES,
+)
 BY_ID = {m.id: m for m in MEASURES}
 assert len(BY_ID) == len(MEASURES), "Measure ids must be unique"
 
