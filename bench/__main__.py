@@ -14,14 +14,19 @@ database, generated once and reused.
 
 Then the front door (bench/frontdoor.py): contacts submitted and screened per second by 4
 concurrent clients (PostgreSQL only), their p50/p95 time each, and the p95 of the screening
-queue page, with the open contacts the generator left and with 300 more. Figures are written
-as JSON to bench/results/.
+queue page, with the open contacts the generator left and with 300 more.
+
+Then the performance hub (bench/insight.py, PostgreSQL): every dashboard computed for a
+Luton-sized year (cold and warm, queries, p50/p95), and for many councils, one schema each, over
+five years (--councils measured, 150 extrapolated), with how the design scales past one machine.
+Figures are written as JSON to bench/results/.
 
     python -m bench                       # both databases, 2,000 searches, the front door
     python -m bench --scale 0.1 --queries 500 --skip-postgres
     python -m bench --frontdoor-only --skip-sqlite     # the front door on PostgreSQL, quickly
     python -m bench --postgres postgres://app:app@127.0.0.1:5432/onestory_bench
     python -m bench --returns-only                     # the statutory returns only
+    python -m bench --insight-only --councils 12       # the performance hub only
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from bench import returns
+from bench import insight, returns
 from bench.worker import STALE_EXIT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -478,7 +483,37 @@ def main(argv=None) -> int:
         default=3.2,
         help="synthetic scale for SSDA903 (default 3.2: about 2,000 children in the return)",
     )
+    parser.add_argument(
+        "--skip-insight", action="store_true", help="leave out the performance hub benchmark"
+    )
+    parser.add_argument(
+        "--insight-only",
+        action="store_true",
+        help="only the performance hub benchmark (its dashboards, Luton-sized and many councils)",
+    )
+    parser.add_argument(
+        "--councils",
+        type=int,
+        default=insight.DEFAULT_COUNCILS,
+        help=f"councils the performance hub is measured for (default {insight.DEFAULT_COUNCILS}; "
+        f"the rest of {insight.TARGET_COUNCILS} is extrapolated)",
+    )
+    parser.add_argument(
+        "--insight-repeats",
+        type=int,
+        default=insight.DEFAULT_REPEATS,
+        help=f"warm repeats of a Luton-sized year's dashboards (default {insight.DEFAULT_REPEATS})",
+    )
+    parser.add_argument(
+        "--insight-processes",
+        type=int,
+        default=insight.DEFAULT_PROCESSES,
+        help="processes computing the councils side by side after one alone (default: the "
+        f"cores, {insight.DEFAULT_PROCESSES}; 1 leaves it out)",
+    )
     args = parser.parse_args(argv)
+    if args.skip_insight and args.insight_only:
+        parser.error("--skip-insight and --insight-only leave nothing to run")
     if args.skip_returns and args.returns_only:
         parser.error("--skip-returns and --returns-only leave nothing to run")
     if args.skip_frontdoor and args.frontdoor_only:
@@ -486,7 +521,9 @@ def main(argv=None) -> int:
 
     results = []
     if args.returns_only:
-        args.skip_sqlite = args.skip_postgres = True
+        args.skip_sqlite = args.skip_postgres = args.skip_insight = True
+    if args.insight_only:
+        args.skip_sqlite = args.skip_postgres = args.skip_returns = True
     if not args.skip_sqlite:
         path = Path(
             args.sqlite or ROOT / "var" / "bench" / f"bench-{args.scale:g}-{args.seed}.sqlite3"
@@ -523,7 +560,7 @@ def main(argv=None) -> int:
                 )
             )
 
-    if not args.returns_only:
+    if not (args.returns_only or args.insight_only):
         print_table(results, args)
     returns_results = None
     if not args.skip_returns:
@@ -534,6 +571,19 @@ def main(argv=None) -> int:
             timeout=args.timeout,
         )
         returns.print_table(returns_results)
+    insight_results = None
+    if not args.skip_insight:
+        url = _postgres_url(args.postgres)
+        insight_results = insight.run(
+            postgres_url=url,
+            prepare=lambda url: prepare_postgres(url, fresh=args.fresh),
+            seed=args.seed,
+            councils=args.councils,
+            repeats=args.insight_repeats,
+            processes=args.insight_processes,
+            timeout=max(args.timeout, insight.DEFAULT_TIMEOUT),
+        )
+        insight.print_table(insight_results)
     RESULTS.mkdir(parents=True, exist_ok=True)
     target = RESULTS / f"bench-{datetime.now():%Y%m%d-%H%M%S}.json"
     target.write_text(
@@ -552,6 +602,7 @@ def main(argv=None) -> int:
                 "goals": GOALS,
                 "results": results,
                 "returns": returns_results,
+                "insight": insight_results,
             },
             indent=2,
             default=str,
@@ -559,7 +610,8 @@ def main(argv=None) -> int:
     )
     print(f"figures written to {target.relative_to(ROOT)}")
     ran_returns = returns_results is not None and "skipped" not in returns_results
-    return 0 if ran_returns or any("skipped" not in r for r in results) else 1
+    ran_insight = insight_results is not None and "skipped" not in insight_results
+    return 0 if ran_returns or ran_insight or any("skipped" not in r for r in results) else 1
 
 
 if __name__ == "__main__":
