@@ -139,11 +139,15 @@ def short_text(result: Result) -> str:
 
 
 def counted_text(result: Result) -> str:
-    """What the value was worked out from: "1,647 of 58,600", or the count alone."""
+    """What the value was worked out from: "1,647 of 58,600" for a share or rate, "1,426 ÷ 72"
+    for an average, nothing for a count (the value is the count)."""
     if result.value is None or result.numerator is None:
         return ""
     if result.denominator is None or result.unit == Unit.COUNT:
         return f"{result.numerator:,}" if result.unit != Unit.COUNT else ""
+    if result.unit in (Unit.AVERAGE, Unit.DAYS):
+        # A total shared out (children over social workers), not a part of a whole.
+        return f"{result.numerator:,} ÷ {result.denominator:,}"
     return f"{result.numerator:,} of {result.denominator:,}"
 
 

@@ -34,7 +34,8 @@ class BoardReportCreateForm(GovukFormMixin, forms.Form):
     )
     period_end = GovukDateField(
         label="Last day of the period",
-        help_text="For example, 31/03/2023. Figures open on a day are counted on this day.",
+        help_text="For example, 31/03/2023. Children in need, on a plan or in care are "
+        "counted on this day.",
         error_messages={"required": actions.NO_END},
     )
     form_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
