@@ -1,0 +1,466 @@
+"""The performance dashboards: who may see them, the period form, figures shown as words when
+there is no value, the children behind a figure (only those the worker may open, the others
+counted), downloads of every table, and a fixed number of queries whatever the data's size."""
+
+import csv
+import html
+import io
+import re
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from openpyxl import load_workbook
+
+from onestory.access.models import AuditEvent
+from onestory.core.clock import today_in_london
+from onestory.insight import views_dashboard
+from onestory.insight.measures import compute
+from onestory.insight.rules import Period
+from onestory.socialcare.tests.factories import referred_child
+from onestory.workforce.rules import Role
+from onestory.workforce.tests.factories import worker_with_role
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.now()
+END = date(2023, 3, 31)
+YEAR_2023 = {"end": "2023-03-31"}
+PAGES = ("dashboard", "wards", "disproportionality", "workforce", "strategy")
+
+
+def _url(name, query=None, **kwargs):
+    url = reverse(f"insight:{name}", kwargs=kwargs or None)
+    if query:
+        url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return url
+
+
+def _text(response) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
+
+
+def _headline(response, measure_id):
+    for group in response.context["groups"]:
+        for h in group.headlines:
+            if h.result.id == measure_id:
+                return h
+    raise AssertionError(f"{measure_id} is not on the page")
+
+
+@pytest.fixture
+def manager_and_child():
+    """A team manager, a social worker in their team and a child in need that worker holds
+    (referred on 1 June 2022, still open)."""
+    manager = worker_with_role(Role.TEAM_MANAGER)
+    worker = worker_with_role(Role.SOCIAL_WORKER, team=manager.team)
+    child, _ = referred_child(
+        worker, now=NOW, referral_date=date(2022, 6, 1), given_name="Tamsin", family_name="Okoro"
+    )
+    return manager, child
+
+
+def _child_elsewhere(given_name="Idris"):
+    """A child in need held by another team's social worker."""
+    other = worker_with_role(Role.SOCIAL_WORKER)
+    child, _ = referred_child(
+        other, now=NOW, referral_date=date(2022, 7, 1), given_name=given_name, family_name="Vale"
+    )
+    return child
+
+
+# --- Who may see the pages -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.ANALYST, Role.TEAM_MANAGER])
+def test_analysts_and_team_managers_see_every_performance_page(client, sign_in, role):
+    sign_in(role)
+    for name in PAGES:
+        assert client.get(_url(name, YEAR_2023)).status_code == 200, name
+    assert client.get(_url("measure", YEAR_2023, id="children_in_need")).status_code == 200
+    children = _url("measure-children", YEAR_2023, id="children_in_need")
+    assert client.get(children).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        Role.SOCIAL_WORKER,
+        Role.FRONT_DOOR,
+        Role.PARTNER,
+        Role.EARLY_HELP,
+        Role.ADMIN,
+        Role.DATA_PROTECTION_OFFICER,
+    ],
+)
+def test_other_roles_are_answered_as_if_the_pages_did_not_exist(client, sign_in, role):
+    worker = sign_in(role)
+    if role == Role.ADMIN:
+        # An administrator signed in with their second factor, as they must be.
+        device = TOTPDevice.objects.create(user=worker, name="App", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    for name in PAGES:
+        assert client.get(_url(name)).status_code == 404, name
+    assert client.get(_url("measure", id="children_in_need")).status_code == 404
+    assert client.get(_url("measure-children", id="children_in_need")).status_code == 404
+
+
+def test_someone_not_signed_in_is_sent_to_sign_in(client):
+    for url in (_url("dashboard"), _url("measure-children", id="children_in_need")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/sign-in/")
+
+
+def test_the_menu_links_to_the_performance_pages(client, sign_in):
+    sign_in(Role.ANALYST)
+    response = client.get(_url("dashboard"))
+    assert {"label": "Performance", "url": _url("dashboard"), "active": True} in response.context[
+        "nav_items"
+    ]
+
+
+def test_an_unknown_measure_is_not_found(client, sign_in):
+    sign_in(Role.TEAM_MANAGER)
+    assert client.get(_url("measure", id="no_such_measure")).status_code == 404
+    assert client.get(_url("measure-children", id="no_such_measure")).status_code == 404
+
+
+# --- The period ----------------------------------------------------------------------------------
+
+
+def test_with_no_period_asked_for_the_year_ending_today_is_shown(client, sign_in):
+    sign_in(Role.ANALYST)
+    response = client.get(_url("dashboard"))
+    period = response.context["period"]
+    assert period.end == today_in_london(NOW)
+    assert period == Period.year_ending(period.end)
+
+
+def test_a_last_day_alone_gives_the_year_ending_that_day(client, sign_in):
+    sign_in(Role.ANALYST)
+    response = client.get(_url("dashboard", YEAR_2023))
+    assert (response.context["period"].start, response.context["period"].end) == (
+        date(2022, 4, 1),
+        END,
+    )
+    assert "1 April 2022 to 31 March 2023" in _text(response)
+
+
+def test_any_days_from_one_to_another_can_be_chosen_in_day_month_year(client, sign_in):
+    sign_in(Role.ANALYST)
+    response = client.get(_url("dashboard", {"start": "01/01/2023", "end": "31/03/2023"}))
+    period = response.context["period"]
+    assert (period.start, period.end) == (date(2023, 1, 1), END)
+    # The form shows the days chosen as people write them.
+    assert 'value="01/01/2023"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"end": "31/13/2023"}, "Enter the last day as a real date, like 31/03/2023."),
+        ({"start": "yesterday", "end": "31/03/2023"}, "Enter the first day as a real date"),
+        ({"start": "01/04/2023", "end": "31/03/2023"}, "The first day must be on or before"),
+        ({"start": "01/04/2022"}, "Enter the last day of the period."),
+        ({"end": "31/03/2999"}, "The last day must be today or earlier."),
+        ({"end": "31/03/1999"}, "The last day must be in 2000 or later."),
+    ],
+)
+def test_wrong_dates_are_explained_in_an_error_summary_keeping_what_was_typed(
+    client, sign_in, query, message
+):
+    sign_in(Role.TEAM_MANAGER)
+    response = client.get(_url("dashboard", query))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "govuk-error-summary" in body
+    assert message in _text(response)
+    for typed in query.values():
+        assert f'value="{typed}"' in body
+    # No figures for a period that is not one.
+    assert "groups" not in response.context
+    assert "Correct the period above to see the figures." in _text(response)
+
+
+def test_links_between_pages_keep_the_period(client, sign_in):
+    sign_in(Role.ANALYST)
+    response = client.get(_url("dashboard", YEAR_2023))
+    assert f'href="{_url("wards")}?start=2022-04-01&amp;end=2023-03-31"' in (
+        response.content.decode()
+    )
+
+
+# --- Figures -------------------------------------------------------------------------------------
+
+
+def test_the_dashboard_shows_each_measure_with_its_figure_and_links(
+    client, sign_in, manager_and_child
+):
+    manager, child = manager_and_child
+    _child_elsewhere()
+    client.force_login(manager)
+    response = client.get(_url("dashboard", YEAR_2023))
+    in_need = _headline(response, "children_in_need")
+    assert in_need.shown == "2"
+    body = response.content.decode()
+    assert f'href="{_url("measure", id="children_in_need")}?start=2022-04-01' in body
+    assert f'href="{_url("measure-children", id="children_in_need")}?start=2022-04-01' in body
+    # The five-year trends are drawn, with their numbers beside them.
+    assert [t.id for t in response.context["trends"]] == [
+        "children_in_need",
+        "referrals",
+        "cp_plans",
+        "children_in_care",
+    ]
+    # Children in need and referrals are drawn; an empty chart is not.
+    assert body.count('<svg role="img"') == 2
+    assert "Children in need, 5 years" in body
+    assert "Children in care: no year has a figure to draw." in _text(response)
+
+
+def test_a_period_before_any_record_shows_no_data_never_zero(client, sign_in, manager_and_child):
+    manager, _ = manager_and_child
+    client.force_login(manager)
+    response = client.get(_url("dashboard", {"end": "2005-03-31"}))
+    in_need = _headline(response, "children_in_need")
+    assert in_need.result.value is None
+    assert in_need.shown == "no data"
+    assert not in_need.links_children
+    assert "No data" in _text(response)
+    trend = response.context["trends"][0]
+    assert [row.shown for row in trend.rows] == ["no data"] * 5
+
+
+def test_a_share_out_of_nothing_says_the_denominator_is_zero(client, sign_in, manager_and_child):
+    manager, _ = manager_and_child
+    client.force_login(manager)
+    # Referrals are recorded from June 2022; none were made in these three months.
+    response = client.get(_url("dashboard", {"start": "2024-01-01", "end": "2024-03-31"}))
+    share = _headline(response, "referrals_nfa_share")
+    assert share.shown == "the denominator is zero"
+    assert "The denominator is zero" in _text(response)
+
+
+def test_shares_are_shown_as_per_cent_and_rates_to_one_decimal_place(
+    client, sign_in, manager_and_child
+):
+    from onestory.insight.models import PopulationEstimate
+
+    manager, _ = manager_and_child
+    PopulationEstimate.objects.create(year=2022, children=3000, source="Test estimate")
+    client.force_login(manager)
+    response = client.get(_url("dashboard", YEAR_2023))
+    assert _headline(response, "cin_rate_per_10000").shown == "3.3"
+    assert _headline(response, "referrals_nfa_share").shown.endswith("%")
+
+
+def test_the_measure_page_shows_definition_value_parts_trend_and_breakdown_links(
+    client, sign_in, manager_and_child
+):
+    manager, _ = manager_and_child
+    client.force_login(manager)
+    response = client.get(_url("measure", YEAR_2023, id="children_in_need"))
+    text = _text(response)
+    assert "Children with a children in need episode" in text
+    assert "Five years" in text
+    assert response.context["page"].headline.shown == "1"
+    assert len(response.context["trend"].rows) == 5
+    body = response.content.decode()
+    assert f"{_url('wards')}?start=2022-04-01&amp;end=2023-03-31&amp;measure=children_in_need" in (
+        body
+    )
+    assert f"{_url('disproportionality')}?start=2022-04-01" in body
+
+
+# --- The children behind a figure ----------------------------------------------------------------
+
+
+def test_a_manager_sees_their_teams_children_and_how_many_others_are_not_listed(
+    client, manager_and_child
+):
+    manager, child = manager_and_child
+    elsewhere = _child_elsewhere()
+    client.force_login(manager)
+    response = client.get(_url("measure-children", YEAR_2023, id="children_in_need"))
+    text = _text(response)
+    assert "The figure counts 2 children." in text
+    assert "1 of them is not listed because you may not open their record." in text
+    assert "Tamsin Okoro" in text
+    assert "Idris" not in text
+    assert f'href="{reverse("people:person", args=[child.pk])}"' in response.content.decode()
+    # Each child listed is recorded; the child not listed is not.
+    listed = AuditEvent.objects.filter(actor=manager, action=AuditEvent.Action.LIST)
+    assert [e.person_id for e in listed] == [child.pk]
+    assert "children_in_need" in listed.get().detail["page"]
+    assert not AuditEvent.objects.filter(person_id=elsewhere.pk).exists()
+
+
+def test_an_analyst_is_told_kindly_that_no_child_is_listed(client, sign_in, manager_and_child):
+    analyst = sign_in(Role.ANALYST)
+    response = client.get(_url("measure-children", YEAR_2023, id="children_in_need"))
+    text = _text(response)
+    assert "The figure counts 1 child." in text
+    assert "Performance analysts work with figures, not with children's records" in text
+    assert "Tamsin" not in text
+    assert response.context["children"] == []
+    assert not AuditEvent.objects.filter(actor=analyst, person_id__isnull=False).exists()
+
+
+def test_the_children_of_one_part_are_listed_and_an_unknown_part_is_not_found(
+    client, manager_and_child
+):
+    manager, child = manager_and_child
+    client.force_login(manager)
+    measure = "social_worker_changes_3_plus"
+    (result,) = compute(Period.year_ending(END), [measure])
+    part = next(p for p in result.parts if p.numerator)
+    response = client.get(_url("measure-children", {**YEAR_2023, "part": part.key}, id=measure))
+    assert response.status_code == 200
+    assert part.label in _text(response)
+    assert "Tamsin Okoro" in _text(response)
+    missing = client.get(
+        _url("measure-children", {**YEAR_2023, "part": "no-such-part"}, id=measure)
+    )
+    assert missing.status_code == 404
+
+
+def test_many_children_are_listed_a_page_at_a_time(client, manager_and_child, monkeypatch):
+    manager, _ = manager_and_child
+    worker = worker_with_role(Role.SOCIAL_WORKER, team=manager.team)
+    for _ in range(2):
+        referred_child(worker, now=NOW, referral_date=date(2022, 8, 1))
+    monkeypatch.setattr(views_dashboard, "CHILDREN_PER_PAGE", 2)
+    client.force_login(manager)
+    first = client.get(_url("measure-children", YEAR_2023, id="children_in_need"))
+    second = client.get(_url("measure-children", {**YEAR_2023, "page": 2}, id="children_in_need"))
+    assert len(first.context["children"]) == 2
+    assert len(second.context["children"]) == 1
+    assert "Page 1 of 2" in _text(first)
+    assert AuditEvent.objects.filter(actor=manager, action="list").count() == 3
+
+
+# --- Downloads -----------------------------------------------------------------------------------
+
+
+def test_a_trend_downloads_as_csv_and_the_download_is_recorded(client, manager_and_child):
+    manager, _ = manager_and_child
+    client.force_login(manager)
+    query = {**YEAR_2023, "table": "trend-children_in_need", "format": "csv"}
+    response = client.get(_url("dashboard", query))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert (
+        "trend-children-in-need-2022-04-01-to-2023-03-31.csv" in (response["Content-Disposition"])
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Year start", "Year end", "Number"]
+    assert rows[-1][:3] == ["2022-04-01", "2023-03-31", "1"]
+    event = AuditEvent.objects.get(actor=manager, action=AuditEvent.Action.EXPORT)
+    assert event.person_id is None
+    assert event.detail["table"] == "trend-children_in_need"
+
+
+def test_the_headline_measures_download_as_a_workbook(client, sign_in, manager_and_child):
+    sign_in(Role.ANALYST)
+    query = {**YEAR_2023, "table": "measures", "format": "xlsx"}
+    response = client.get(_url("dashboard", query))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert len(book.worksheets) == 1
+    sheet = book.active
+    assert sheet.sheet_state == "visible"
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Group", "Measure id", "Measure", "Value")
+    in_need = next(r for r in rows if r[1] == "children_in_need")
+    assert in_need[3] == 1
+
+
+@pytest.mark.parametrize("name", ["wards", "disproportionality", "workforce", "strategy"])
+def test_every_breakdown_table_downloads(client, sign_in, manager_and_child, name):
+    sign_in(Role.ANALYST)
+    response = client.get(_url(name, YEAR_2023))
+    keys = re.findall(r"table=([a-z0-9_-]+)&amp;format=csv", response.content.decode())
+    assert keys
+    for key in keys:
+        download = client.get(_url(name, {**YEAR_2023, "table": key, "format": "xlsx"}))
+        assert download.status_code == 200, key
+        assert load_workbook(io.BytesIO(download.content)).active.max_row >= 1
+
+
+def test_a_download_of_a_table_that_does_not_exist_or_in_another_format_is_not_found(
+    client, sign_in
+):
+    sign_in(Role.ANALYST)
+    assert client.get(_url("dashboard", {"table": "nothing", "format": "csv"})).status_code == 404
+    assert client.get(_url("dashboard", {"table": "measures", "format": "pdf"})).status_code == 404
+
+
+# --- The other pages -----------------------------------------------------------------------------
+
+
+def test_the_ward_page_highlights_target_wards(client, sign_in, manager_and_child):
+    from onestory.people.models import Ward
+    from onestory.people.tests.factories import AddressFactory
+
+    _, child = manager_and_child
+    ward = Ward.objects.create(
+        code="TST-LEA", name="Leagrave", valid_from=date(2003, 5, 1), is_target=True
+    )
+    AddressFactory(person=child, ward=ward, valid_from=date(2020, 1, 1))
+    sign_in(Role.ANALYST)
+    response = client.get(_url("wards", YEAR_2023))
+    text = _text(response)
+    assert "Leagrave Target ward 1" in text
+    assert "Target ward" in response.context["ward_page"].chart
+
+
+def test_the_strategy_page_says_why_a_measure_cannot_be_measured(client, sign_in):
+    from onestory.insight.strategy import SECTION_12
+
+    sign_in(Role.ANALYST)
+    response = client.get(_url("strategy", YEAR_2023))
+    text = _text(response)
+    not_measurable = next(m for m in SECTION_12 if not m.measurable)
+    assert "Not measurable" in text
+    assert not_measurable.why_not[:60] in text
+
+
+def test_the_workforce_page_shows_caseloads_by_team(client, manager_and_child):
+    manager, _ = manager_and_child
+    client.force_login(manager)
+    response = client.get(_url("workforce", YEAR_2023))
+    assert manager.team.name in _text(response)
+
+
+# --- Queries -------------------------------------------------------------------------------------
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_dashboard_takes_the_same_number_of_queries_however_many_children(
+    client, manager_and_child, django_assert_max_num_queries
+):
+    manager, _ = manager_and_child
+    client.force_login(manager)
+    url = _url("dashboard", YEAR_2023)
+    client.get(url)  # charts drawn once
+    few = _queries(client, url)
+    worker = worker_with_role(Role.SOCIAL_WORKER, team=manager.team)
+    for month in range(4, 10):
+        referred_child(worker, now=NOW, referral_date=date(2022, month, 3))
+        _child_elsewhere(given_name=f"Child{month}")
+    assert _queries(client, url) == few, few
+    with django_assert_max_num_queries(100):
+        client.get(url)
