@@ -2,15 +2,14 @@
 Group and the Children's Trust, as pages to write commentary on and as a PDF.
 
 A report has one section per group of headline measures (children in need, referrals, child
-protection...), then the strategy's section-12 measures and the case audits by team when those
-are available, with a summary first. Each section shows the period's figures with the England and
+protection...), then the strategy's section-12 measures and the case audits by team, with a
+summary first. Each section shows the period's figures with the England and
 statistical-neighbour comparators beside them, a five-year trend (a line chart with its numbers)
 and each breakdown as a bar chart with its numbers, then the analyst's commentary.
 
 Everything here is an aggregate: the report never names a child.
 """
 
-import importlib
 import logging
 import re
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from onestory.core.clock import today_in_london
 from onestory.core.rules import day_words
 from onestory.people.rules import years_before
 
-from . import charts, measures, trends
+from . import charts, comparators, measures, selectors_audits, strategy, trends
 from .measures.base import NO_DATA, Result, Unit
 from .rules import Period
 
@@ -44,31 +43,6 @@ AUDITS = "audits"
 SUMMARY_TITLE = "Summary"
 STRATEGY_TITLE = "The strategy's measures (section 12)"
 AUDITS_TITLE = "Case audits by team"
-
-
-def _optional(name: str):
-    """A module of the performance hub that may not be there yet (another part of the hub builds
-    it): the module, or None."""
-    full = f"onestory.insight.{name}"
-    try:
-        return importlib.import_module(full)
-    except ModuleNotFoundError as error:
-        if error.name != full:
-            raise
-        return None
-
-
-def _comparators():
-    return _optional("comparators")
-
-
-def _strategy():
-    return _optional("strategy")
-
-
-def _audits():
-    found = _optional("selectors_audits")
-    return found if found is not None and hasattr(found, "rollup") else None
 
 
 @dataclass(frozen=True)
@@ -91,14 +65,13 @@ def _groups() -> list[str]:
 
 def headings() -> list[Heading]:
     """The report's sections, in order: the summary, each group of measures, the strategy's
-    measures and the case audits (when the hub has them)."""
-    found = [Heading(SUMMARY, SUMMARY_TITLE)]
-    found += [Heading(group_key(g), g) for g in _groups()]
-    if _strategy() is not None:
-        found.append(Heading(STRATEGY, STRATEGY_TITLE))
-    if _audits() is not None:
-        found.append(Heading(AUDITS, AUDITS_TITLE))
-    return found
+    measures and the case audits by team."""
+    return [
+        Heading(SUMMARY, SUMMARY_TITLE),
+        *(Heading(group_key(g), g) for g in _groups()),
+        Heading(STRATEGY, STRATEGY_TITLE),
+        Heading(AUDITS, AUDITS_TITLE),
+    ]
 
 
 def section_keys() -> list[str]:
@@ -242,11 +215,8 @@ class Content:
 
 
 def _comparator_text(measure_id: str, period_end: date) -> str:
-    module = _comparators()
-    if module is None:
-        return ""
     written = []
-    for c in module.comparators_for(measure_id, period_end):
+    for c in comparators.comparators_for(measure_id, period_end):
         written.append(f"{c.area}: {number_text(c.value, c.unit)} ({c.year_ending:%b %Y})")
     return "; ".join(written)
 
@@ -342,21 +312,27 @@ def _parts_chart(result: Result) -> Chart | None:
     return Chart(svg=mark_safe(svg), table=table)  # noqa: S308 (our own SVG)
 
 
-def _strategy_section(results: dict[str, Result], commentary: str) -> Section | None:
-    module = _strategy()
-    if module is None:
-        return None
+def _strategy_section(results: dict[str, Result], commentary: str) -> Section:
+    """Each of the strategy's section-12 measures with what the record shows for the period,
+    or why case records cannot show it."""
+
+    def values(ids) -> str:
+        return "; ".join(
+            f"{results[i].name}: {value_text(results[i])}" for i in ids if i in results
+        )
+
     rows = []
-    for item in module.SECTION_12:
-        if item.measurable and item.measure_ids:
-            measured = "; ".join(
-                f"{results[i].name}: {value_text(results[i])}"
-                for i in item.measure_ids
-                if i in results
-            )
-            rows.append((item.text, measured or "Measured on the dashboard"))
+    for item in strategy.SECTION_12:
+        shown = values(item.measure_ids)
+        if item.measurable:
+            words = f"{shown}." if shown else "Measured on the dashboard."
+            if item.why_not:
+                words += f" Not shown by the record: {item.why_not}"
         else:
-            rows.append((item.text, f"Not measured from case records: {item.why_not}"))
+            words = f"Not measured from case records: {item.why_not}"
+            if shown:
+                words += f" Related figures: {shown}."
+        rows.append((item.text, words))
     table = Table(
         caption="The strategy's measures and what the record shows for the period",
         header=("The strategy's measure", "What the record shows"),
@@ -366,11 +342,9 @@ def _strategy_section(results: dict[str, Result], commentary: str) -> Section | 
     return Section(STRATEGY, STRATEGY_TITLE, commentary=commentary, tables=(table,))
 
 
-def _audits_section(period: Period, commentary: str) -> Section | None:
-    module = _audits()
-    if module is None:
-        return None
-    rollups = module.rollup(period)
+def _audits_section(period: Period, commentary: str) -> Section:
+    """Case audits completed in the period by team, with the share good or better."""
+    rollups = selectors_audits.rollup(period)
     if not rollups:
         return Section(
             AUDITS,
@@ -378,8 +352,7 @@ def _audits_section(period: Period, commentary: str) -> Section | None:
             commentary=commentary,
             note="No case audit was completed in the period, and none was overdue at its end.",
         )
-    if hasattr(module, "rollup_total"):
-        rollups = [*rollups, module.rollup_total(period)]
+    rollups = [*rollups, selectors_audits.rollup_total(period)]
 
     def good(r) -> str:
         return "–" if r.good_or_better is None else number_text(r.good_or_better, Unit.SHARE)
@@ -467,20 +440,15 @@ def build(*, title: str, period: Period, commentary: dict, with_charts: bool = T
                 tables=tuple(tables),
             )
         )
-    for extra in (
-        _strategy_section(by_id, commentary.get(STRATEGY, "")),
-        _audits_section(period, commentary.get(AUDITS, "")),
-    ):
-        if extra is not None:
-            sections.append(extra)
-    comparators = _comparators()
+    sections.append(_strategy_section(by_id, commentary.get(STRATEGY, "")))
+    sections.append(_audits_section(period, commentary.get(AUDITS, "")))
     return Content(
         title=title,
         council=settings.ONESTORY_COUNCIL_NAME,
         period=period,
         sections=tuple(sections),
         definitions=tuple((r.name, r.definition) for r in results),
-        comparators_source=comparators.source_note() if comparators is not None else "",
+        comparators_source=comparators.source_note(),
         trend_caption=f"Each trend is the {TREND_YEARS} years to {period.end:%-d %B}, "
         f"{period.end.year - TREND_YEARS + 1} to {period.end.year}.",
         year_before_label=(f"Year to {years_before(period.end, 1):%b %Y}" if year_before else ""),

@@ -7,12 +7,16 @@ from datetime import UTC, date, datetime, timedelta
 import pypdf
 import pytest
 
-from onestory.insight import board_report, measures
+from onestory.insight import board_report, measures, strategy
 from onestory.insight.models import BoardReport, PopulationEstimate
 from onestory.insight.rules import Period
+from onestory.people.tests.factories import PersonFactory
 from onestory.socialcare.tests.factories import referred_child
 from onestory.workforce.rules import Role
-from onestory.workforce.tests.factories import worker_with_role
+from onestory.workforce.tests.factories import TeamFactory, worker_with_role
+
+from .factories_audits import case_audit
+from .factories_audits import template as audit_template
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +158,44 @@ def test_the_pdf_file_name_says_what_it_is_and_names_nobody():
         title="Zebedee's review", period_start=YEAR.start, period_end=YEAR.end + timedelta(0)
     )
     assert board_report.filename(report) == "board-report-2022-04-01-to-2023-03-31.pdf"
+
+
+def test_the_strategys_measures_say_what_the_record_shows_or_why_it_cannot():
+    content = board_report.build(title="Report", period=YEAR, commentary={}, with_charts=False)
+    strategy_section = _section(content, board_report.STRATEGY)
+    rows = dict(strategy_section.tables[0].rows)
+    assert list(rows) == [item.text for item in strategy.SECTION_12]
+    for item in strategy.SECTION_12:
+        if item.measurable:
+            assert "Not measured from case records" not in rows[item.text]
+        else:
+            assert rows[item.text].startswith("Not measured from case records: ")
+
+
+def test_case_audits_are_shown_by_team_with_the_share_good_or_better():
+    audit_template()
+    auditor = worker_with_role(Role.TEAM_MANAGER)
+    east = TeamFactory(name="East")
+    for grade in ("good", "outstanding", "inadequate"):
+        case_audit(
+            person=PersonFactory(),
+            team=east,
+            auditor=auditor,
+            due_on=date(2022, 12, 1),
+            completed_at=datetime(2022, 11, 20, 12, 0, tzinfo=UTC),
+            overall_grade=grade,
+            themes=["timeliness"],
+        )
+    content = board_report.build(title="Report", period=YEAR, commentary={}, with_charts=True)
+    audits = _section(content, board_report.AUDITS)
+    table = audits.tables[0]
+    assert table.rows[0][:3] == ("East", "3", "66.7%")
+    assert table.rows[-1][0] == "All teams"
+    assert audits.charts[0].table.rows == (("East", "66.7%", "3"),)
+
+
+def test_a_period_with_no_case_audit_says_so():
+    content = board_report.build(title="Report", period=YEAR, commentary={}, with_charts=False)
+    audits = _section(content, board_report.AUDITS)
+    assert audits.note.startswith("No case audit was completed in the period")
+    assert audits.tables == ()
