@@ -1,11 +1,15 @@
 """Every headline measure, in the order the hub shows them. Each area's module lists its own."""
 
 from ..rules import Period
-from . import earlyhelp, earlyhelp_strategy, need, workforce
+from . import care, earlyhelp, earlyhelp_strategy, frontdoor, leavers, need, protection, workforce
 from .base import Context, Measure, Result
 
 MEASURES: tuple[Measure, ...] = (
+    *frontdoor.MEASURES,
     *need.MEASURES,
+    *protection.MEASURES,
+    *care.MEASURES,
+    *leavers.MEASURES,
     *earlyhelp.MEASURES,
     *earlyhelp_strategy.MEASURES,
     *workforce.MEASURES,

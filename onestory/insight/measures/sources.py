@@ -12,6 +12,7 @@ from onestory.socialcare.models import (
     CarePeriod,
     ChildInNeedPlan,
     ChildProtectionPlan,
+    Section47Enquiry,
 )
 
 from ..models import CaseAudit
@@ -23,6 +24,7 @@ SOURCES = {
     "assessments": (Assessment, "started_on"),
     "cin_plans": (ChildInNeedPlan, "starts_on"),
     "cp_plans": (ChildProtectionPlan, "starts_on"),
+    "section47": (Section47Enquiry, "starts_on"),
     "care": (CarePeriod, "starts_on"),
     "care_leavers": (CareLeaverContact, "contact_on"),
     "early_help": (EarlyHelpAssessment, "started_at"),
