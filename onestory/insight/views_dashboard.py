@@ -202,15 +202,11 @@ def measure_children(request, id):
 
 def _chosen_measure(request, default: str, *, first: tuple[str, str] | None = None):
     """(form, measure id): the measure asked for (?measure=), if it counts children; else the
-    default. `first` is an extra choice listed first (its id may be empty)."""
+    default. `first` is an extra choice listed first. The form shows the measure chosen."""
     choices = [*([first] if first else []), *selectors.measures_listing_children()]
-    form = MeasureChoiceForm(
-        request.GET if "measure" in request.GET else None,
-        initial={"measure": default},
-        choices=choices,
-    )
-    chosen = form.cleaned_data["measure"] if form.is_bound and form.is_valid() else default
-    return form, chosen
+    asked = MeasureChoiceForm(request.GET, choices=choices)
+    chosen = asked.cleaned_data["measure"] if asked.is_valid() else default
+    return MeasureChoiceForm(initial={"measure": chosen}, choices=choices), chosen
 
 
 @access_rule(RULE)

@@ -1,7 +1,7 @@
 """The performance dashboard in Chromium: a team manager opens it from the menu, mistypes a date
 and is told what is wrong, chooses the year to 31 March 2023, follows the children in need figure
-to the children behind it and finds a child of their team there (and not another team's), and
-downloads a trend's numbers."""
+to the children behind it and finds a child of their team there (and not another team's),
+downloads a trend's numbers and opens the other performance pages."""
 
 import re
 from datetime import date
@@ -75,3 +75,17 @@ def test_a_manager_follows_a_figure_to_the_children_of_their_team(page, site):
     assert downloaded.value.suggested_filename == (
         "trend-children-in-need-2022-04-01-to-2023-03-31.csv"
     )
+
+    # The other performance pages keep the period and pass the accessibility check.
+    for link, heading in (
+        ("Needs by ward", "Needs by ward"),
+        ("Ethnic groups (disproportionality)", "Ethnic groups: disproportionality"),
+        ("Workforce", "Workforce"),
+        ("The strategy's measures", "The strategy's measures"),
+    ):
+        page.get_by_role("navigation", name="Performance pages").get_by_role(
+            "link", name=link
+        ).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        expect(main).to_contain_text("1 April 2022 to 31 March 2023")
+        visit(page, f"performance {link}")

@@ -422,6 +422,29 @@ def test_the_ward_page_highlights_target_wards(client, sign_in, manager_and_chil
     assert "Target ward" in response.context["ward_page"].chart
 
 
+def test_a_ward_breakdown_of_a_measure_that_lists_no_children_shows_children_in_need(
+    client, sign_in
+):
+    sign_in(Role.ANALYST)
+    for asked in ("no_such_measure", "caseload_per_social_worker"):
+        response = client.get(_url("wards", {**YEAR_2023, "measure": asked}))
+        assert response.status_code == 200
+        assert response.context["measure_id"] == "children_in_need"
+        assert "govuk-error-message" not in response.content.decode()
+
+
+def test_one_measure_by_ethnic_group_or_the_three_together(client, sign_in):
+    sign_in(Role.ANALYST)
+    together = client.get(_url("disproportionality", YEAR_2023))
+    assert [g.found.measure_id for g in together.context["groups"]] == [
+        "children_in_need",
+        "cp_plans",
+        "children_in_care",
+    ]
+    one = client.get(_url("disproportionality", {**YEAR_2023, "measure": "referrals"}))
+    assert [g.found.measure_id for g in one.context["groups"]] == ["referrals"]
+
+
 def test_the_strategy_page_says_why_a_measure_cannot_be_measured(client, sign_in):
     from onestory.insight.strategy import SECTION_12
 
