@@ -97,6 +97,8 @@ SCHEMA_PREFIX = "council_"
 DEFAULT_COUNCILS = 4
 DEFAULT_REPEATS = 5
 DEFAULT_TIMEOUT = 3600
+# Warm repeats of the board report (it takes seconds; two show whether the first was cold).
+BOARD_REPORT_REPEATS = 2
 # The councils are computed once more by this many processes at once (this machine's cores).
 DEFAULT_PROCESSES = min(4, os.cpu_count() or 1)
 
@@ -117,6 +119,11 @@ def log(message: str) -> None:
 
 
 # Pure helpers (tested in tests/test_bench_insight.py) ------------------------------------------
+
+
+def load() -> float:
+    """The machine's load (1-minute average): other work slows the figures."""
+    return os.getloadavg()[0]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -224,7 +231,7 @@ def trend_ids() -> tuple[list[str], str]:
     """The measures the dashboard draws trend lines for, and where that list came from."""
     from onestory.insight import measures
 
-    for name in ("views_dashboard", "dashboards", "dashboard"):
+    for name in ("selectors", "views_dashboard", "dashboards"):
         try:
             module = importlib.import_module(f"onestory.insight.{name}")
         except ModuleNotFoundError:
@@ -466,6 +473,30 @@ def _generator_changed_since(when) -> str:
     return f"commit {found[1]} of {committed:%d %b %H:%M}" if committed > when else ""
 
 
+def board_report(end: date, repeats: int) -> dict:
+    """The board report's content for the year (figures, five-year trends of every measure and
+    their charts; not the PDF): not a dashboard, but the heaviest thing the hub computes."""
+    part = DashboardPart("board report", "board_report", "build", lambda module, end: 0)
+    why = missing(part)
+    if why:
+        return {"missing": why}
+    from onestory.insight import board_report as report
+
+    times = []
+    try:
+        for _ in range(1 + repeats):
+            started = time.perf_counter()
+            report.build(title="Benchmark", period=_period(end), commentary={}, with_charts=True)
+            times.append(time.perf_counter() - started)
+    except Exception as error:  # noqa: BLE001 - the dashboards' figures still stand
+        return {"failed": f"{type(error).__name__}: {error}"[:300]}
+    warm = times[1:] or times
+    return {
+        "cold": times[0],
+        "warm": {"p50": percentile(warm, 0.5), "p95": percentile(warm, 0.95), "runs": len(warm)},
+    }
+
+
 def luton_worker(args) -> dict:
     """The dashboards of one Luton-sized year: cold (first in this process), then warm."""
     from onestory.insight import measures
@@ -475,8 +506,11 @@ def luton_worker(args) -> dict:
     end = date.fromisoformat(args.end)
     tables: set[str] = set()
     log(f"year ending {end:%d %B %Y}: {len(parts)} dashboard parts, cold then {args.repeats} warm")
+    load_before = load()
     cold = compute_dashboards(end, parts, tables=tables)
     warm = [compute_dashboards(end, parts) for _ in range(args.repeats)]
+    machine_load = {"before": load_before, "after": load(), "cpus": os.cpu_count()}
+    report = board_report(end, min(args.repeats, BOARD_REPORT_REPEATS))
     period = _period(end)
     published = {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
@@ -495,6 +529,8 @@ def luton_worker(args) -> dict:
         warm_runs=[w["seconds"] for w in warm],
         failed={**cold["failed"], **{k: v for w in warm for k, v in w["failed"].items()}},
         tables_read=sorted(tables),
+        board_report=report,
+        machine_load=machine_load,
         # What `onestory measures --json` prints for the year: what a roll-up would collect.
         measures_json_bytes=len(json.dumps(published, indent=2, default=str).encode()),
     )
@@ -767,9 +803,10 @@ def councils_worker(args) -> dict:
         database_bytes = cursor.fetchone()[0]
 
     log(f"computing every dashboard for {len(councils)} councils x {HISTORY_YEARS} years")
-    started = time.perf_counter()
+    started, load_before = time.perf_counter(), load()
     failed = compute_councils(councils, parts)
     compute_seconds = time.perf_counter() - started
+    figures["machine_load"] = {"before": load_before, "after": load(), "cpus": os.cpu_count()}
 
     times = [y["seconds"] for c in councils for y in c["years"]]
     sizes = [c["units"] for c in councils for _ in c["years"]]
@@ -872,7 +909,7 @@ def run_side_by_side(url: str, councils: list[dict], processes: int, timeout: in
     """The councils computed again by several processes at once: what sharding buys."""
     shares = balanced(councils, processes)
     log(f"again with {len(shares)} processes side by side")
-    started = time.perf_counter()
+    started, load_before = time.perf_counter(), load()
     running = [
         _start_worker(url, ["--phase", "compute", "--schemas", ",".join(share)]) for share in shares
     ]
@@ -887,6 +924,7 @@ def run_side_by_side(url: str, councils: list[dict], processes: int, timeout: in
     return {
         "processes": len(shares),
         "wall_seconds": wall,
+        "machine_load": {"before": load_before, "after": load(), "cpus": os.cpu_count()},
         "council_year_seconds": {"p50": percentile(times, 0.5), "p95": percentile(times, 0.95)},
     }
 
@@ -996,7 +1034,7 @@ def print_table(results: dict) -> None:
         )
         header = (
             f"{'year ending':<14}{'cold s':>8}{'queries':>9}{'in SQL':>8}{'warm p50':>10}"
-            f"{'p95':>8}{'runs':>6}"
+            f"{'p95':>8}{'runs':>6}  machine load"
         )
         print(header)
         print("-" * len(header))
@@ -1005,7 +1043,7 @@ def print_table(results: dict) -> None:
             print(
                 f"{_day(end):<14}{cold['seconds']:>8.2f}{cold['queries']:>9}"
                 f"{cold['sql_seconds']:>8.2f}{warm['seconds']['p50']:>10.2f}"
-                f"{warm['seconds']['p95']:>8.2f}{warm['runs']:>6}"
+                f"{warm['seconds']['p95']:>8.2f}{warm['runs']:>6}  {_load(r.get('machine_load'))}"
             )
         end, r = next(iter(lutons.items()))
         print(f"by part, year ending {_day(end)}, warm:")
@@ -1014,11 +1052,25 @@ def print_table(results: dict) -> None:
                 f"  {name:<24}{p['p50']:>7.2f} s p50{p['p95']:>7.2f} s p95{p['queries']:>6} "
                 f"queries{p['sql_p50']:>7.2f} s in SQL"
             )
-        print(f"trend lines for {', '.join(r['trend_ids']) or 'nothing'} ({r['trend_source']})")
-        for name, why in r["parts_missing"].items():
+        for end, r in lutons.items():
+            b = r.get("board_report", {})
+            if "cold" in b:
+                print(
+                    f"board report, year ending {_day(end)} (its figures, every measure's 5-year "
+                    f"trend and the charts; not the PDF): cold {b['cold']:.2f} s, warm p50 "
+                    f"{b['warm']['p50']:.2f} s, p95 {b['warm']['p95']:.2f} s"
+                )
+            elif b:
+                print(f"board report: {b.get('missing') or 'FAILED: ' + b.get('failed', '?')}")
+        print(
+            f"trend lines for {', '.join(first['trend_ids']) or 'nothing'} "
+            f"({first['trend_source']})"
+        )
+        for name, why in first["parts_missing"].items():
             print(f"  not measured: {name} - {why}")
-        for name, why in r["failed"].items():
-            print(f"  FAILED: {name} - {why}")
+        for end, r in lutons.items():
+            for name, why in r["failed"].items():
+                print(f"  FAILED ({_day(end)}): {name} - {why}")
         if data.get("generator_changed"):
             print(
                 f"  WARNING: data older than the generator ({data['generator_changed']}); "
@@ -1031,8 +1083,23 @@ def print_table(results: dict) -> None:
         print(f"Many councils: skipped: {councils['skipped']}")
         return
     print_councils(councils, lutons)
+    busiest = max(
+        [r["machine_load"]["after"] for r in lutons.values() if "machine_load" in r]
+        + [councils.get("machine_load", {}).get("after", 0)]
+    )
+    if busiest > (os.cpu_count() or 1):
+        print(
+            f"  NOTE: the machine was busy with other work (load up to {busiest:.1f} on "
+            f"{os.cpu_count()} CPUs): these times are longer than a quiet machine's"
+        )
     print()
     print(scaling_paragraph(results))
+
+
+def _load(figures: dict | None, *, prefix: str = "") -> str:
+    if not figures:
+        return ""
+    return f"{prefix}{figures['before']:.1f} to {figures['after']:.1f} on {figures['cpus']} CPUs"
 
 
 def _by_size(fit: dict) -> str:
@@ -1078,7 +1145,7 @@ def print_councils(c: dict, lutons: dict) -> None:
     print(
         f"  computed {c['council_years']} council-years in {_duration(c['compute_seconds'])}: "
         f"p50 {p['p50']:.2f} s, p95 {p['p95']:.2f} s a council-year; by size, "
-        f"{_by_size(fit)}"
+        f"{_by_size(fit)}{_load(c.get('machine_load'), prefix='; machine load ')}"
     )
     luton = _luton_p50(lutons)
     if luton:
@@ -1105,7 +1172,7 @@ def print_councils(c: dict, lutons: dict) -> None:
             f"  the same {c['council_years']} council-years by {side['processes']} processes at "
             f"once: {_duration(side['wall_seconds'])} ({speedup:.2f} x as fast as one; a "
             f"council-year p50 {each['p50']:.2f} s, p95 {each['p95']:.2f} s; the processes and "
-            f"PostgreSQL share {os.cpu_count()} cores)"
+            f"PostgreSQL share the CPUs{_load(side.get('machine_load'), prefix=', machine load ')})"
         )
     if c.get("failed"):
         first = next(iter(c["failed"].items()))
