@@ -184,9 +184,8 @@ def assessment_children(context: Context, part: str | None = None):
 
 def factor_children(context: Context, part: str | None = None):
     """The children whose completed assessments recorded factors (with a part: that factor)."""
-    return people_ids(
-        row[1] for row, codes in _with_factors(context) if part is None or part in codes
-    )
+    every = part in (None, NUMERATOR)
+    return people_ids(row[1] for row, codes in _with_factors(context) if every or part in codes)
 
 
 MEASURES = (

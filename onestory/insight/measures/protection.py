@@ -166,10 +166,9 @@ def _cp_rate(context: Context) -> Figure:
 
 def plan_children(context: Context, part: str | None = None):
     """The children on a plan on the last day (with a part: under that category of abuse)."""
+    every = part in (None, NUMERATOR)
     return people_ids(
-        child
-        for child, category in children_on_plans(context).items()
-        if part is None or category == part
+        child for child, category in children_on_plans(context).items() if every or category == part
     )
 
 

@@ -95,6 +95,7 @@ def test_children_on_a_plan_by_their_category_on_the_last_day():
         "SAB": (1, 1 / 3),
     }
     assert children("cp_plans", part="SAB") == {reviewed_later.person_id}
+    assert children("cp_plans") == {changed.person_id, reviewed_later.person_id, imported.person_id}
 
 
 def test_a_child_with_two_plans_open_counts_once():
