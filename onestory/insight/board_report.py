@@ -480,7 +480,9 @@ def html(report, *, now: datetime) -> str:
 
 
 def pdf(report, *, now: datetime, base_url: str = "") -> bytes:
-    """The report as an A4 PDF (WeasyPrint)."""
+    """The report as an A4 PDF (WeasyPrint), tagged so a screen reader can read its headings and
+    tables in order."""
     import weasyprint  # Pango is loaded only when a PDF is made.
 
-    return weasyprint.HTML(string=html(report, now=now), base_url=base_url or None).write_pdf()
+    document = weasyprint.HTML(string=html(report, now=now), base_url=base_url or None)
+    return document.write_pdf(pdf_tags=True)

@@ -139,6 +139,8 @@ def test_the_pdf_has_every_measure_its_values_the_commentary_and_no_childs_name(
     )
     document = board_report.pdf(report, now=NOW)
     assert document.startswith(b"%PDF")
+    # Tagged, so a screen reader reads its headings and tables in order.
+    assert pypdf.PdfReader(io.BytesIO(document)).trailer["/Root"]["/MarkInfo"]["/Marked"]
     text = pdf_text(document)
     assert "Luton Borough Council (synthetic)" in text
     assert "Early help strategy group, June 2023" in text
