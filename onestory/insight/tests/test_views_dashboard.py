@@ -190,6 +190,16 @@ def test_wrong_dates_are_explained_in_an_error_summary_keeping_what_was_typed(
     assert "Correct the period above to see the figures." in _text(response)
 
 
+@pytest.mark.parametrize("name", ["measure", "measure-children", *PAGES])
+def test_every_page_explains_wrong_dates_instead_of_showing_figures(client, sign_in, name):
+    sign_in(Role.TEAM_MANAGER)
+    kwargs = {"id": "children_in_need"} if name.startswith("measure") else {}
+    response = client.get(_url(name, {"end": "not a day"}, **kwargs))
+    assert response.status_code == 200
+    assert "Enter the last day as a real date" in _text(response)
+    assert response.context["period"] is None
+
+
 def test_links_between_pages_keep_the_period(client, sign_in):
     sign_in(Role.ANALYST)
     response = client.get(_url("dashboard", YEAR_2023))
