@@ -12,7 +12,7 @@ from onestory.socialcare import reference
 from onestory.socialcare.models import CarePeriod, LegalStatus, Placement, UnaccompaniedChild
 
 from .base import Context, Figure, Measure, Unit, open_on
-from .need import NUMERATOR, people_ids, rate_figure
+from .need import NUMERATOR, distinct_ids, people_ids, rate_figure
 
 GROUP = "Children in care"
 # DfE measure A1: three or more placements in the year (Children looked after in England,
@@ -52,7 +52,7 @@ def periods_open(context: Context):
 
 
 def in_care_ids(context: Context, part: str | None = None):
-    return periods_open(context).values_list("person_id", flat=True).distinct()
+    return distinct_ids(periods_open(context))
 
 
 def _in_care_count(context: Context) -> int:
@@ -84,7 +84,7 @@ def periods_started(context: Context):
 
 
 def started_ids(context: Context, part: str | None = None):
-    return periods_started(context).values_list("person_id", flat=True).distinct()
+    return distinct_ids(periods_started(context))
 
 
 def _cla_started(context: Context) -> Figure:
@@ -108,6 +108,7 @@ def _placements_in_period(context: Context):
 def unstable_ids(context: Context):
     return (
         _placements_in_period(context)
+        .order_by()
         .values("person_id")
         .annotate(placements=Count("pk"))
         .filter(placements__gte=UNSTABLE_PLACEMENTS)

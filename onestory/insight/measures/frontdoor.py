@@ -16,7 +16,7 @@ from onestory.frontdoor import rules as frontdoor_rules
 from onestory.frontdoor.models import Contact, ContactPerson, Referral
 
 from .base import Context, Figure, Measure, Unit
-from .need import NUMERATOR
+from .need import NUMERATOR, distinct_ids
 
 GROUP = "Front door"
 
@@ -73,15 +73,13 @@ def contact_children(context: Context, part: str | None = None):
     contacts = contacts_in(context)
     if part == NUMERATOR:
         contacts = contacts.filter(_led_to_referral())
-    return (
+    return distinct_ids(
         ContactPerson.objects.filter(
             contact__in=contacts,
             role=ContactPerson.Role.CHILD,
             person__isnull=False,
             person__merged_into__isnull=True,
         )
-        .values_list("person_id", flat=True)
-        .distinct()
     )
 
 
@@ -155,16 +153,14 @@ def referral_children(context: Context, part: str | None = None):
     referrals = referrals_in(context)
     if part == NUMERATOR:
         referrals = referrals.filter(no_further_action=True)
-    return referrals.values_list("person_id", flat=True).distinct()
+    return distinct_ids(referrals)
 
 
 def re_referral_children(context: Context, part: str | None = None):
     if part != NUMERATOR:
         return referral_children(context)
     found, _ = re_referral_ids(context)
-    return (
-        Referral.objects.filter(pk__in=list(found)).values_list("person_id", flat=True).distinct()
-    )
+    return distinct_ids(Referral.objects.filter(pk__in=list(found)))
 
 
 MEASURES = (

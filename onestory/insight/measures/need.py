@@ -29,6 +29,12 @@ GROUP = "Children in need"
 NUMERATOR = "numerator"  # the part key that lists the children in a share's numerator
 
 
+def distinct_ids(rows, field: str = "person_id"):
+    """Each child once: the rows' `field` without the model's default ordering, which DISTINCT
+    would otherwise select too (listing a child once per date)."""
+    return rows.order_by().values_list(field, flat=True).distinct()
+
+
 def open_episodes(day):
     return Referral.objects.filter(
         open_on(day, starts="referral_date", ends="closed_on"),
@@ -37,7 +43,7 @@ def open_episodes(day):
 
 
 def children_in_need_ids(context: Context, part: str | None = None):
-    return open_episodes(context.period.end).values_list("person_id", flat=True).distinct()
+    return distinct_ids(open_episodes(context.period.end))
 
 
 def population(context: Context) -> tuple[int, str]:
@@ -179,7 +185,7 @@ def assessment_children(context: Context, part: str | None = None):
     those completed within 45 working days."""
     if part == NUMERATOR:
         return people_ids(row[1] for row in _timely_rows(context))
-    return assessments_completed(context).values_list("referral__person_id", flat=True).distinct()
+    return distinct_ids(assessments_completed(context), "referral__person_id")
 
 
 def factor_children(context: Context, part: str | None = None):

@@ -19,7 +19,14 @@ from onestory.socialcare.models import (
 )
 
 from .base import Context, Figure, Measure, Part, Unit, open_on
-from .need import NUMERATOR, census_episode, people_ids, rate_figure, within_working_days
+from .need import (
+    NUMERATOR,
+    census_episode,
+    distinct_ids,
+    people_ids,
+    rate_figure,
+    within_working_days,
+)
 
 GROUP = "Child protection"
 
@@ -45,7 +52,7 @@ def _enquiries(context: Context) -> Figure:
 
 
 def enquiry_children(context: Context, part: str | None = None):
-    return enquiries_started(context).values_list("referral__person_id", flat=True).distinct()
+    return distinct_ids(enquiries_started(context), "referral__person_id")
 
 
 def conference_in_time(strategy_discussion_on: date, held_on: date) -> bool:
@@ -210,7 +217,7 @@ def started_children(context: Context, part: str | None = None):
     plans = plans_started(context)
     if part == NUMERATOR:
         plans = plans.filter(_second_or_later())
-    return plans.values_list("referral__person_id", flat=True).distinct()
+    return distinct_ids(plans, "referral__person_id")
 
 
 MEASURES = (

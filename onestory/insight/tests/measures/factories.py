@@ -36,8 +36,11 @@ def result(measure_id: str, period: Period = YEAR_2023):
 
 
 def children(measure_id: str, period: Period = YEAR_2023, part=None) -> set:
-    """The ids of the children the measure lists for the period (or one part of it)."""
-    return set(BY_ID[measure_id].children(Context(period), part))
+    """The ids of the children the measure lists for the period (or one part of it), checking
+    that each child is listed once."""
+    listed = list(BY_ID[measure_id].children(Context(period), part))
+    assert len(listed) == len(set(listed)), "a child is listed more than once"
+    return set(listed)
 
 
 def worker():

@@ -94,6 +94,7 @@ def test_two_referrals_in_the_period_make_the_second_a_re_referral():
     referral(by, on=date(2022, 11, 1), child=child)
 
     assert result("re_referrals_12_months").numerator == 1
+    assert children("referrals") == {child.pk}
 
 
 def test_the_share_of_referrals_with_no_further_action_is_between_0_and_1():
