@@ -36,6 +36,9 @@ SECTION_12: tuple[StrategyMeasure, ...] = (
             "early_help_outcomes",
             "early_help_step_ups",
             "early_help_step_downs",
+            "cin_rate_per_10000",
+            "cp_rate_per_10000",
+            "cla_rate_per_10000",
         ),
         measurable=True,
     ),
@@ -59,7 +62,7 @@ SECTION_12: tuple[StrategyMeasure, ...] = (
             "Fewer children on child protection plans because of a parent's poor mental "
             "health, domestic abuse or misuse of drugs or alcohol."
         ),
-        measure_ids=("cp_plans_toxic_trio",),
+        measure_ids=("cp_plans_toxic_trio", "cp_plans"),
         measurable=True,
         why_not=(
             "The record holds the factors found at the child's assessment (the children in "
@@ -137,7 +140,7 @@ SECTION_12: tuple[StrategyMeasure, ...] = (
             "Young people stay in education or training to 18, as the law on raising the "
             "participation age requires."
         ),
-        measure_ids=(),
+        measure_ids=("care_leavers_eet",),
         measurable=False,
         why_not=(
             "Participation of 16 and 17 year olds is tracked by the council's youth "
@@ -150,7 +153,7 @@ SECTION_12: tuple[StrategyMeasure, ...] = (
     StrategyMeasure(
         key="neet",
         text="Fewer young people not in education, employment or training.",
-        measure_ids=(),
+        measure_ids=("care_leavers_eet",),
         measurable=False,
         why_not=(
             "Young people not in education, employment or training are tracked in NCCIS "
@@ -161,7 +164,7 @@ SECTION_12: tuple[StrategyMeasure, ...] = (
     StrategyMeasure(
         key="gang_offending",
         text="Less offending linked to gangs.",
-        measure_ids=("early_help_needs",),
+        measure_ids=("early_help_needs", "factors_at_assessment"),
         measurable=False,
         why_not=(
             "Offences are recorded by the police and the youth justice service (its case "

@@ -73,6 +73,7 @@ def children_of(episode_ids):
 
 
 def people_ids(ids):
+    """The ids given, less records merged into another person's, as a queryset."""
     return (
         Person.objects.filter(pk__in=list(ids), merged_into__isnull=True)
         .values_list("pk", flat=True)

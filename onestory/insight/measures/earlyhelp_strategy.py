@@ -8,11 +8,12 @@ from django.db.models import Q
 
 from onestory.people.models import Person
 from onestory.socialcare import reference
-from onestory.socialcare.models import Assessment, ChildProtectionPlan, LegalStatus
+from onestory.socialcare.models import Assessment, LegalStatus
 
-from .base import Context, Figure, Measure, Part, Unit, open_on
+from .base import Context, Figure, Measure, Part, Unit
 from .earlyhelp import people_ids
 from .need import children_in_need_ids
+from .protection import plans_open
 
 GROUP = "Early Help Strategy"
 
@@ -42,15 +43,11 @@ def _toxic_trio(context: Context) -> dict:
 
     def compute():
         day = context.period.end
-        plans = dict(
-            ChildProtectionPlan.objects.filter(
-                open_on(day, starts="starts_on", ends="ends_on"),
-                person__merged_into__isnull=True,
-            ).values_list("person_id", "referral_id")
-        )
+        # The plans cp_plans counts, so the two figures share a denominator.
+        plans = dict(plans_open(context).values_list("person_id", "referral_id"))
         by_referral: dict = {}
         for referral, factors in Assessment.objects.filter(
-            referral_id__in=set(plans.values()), completed_on__lte=day
+            referral_id__in=set(plans.values()), authorised_on__lte=day
         ).values_list("referral_id", "factors"):
             by_referral.setdefault(referral, set()).update(factors or ())
         found = {"all": set(plans)}
@@ -182,13 +179,14 @@ MEASURES = (
         group=GROUP,
         unit=Unit.COUNT,
         definition=(
-            "Children on a child protection plan on the last day of the period (begun on or "
-            "before it and not ended by it) whose children in need episode had a completed "
-            "assessment that identified a parent's or another adult's mental health (census "
-            "factors 4B, 4C), domestic abuse (3A, 3B, 3C) or a parent's or another adult's "
-            "alcohol or drug misuse (1B, 1C, 2B, 2C); beside it, all children on a plan. The "
-            "record holds the factors found at assessment, not the reason the conference gave "
-            "for the plan. The parts count each factor; a child can be in several."
+            "Children on a child protection plan on the last day of the period (those the "
+            "measure cp_plans counts) whose children in need episode had an assessment "
+            "authorised by then (the census takes factors at authorisation) that identified a "
+            "parent's or another adult's mental health (census factors 4B, 4C), domestic "
+            "abuse (3A, 3B, 3C) or a parent's or another adult's alcohol or drug misuse (1B, "
+            "1C, 2B, 2C); beside it, all children on a plan. The record holds the factors "
+            "found at assessment, not the reason the conference gave for the plan. The parts "
+            "count each factor; a child can be in several."
         ),
         compute=_toxic_trio_figure,
         source="cp_plans",

@@ -59,7 +59,7 @@ def referral(worker, person=None, *, on=date(2022, 1, 4), closed_on=None):
     )
 
 
-def on_plan(worker, *, factors, completed_on=date(2022, 2, 1), ends_on=None):
+def on_plan(worker, *, factors, authorised_on=date(2022, 2, 1), ends_on=None):
     """A child on a plan since 1 March 2022 whose assessment found `factors`."""
     episode = referral(worker)
     Assessment.objects.create(
@@ -70,7 +70,8 @@ def on_plan(worker, *, factors, completed_on=date(2022, 2, 1), ends_on=None):
         due_on=episode.assessment_due_on,
         status=Assessment.Status.AUTHORISED,
         factors=factors,
-        completed_on=completed_on,
+        completed_on=authorised_on,
+        authorised_on=authorised_on,
     )
     ChildProtectionPlan.objects.create(
         referral=episode,
@@ -91,7 +92,7 @@ def test_plans_count_children_whose_assessment_found_a_parents_mental_health_abu
     abuse_and_drugs = on_plan(worker, factors=["3A", "2C"])
     on_plan(worker, factors=["4A", "1A", "16A"])  # the child's own, not a parent's
     on_plan(worker, factors=["3B"], ends_on=date(2023, 3, 31))  # ended on the last day
-    on_plan(worker, factors=["1B"], completed_on=date(2023, 4, 3))  # found after the year
+    on_plan(worker, factors=["1B"], authorised_on=date(2023, 4, 3))  # after the year
 
     found = result("cp_plans_toxic_trio")
 
