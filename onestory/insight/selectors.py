@@ -104,17 +104,11 @@ def slug(text: str) -> str:
 
 
 def responsive(svg: str) -> str:
-    """The chart as a page shows it: one image with one description.
-
-    Its fixed width and height are dropped from the outer <svg> (the viewBox keeps its shape),
-    so it scales to the column it sits in and never spills off a phone's screen. Vega's roles
-    and labels on the marks inside are dropped too: inside role="img" they are never read, and
-    an empty group of marks is labelled with nothing, which accessibility checkers report.
-    """
+    """The chart as a page shows it: its fixed width and height are dropped from the outer <svg>
+    (the viewBox keeps its shape), so it scales to the column it sits in and never spills off a
+    phone's screen."""
     head, sep, rest = svg.partition(">")
-    head = re.sub(r'\s(width|height)="[^"]*"', "", head)
-    rest = re.sub(r'\s(role|aria-roledescription|aria-label)="[^"]*"', "", rest)
-    return head + sep + rest
+    return re.sub(r'\s(width|height)="[^"]*"', "", head) + sep + rest
 
 
 @lru_cache(maxsize=256)
