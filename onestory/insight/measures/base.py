@@ -95,7 +95,7 @@ class Measure:
     def _value(self, figure: Figure) -> float | None:
         if figure.value is not None or figure.numerator is None:
             return figure.value
-        if self.unit == Unit.SHARE:
+        if self.unit in (Unit.SHARE, Unit.AVERAGE):
             return share(figure.numerator, figure.denominator or 0)
         if self.unit == Unit.RATE:
             return rate_per_10000(figure.numerator, figure.denominator or 0)

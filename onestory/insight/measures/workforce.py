@@ -14,7 +14,7 @@ from onestory.core.clock import today_in_london
 from onestory.socialcare import rules as socialcare_rules
 
 from ..workforce import caseloads, end_of
-from .base import ZERO_DENOMINATOR, Context, Figure, Measure, Part, Unit
+from .base import Context, Figure, Measure, Part, Unit
 from .earlyhelp import people_ids, start_of
 from .need import children_in_need_ids
 
@@ -43,13 +43,9 @@ def _caseload(context: Context) -> Figure:
     teams = _teams(context)
     children = sum(w.children for t in teams for w in t.workers)
     holders = sum(t.case_holders for t in teams)
-    if not holders:
-        # Measure._value takes an average's numerator as its value when it has none.
-        return Figure(denominator=0, note=ZERO_DENOMINATOR)
     return Figure(
         numerator=children,
         denominator=holders,
-        value=children / holders,
         parts=tuple(
             Part(
                 str(t.team_id or "none"),
