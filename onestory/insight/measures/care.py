@@ -9,6 +9,7 @@ records merged into another child's.
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from onestory.socialcare import reference
+from onestory.socialcare import rules as socialcare_rules
 from onestory.socialcare.models import CarePeriod, LegalStatus, Placement, UnaccompaniedChild
 
 from .base import Context, Figure, Measure, Unit, open_on
@@ -16,8 +17,8 @@ from .need import NUMERATOR, distinct_ids, people_ids, rate_figure
 
 GROUP = "Children in care"
 # DfE measure A1: three or more placements in the year (Children looked after in England,
-# including adoptions; socialcare.rules.UNSTABLE_PLACEMENTS_IN_YEAR).
-UNSTABLE_PLACEMENTS = 3
+# including adoptions), as socialcare.rules keeps it.
+UNSTABLE_PLACEMENTS = socialcare_rules.UNSTABLE_PLACEMENTS_IN_YEAR
 # The DfE's distance measure: placed more than 20 miles from home (Children looked after in
 # England, including adoptions: "placed more than 20 miles from home").
 FAR_FROM_HOME_MILES = 20
