@@ -34,6 +34,8 @@ PAGES = (
     ("disproportionality", "Ethnic groups (disproportionality)", "insight:disproportionality"),
     ("workforce", "Workforce", "insight:workforce"),
     ("strategy", "The strategy's measures", "insight:strategy"),
+    ("board-reports", "Board reports", "insight:board-reports"),
+    ("case-audits", "Case audits", "insight:case-audits"),
 )
 
 

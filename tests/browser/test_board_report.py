@@ -46,11 +46,7 @@ def test_the_analyst_writes_a_board_report_and_downloads_its_pdf(page, site):
 
     page.goto(f"{site}/performance/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    link = page.get_by_role("link", name="Board reports")
-    if link.count():
-        link.first.click()
-    else:  # Until the dashboard links to the board reports.
-        page.goto(f"{site}/performance/board-reports/")
+    page.get_by_role("link", name="Board reports").click()
     expect(page.get_by_role("heading", name="Board reports", level=1)).to_be_visible()
     visit(page, "board reports: none yet")
 
