@@ -202,5 +202,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("ONESTORY_LOG_LEVEL", "INFO")},
     # Request lines carry URLs only; URLs never carry personal data (ids are UUIDs, searches POST).
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -10,7 +10,6 @@ and each breakdown as a bar chart with its numbers, then the analyst's commentar
 Everything here is an aggregate: the report never names a child.
 """
 
-import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,9 +26,6 @@ from onestory.people.rules import years_before
 from . import charts, comparators, measures, selectors_audits, strategy, trends
 from .measures.base import NO_DATA, Result, Unit
 from .rules import Period
-
-# WeasyPrint says every step of every PDF at INFO; only its warnings are worth a log line.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # A board paper's commentary is a paragraph or two a section, not an essay.
 COMMENTARY_MAX = 2_000
