@@ -53,11 +53,14 @@ def closure_blockers(referral: Referral, *, ignore_assessment=None) -> list[str]
     return blockers
 
 
-def close_referral_row(referral: Referral, *, closed_on: date, reason: str) -> None:
+def close_referral_row(
+    referral: Referral, *, closed_on: date, reason: str, no_further_action: bool = False
+) -> None:
     """Set the closure on a locked referral (used here and by an authorised assessment)."""
     referral.closed_on = closed_on
     referral.closure_reason = reason
-    bump(referral, "closed_on", "closure_reason")
+    referral.no_further_action = no_further_action
+    bump(referral, "closed_on", "closure_reason", "no_further_action")
 
 
 def referral_close(
@@ -97,7 +100,17 @@ def referral_close(
             problems[None] = " ".join(blockers)
         if problems:
             raise DetailsRefused(problems)
-        close_referral_row(referral, closed_on=closed_on, reason=closure_reason)
+        # The census's ReferralNFA: an episode closed with nothing done under it (no assessment,
+        # no strategy discussion) was a referral that needed no further action.
+        nothing_done = not (
+            referral.assessments.exists() or referral.strategy_discussions.exists()
+        )
+        close_referral_row(
+            referral,
+            closed_on=closed_on,
+            reason=closure_reason,
+            no_further_action=nothing_done,
+        )
         audit_change(
             referral,
             "update",
@@ -105,7 +118,7 @@ def referral_close(
             acting_user=acting_user,
             now=now,
             request=request,
-            detail={"fields": ["closed_on", "closure_reason"]},
+            detail={"fields": ["closed_on", "closure_reason", "no_further_action"]},
         )
         chronology(
             [person_id],

@@ -8,8 +8,8 @@ from onestory.access.models import AuditEvent
 from onestory.core.errors import DetailsRefused
 
 from ..actions import closure as actions
-from ..models import CarePeriod
-from .factories_protection import cin_plan, cp_plan, referred_child, team_pair
+from ..models import Assessment, CarePeriod
+from .factories_protection import assessment, cin_plan, cp_plan, referred_child, team_pair
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,23 @@ def test_closing_sets_the_census_reason_with_an_audit_row(case):
     referral.refresh_from_db()
     assert (referral.closed_on, referral.closure_reason) == (date(2026, 6, 12), "RC7")
     assert AuditEvent.objects.filter(object_id=str(referral.pk), action="update").exists()
+
+
+def test_an_episode_closed_with_nothing_done_under_it_needed_no_further_action(case):
+    worker, child, referral = case
+    _close(worker, child, referral, closure_reason="RC8")
+    referral.refresh_from_db()
+    assert referral.no_further_action  # the census's ReferralNFA
+
+
+def test_an_episode_closed_after_an_assessment_did_not_end_with_no_further_action(case):
+    worker, child, referral = case
+    assessment(
+        child, referral, worker, status=Assessment.Status.AUTHORISED, completed_on=date(2026, 6, 1)
+    )
+    _close(worker, child, referral)
+    referral.refresh_from_db()
+    assert not referral.no_further_action
 
 
 @pytest.mark.parametrize("open_work", ["cp", "cin", "care"])
