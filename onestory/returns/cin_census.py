@@ -163,13 +163,18 @@ def select_year(period: Period) -> CensusData:
         referral__in=episode_ids, starts_on__lte=period.end
     ).values("id", "referral_id", "starts_on", "conference_due_on", "completed_on", "outcome"):
         data.enquiries[row["referral_id"]].append(row)
-    for row in ChildProtectionConference.objects.filter(
-        referral__in=episode_ids, held_on__lte=period.end
-    ).values("referral_id", "kind", "enquiry_id", "plan_id", "held_on", "category"):
+    # Conferences after 31 March too: a plan whose reviews all came later still has them, so its
+    # category on 31 March is the one it began with (latest_category), not today's.
+    for row in ChildProtectionConference.objects.filter(referral__in=episode_ids).values(
+        "referral_id", "kind", "enquiry_id", "plan_id", "held_on", "category"
+    ):
+        in_year = row["held_on"] <= period.end
         if row["kind"] == ChildProtectionConference.Kind.INITIAL:
-            data.initial_conferences.append(row)
+            if in_year:
+                data.initial_conferences.append(row)
         elif row["plan_id"] is not None:
-            data.reviews[row["plan_id"]].append(row["held_on"])
+            if in_year:
+                data.reviews[row["plan_id"]].append(row["held_on"])
             if row["category"]:
                 data.review_categories[row["plan_id"]].append((row["held_on"], row["category"]))
     for row in (

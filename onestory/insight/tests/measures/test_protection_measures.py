@@ -137,14 +137,6 @@ def test_no_plan_started_in_the_period_gives_no_share():
     assert result("cp_second_or_later").note == ZERO_DENOMINATOR
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "returns.cin_census.select_year reads review conferences held by 31 March only, so a "
-        "plan whose reviews all came later is given today's category, not the one it began "
-        "with (reported to the lead; the measure is right)"
-    ),
-)
 def test_a_plans_category_on_31_march_is_the_same_in_the_census_and_the_measure(tmp_path):
     by = worker()
     ref = referral(by, on=date(2026, 3, 2))
