@@ -109,6 +109,14 @@ def test_each_factor_at_assessment_equals_the_census(returns, year):
     assert parts == figures["factors"]
 
 
+@pytest.mark.parametrize("year", YEARS)
+def test_the_children_on_a_plan_in_each_category_of_abuse_equal_the_census(returns, year):
+    measures, figures = returns[year]
+    parts = {p.key: p.numerator for p in measures["cp_plans"].parts if p.numerator}
+
+    assert parts == figures["categories"]
+
+
 def test_the_town_has_children_in_every_area_compared(returns):
     """The comparison means something: the town's years are not empty."""
     for measure_id in ("children_in_need", "referrals", "cp_plans", "children_in_care"):
