@@ -89,7 +89,7 @@ RECORD_ROOTS = ("people_person", "workforce_worker", "workforce_team")
 SCALED_COUNTS = {"insight_populationestimate": ("children",)}
 # Disk the councils must leave free: the larger of these.
 KEEP_FREE_BYTES = 10 * 2**30
-KEEP_FREE_SHARE = 0.15
+KEEP_FREE_SHARE = 0.10
 # Integer keys are shifted by copy x this (a copy's keys never meet another's).
 INT_KEY_STEP = {"integer": 100_000_000, "bigint": 1_000_000_000_000}
 SCHEMA_PREFIX = "council_"
@@ -751,34 +751,40 @@ def councils_worker(args) -> dict:
             [SCHEMA_PREFIX + "%"],
         )
         existing = dict(cursor.fetchall())
-        signatures = [_signature(plans, units, town) for units in wanted]
-        to_fill = [
-            units
-            for number, units in enumerate(wanted, 1)
-            if existing.get(schema_name(number)) != signatures[number - 1]
-        ]
-        need = sum(record_bytes * 1.1 * u + reference_bytes for u in to_fill)
+        held = {name: _schema_bytes(cursor, name) for name in existing}
+
+        def more_bytes(wanted: list[int]) -> float:
+            """Disk the councils take beyond what the council schemas hold now (each refilled
+            or dropped schema gives its space back)."""
+            kept = [
+                schema_name(number)
+                for number, units in enumerate(wanted, 1)
+                if existing.get(schema_name(number)) == _signature(plans, units, town)
+            ]
+            fill = sum(
+                record_bytes * 1.1 * units + reference_bytes
+                for number, units in enumerate(wanted, 1)
+                if schema_name(number) not in kept
+            )
+            return fill - sum(b for name, b in held.items() if name not in kept)
+
+        need = more_bytes(wanted)
         space = _free_bytes(cursor, urlsplit(os.environ.get("DATABASE_URL", "")).hostname)
         figures["disk"] = {"needed_bytes": need, "free_before": space[0] if space else None}
         if space:
             free, total = space
             keep = max(KEEP_FREE_BYTES, KEEP_FREE_SHARE * total)
-            while to_fill and free - need < keep and len(wanted) > 1:
+            while free - need < keep and len(wanted) > 1:
                 # Too big for the disk: fewer councils, still spread over the sizes.
                 wanted = spread(all_sizes, len(wanted) - 1)
-                signatures = [_signature(plans, units, town) for units in wanted]
-                to_fill = [
-                    units
-                    for number, units in enumerate(wanted, 1)
-                    if existing.get(schema_name(number)) != signatures[number - 1]
-                ]
-                need = sum(record_bytes * 1.1 * u + reference_bytes for u in to_fill)
+                need = more_bytes(wanted)
             if len(wanted) < args.councils:
                 log(
                     f"only {len(wanted)} councils fit on the disk (keeping {keep / 2**30:.0f} GiB "
                     "free); the rest is extrapolated"
                 )
             figures["disk"].update(needed_bytes=need, keep_free_bytes=keep)
+        signatures = [_signature(plans, units, town) for units in wanted]
         # Councils beyond the ones measured now are dropped, to give the disk back.
         for name in sorted(existing):
             number = name.removeprefix(SCHEMA_PREFIX)
