@@ -816,7 +816,10 @@ def councils_worker(args) -> dict:
 
     times = [y["seconds"] for c in councils for y in c["years"]]
     sizes = [c["units"] for c in councils for _ in c["years"]]
-    intercept, slope = fit_line(sizes, times)
+    if len(set(sizes)) > 1:
+        intercept, slope = fit_line(sizes, times)
+    else:  # councils of one size: time in proportion to size
+        intercept, slope = 0.0, sum(times) / len(times) / sizes[0]
     measured_units = sum(c["units"] for c in councils)
     all_units = sum(all_sizes)
     figures.update(
@@ -971,7 +974,8 @@ def run(
             ],
             timeout,
         )
-    if skip_councils:
+    if skip_councils or councils < 1:
+        results["councils"] = {"skipped": "no councils asked for (--councils 0)"}
         return results
     councils_url = _database(postgres_url, "_councils")
     why_not = prepare(councils_url)
