@@ -25,6 +25,7 @@ from onestory.people.rules import years_before
 
 from . import charts, comparators, measures, selectors_audits, strategy, trends
 from .measures.base import NO_DATA, Result, Unit
+from .presentation import chart_value, shown, trend_point, value_heading
 from .rules import Period
 
 # A board paper's commentary is a paragraph or two a section, not an essay.
@@ -77,26 +78,12 @@ def section_keys() -> list[str]:
 # --- How figures are written -------------------------------------------------------------
 
 
-def number_text(value: float | None, unit: str) -> str:
-    """A value as the report writes it: shares as per cent, rates and averages to one decimal
-    place, counts whole, with thousands separated."""
-    if value is None:
-        return ""
-    if unit == Unit.SHARE:
-        return f"{value * 100:.1f}%"
-    if unit == Unit.COUNT:
-        return f"{value:,.0f}"
-    if unit == Unit.DAYS:
-        return f"{value:,.1f} days"
-    return f"{value:,.1f}"
-
-
 def value_text(result: Result) -> str:
     """The result's value, or in words why there is none ("no data", a zero denominator)."""
     if result.value is None:
         note = result.note or NO_DATA
         return note if note == NO_DATA else note[:1].upper() + note[1:]
-    return number_text(result.value, result.unit)
+    return shown(result.value, result.unit)
 
 
 def short_text(result: Result) -> str:
@@ -104,7 +91,7 @@ def short_text(result: Result) -> str:
     period's figures, so a trend's cell says only "no data" or "–"."""
     if result.value is None:
         return "no data" if result.note == NO_DATA else "–"
-    return number_text(result.value, result.unit)
+    return shown(result.value, result.unit)
 
 
 def counted_text(result: Result) -> str:
@@ -114,25 +101,10 @@ def counted_text(result: Result) -> str:
         return ""
     if result.denominator is None or result.unit == Unit.COUNT:
         return f"{result.numerator:,}" if result.unit != Unit.COUNT else ""
-    if result.unit in (Unit.AVERAGE, Unit.DAYS):
+    if result.unit == Unit.AVERAGE:
         # A total shared out (children over social workers), not a part of a whole.
         return f"{result.numerator:,} ÷ {result.denominator:,}"
     return f"{result.numerator:,} of {result.denominator:,}"
-
-
-def _chart_value(value: float | None, unit: str) -> float | None:
-    if value is None:
-        return None
-    return round(value * 100, 1) if unit == Unit.SHARE else value
-
-
-def _axis_title(unit: str) -> str:
-    return {
-        Unit.SHARE: "Per cent",
-        Unit.RATE: "Per 10,000 children",
-        Unit.DAYS: "Days",
-        Unit.AVERAGE: "Average",
-    }.get(unit, "Number")
 
 
 def _part_unit(result: Result) -> str:
@@ -146,7 +118,7 @@ def _part_unit(result: Result) -> str:
 def _part_written(part, unit: str) -> str:
     if unit == Unit.COUNT:
         return f"{part.numerator:,}"
-    return f"{number_text(part.value, unit)} ({part.numerator:,})"
+    return f"{shown(part.value, unit)} ({part.numerator:,})"
 
 
 # --- What a section holds ----------------------------------------------------------------
@@ -213,7 +185,7 @@ class Content:
 def _comparator_text(measure_id: str, period_end: date) -> str:
     written = []
     for c in comparators.comparators_for(measure_id, period_end):
-        written.append(f"{c.area}: {number_text(c.value, c.unit)} ({c.year_ending:%b %Y})")
+        written.append(f"{c.area}: {shown(c.value, c.unit)} ({c.year_ending:%b %Y})")
     return "; ".join(written)
 
 
@@ -259,9 +231,9 @@ def _trend_charts(group: str, found: dict, ids: list[str]) -> tuple[list[Chart],
         lead = found[drawn[0]]
         first = lead[-1][1]
         svg = charts.line(
-            [(_year_label(p), _chart_value(r.value, r.unit)) for p, r in lead],
+            [(_year_label(p), trend_point(r)) for p, r in lead],
             title=chart_title(f"{first.name}, years to {lead[-1][0].end:%-d %B}"),
-            y_title=_axis_title(first.unit),
+            y_title=value_heading(first.unit),
         )
         numbers = Table(
             caption=f"{first.name}: the numbers in the chart",
@@ -294,11 +266,11 @@ def _parts_chart(result: Result) -> Chart | None:
     unit = _part_unit(result)
     svg = charts.bars(
         [
-            (p.label, p.numerator if unit == Unit.COUNT else _chart_value(p.value, unit))
+            (p.label, p.numerator if unit == Unit.COUNT else chart_value(p.value, unit))
             for p in parts
         ],
         title=chart_title(title),
-        x_title=_axis_title(unit),
+        x_title=value_heading(unit),
     )
     table = Table(
         caption=f"{title}: the numbers in the chart",
@@ -351,7 +323,7 @@ def _audits_section(period: Period, commentary: str) -> Section:
     rollups = [*rollups, selectors_audits.rollup_total(period)]
 
     def good(r) -> str:
-        return "–" if r.good_or_better is None else number_text(r.good_or_better, Unit.SHARE)
+        return "–" if r.good_or_better is None else shown(r.good_or_better, Unit.SHARE)
 
     table = Table(
         caption="Case audits completed in the period, by the team holding the case when it "
@@ -372,7 +344,7 @@ def _audits_section(period: Period, commentary: str) -> Section:
     found_charts = ()
     if graded:
         svg = charts.bars(
-            [(r.team, _chart_value(r.good_or_better, Unit.SHARE)) for r in graded],
+            [(r.team, chart_value(r.good_or_better, Unit.SHARE)) for r in graded],
             title="Audited cases good or better, by team",
             x_title="Per cent",
         )

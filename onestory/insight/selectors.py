@@ -16,40 +16,26 @@ from functools import lru_cache
 from django.db.models import QuerySet
 
 from onestory.access.selectors import visible_to
-from onestory.core.rules import day_words
 
 from . import charts, comparators, disproportionality, measures, strategy, trends, wards, workforce
 from .measures.base import Part, Result, Unit
+from .presentation import (
+    chart_value,
+    result_shown,
+    short_label,
+    shown,
+    trend_point,
+    value_heading,
+    year_label,
+)
 from .rules import Period
 
 # The trends a manager looks at first (the returns' headline counts), in this order.
 TREND_IDS = ("children_in_need", "referrals", "cp_plans", "children_in_care")
 TREND_YEARS = 5
 
-UNIT_WORDS = {
-    Unit.COUNT: "Number",
-    Unit.SHARE: "Per cent",
-    Unit.RATE: "Per 10,000 children",
-    Unit.DAYS: "Days",
-    Unit.AVERAGE: "Average",
-}
-
 
 # --- Numbers as people read them ------------------------------------------------------------------
-
-
-def shown(value: float | None, unit: str, note: str = "") -> str:
-    """A value in words: shares as per cent, rates to one decimal place, counts with commas; no
-    value shows its note ("no data", "the denominator is zero"), never 0."""
-    if value is None:
-        return note or "no value"
-    if unit == Unit.SHARE:
-        return f"{value:.1%}"
-    if unit == Unit.RATE:
-        return f"{value:,.1f}"
-    if unit == Unit.COUNT or float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
 
 
 def count_shown(number: int | None) -> str:
@@ -65,18 +51,6 @@ def as_number(value: float | None, unit: str) -> float | None:
     if unit == Unit.RATE:
         return round(value, 2)
     return value
-
-
-def value_heading(unit: str) -> str:
-    return UNIT_WORDS.get(unit, "Value")
-
-
-def year_label(period: Period) -> str:
-    return f"Year ending {day_words(period.end)}"
-
-
-def short_label(period: Period) -> str:
-    return f"{period.end:%-d %b %Y}"
 
 
 # --- Tables to download ---------------------------------------------------------------------------
@@ -143,11 +117,6 @@ def bar_chart(
     highlight_label: str = "",
 ) -> str:
     return _bars(tuple(rows), title, x_title, frozenset(highlight), highlight_label)
-
-
-def chart_value(value: float | None, unit: str) -> float | None:
-    """What a chart plots: shares as per cent, like the table beside it."""
-    return None if value is None else (value * 100 if unit == Unit.SHARE else value)
 
 
 # --- Comparators ----------------------------------------------------------------------------------
@@ -294,10 +263,9 @@ class Trend:
     chart: str = field(default="", repr=False)
 
     def draw(self) -> "Trend":
-        """The line chart; none when no year has a value (an empty chart says nothing)."""
-        points = [
-            (short_label(r.period), chart_value(r.result.value, self.unit)) for r in self.rows
-        ]
+        """The line chart; none when no year has a value (an empty chart says nothing). A year
+        whose records begin part way through it is in the table, not on the line."""
+        points = [(short_label(r.period), trend_point(r.result)) for r in self.rows]
         if all(value is None for _, value in points):
             return self
         self.chart = line_chart(
@@ -315,8 +283,7 @@ def trend_list(ids: Iterable[str], end: date, *, years: int = TREND_YEARS) -> li
     for measure_id in known:
         measure = measures.BY_ID[measure_id]
         rows = [
-            TrendRow(period, result, shown(result.value, result.unit, result.note))
-            for period, result in found[measure_id]
+            TrendRow(period, result, result_shown(result)) for period, result in found[measure_id]
         ]
         made.append(
             Trend(

@@ -11,7 +11,8 @@ happened in the period, snapshots count what was open on its last day.
 """
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 
 from django.db.models import Q, QuerySet
@@ -23,7 +24,6 @@ class Unit(StrEnum):
     COUNT = "count"
     SHARE = "share"  # 0 to 1
     RATE = "rate_per_10000"  # per 10,000 children
-    DAYS = "days"
     AVERAGE = "average"
 
 
@@ -68,9 +68,14 @@ class Result:
     parts: tuple[Part, ...] = ()
     # Whether `children` can list the children behind the figure.
     lists_children: bool = False
+    # The day the measure's records begin, when that is after the period began: the figure
+    # covers only part of the period (a trend shows it, marked, but does not draw it).
+    partial_from: date | None = None
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        found = asdict(self)
+        found["partial_from"] = self.partial_from.isoformat() if self.partial_from else None
+        return found
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,11 @@ class Measure:
         if not context.has_data(self.source):
             return self._result(Figure(note=NO_DATA), None)
         figure = self.compute(context)
-        return self._result(figure, self._value(figure))
+        result = self._result(figure, self._value(figure))
+        first = context.first_day(self.source)
+        if first > context.period.start:
+            return replace(result, partial_from=first)
+        return result
 
     def _value(self, figure: Figure) -> float | None:
         if figure.value is not None or figure.numerator is None:
@@ -148,12 +157,16 @@ class Context:
     _first_days: dict = field(default_factory=dict)
     _cache: dict = field(default_factory=dict)
 
-    def has_data(self, source: str) -> bool:
+    def first_day(self, source: str) -> date | None:
+        """The first day the source has a record for (None: no records at all)."""
         from .sources import first_day
 
         if source not in self._first_days:
             self._first_days[source] = first_day(source)
-        first = self._first_days[source]
+        return self._first_days[source]
+
+    def has_data(self, source: str) -> bool:
+        first = self.first_day(source)
         return first is not None and first <= self.period.end
 
     def cached(self, key, compute: Callable):

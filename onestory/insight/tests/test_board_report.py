@@ -97,13 +97,6 @@ def test_a_period_before_any_record_says_no_data_rather_than_zero():
     assert {row.value for row in need.figures} == {"no data"}
 
 
-def test_shares_rates_and_counts_are_written_as_a_board_reads_them():
-    assert board_report.number_text(0.368, "share") == "36.8%"
-    assert board_report.number_text(281.04, "rate_per_10000") == "281.0"
-    assert board_report.number_text(1647, "count") == "1,647"
-    assert board_report.number_text(None, "count") == ""
-
-
 def test_the_trend_is_a_line_chart_with_the_five_years_numbers_beside_it():
     three_children_in_need()
     content = board_report.build(title="Report", period=YEAR, commentary={})

@@ -20,22 +20,6 @@ YEAR_2023 = Period.year_ending(date(2023, 3, 31))
 # --- Values in words (no database) ---------------------------------------------------------------
 
 
-def test_values_are_shown_as_people_read_them():
-    assert selectors.shown(1647, Unit.COUNT) == "1,647"
-    assert selectors.shown(0.368, Unit.SHARE) == "36.8%"
-    assert selectors.shown(281.04, Unit.RATE) == "281.0"
-    assert selectors.shown(19.75, Unit.AVERAGE) == "19.8"
-    assert selectors.shown(12.0, Unit.DAYS) == "12"
-
-
-def test_no_value_is_shown_as_its_note_never_as_zero():
-    assert selectors.shown(None, Unit.COUNT, "no data") == "no data"
-    assert selectors.shown(None, Unit.SHARE, "the denominator is zero") == (
-        "the denominator is zero"
-    )
-    assert selectors.shown(None, Unit.RATE) == "no value"
-
-
 def test_downloaded_shares_read_as_per_cent_like_the_page():
     assert selectors.as_number(0.368, Unit.SHARE) == 36.8
     assert selectors.as_number(281.0444, Unit.RATE) == 281.04
@@ -103,7 +87,14 @@ def test_the_trends_are_five_years_ending_on_the_same_day_with_a_table_each():
     (trend,) = selectors.trend_list(["children_in_need"], date(2023, 3, 31))
 
     assert [r.period.end for r in trend.rows] == [date(y, 3, 31) for y in range(2019, 2024)]
-    assert [r.shown for r in trend.rows] == ["no data", "no data", "no data", "1", "1"]
+    # Records begin part way through the year to March 2022: its figure says so.
+    assert [r.shown for r in trend.rows] == [
+        "no data",
+        "no data",
+        "no data",
+        "1 (records begin 1 June 2021)",
+        "1",
+    ]
     assert trend.table.rows[-1][:3] == [date(2022, 4, 1), date(2023, 3, 31), 1]
     assert trend.table.rows[0][2] is None
 

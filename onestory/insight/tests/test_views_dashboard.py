@@ -216,6 +216,12 @@ def test_the_dashboard_shows_each_measure_with_its_figure_and_links(
 ):
     manager, child = manager_and_child
     _child_elsewhere()
+    # Records begin years before: a child referred in 2018 whose episode closed that year.
+    _, old = referred_child(
+        worker_with_role(Role.SOCIAL_WORKER), now=NOW, referral_date=date(2018, 5, 1)
+    )
+    old.closed_on = date(2018, 9, 1)
+    old.save()
     client.force_login(manager)
     response = client.get(_url("dashboard", YEAR_2023))
     in_need = _headline(response, "children_in_need")

@@ -11,6 +11,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from onestory.insight import measures
+from onestory.insight.presentation import result_shown
 from onestory.insight.rules import Period
 
 
@@ -21,16 +22,6 @@ def _day(text: str, option: str) -> date:
         raise CommandError(
             f"{option} must be a date written as YYYY-MM-DD, like 2023-03-31."
         ) from None
-
-
-def _shown(result) -> str:
-    if result.value is None:
-        return result.note
-    if result.unit == "share":
-        return f"{result.value:.1%}"
-    if isinstance(result.value, float) and not result.value.is_integer():
-        return f"{result.value:,.1f}"
-    return f"{result.value:,.0f}"
 
 
 class Command(BaseCommand):
@@ -71,4 +62,4 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"Measures for {period.label}")
         for r in results:
-            self.stdout.write(f"  {r.name}: {_shown(r)}")
+            self.stdout.write(f"  {r.name}: {result_shown(r)}")
