@@ -10,7 +10,9 @@ Luton-sized year and for many councils, on PostgreSQL.
    comparators ("dashboard parts", below: a part whose module is not written yet is reported as
    such). The first computation in the process is "cold" (new process and connection; the
    database's and the system's caches are as they were), then it is repeated warm. Figures:
-   seconds, queries, time inside SQL, p50/p95 over the repeats, each part's share.
+   seconds, queries, time inside SQL, p50/p95 over the repeats, each part's share, and the
+   machine's load (other work on the machine slows every figure). The board report's content
+   (every measure's five-year trend and the charts, not the PDF) is timed beside them.
 
 2. Many councils. onestory holds one council per database: a council's record never shares a
    database with another's. So the figure is built the same way: one PostgreSQL schema per
@@ -29,13 +31,16 @@ Luton-sized year and for many councils, on PostgreSQL.
    spread over the sizes of the 150-council draw; the figure for all 150 is extrapolated from
    a line through the measured times by size (and rows and disk in proportion to size), and
    the output says so. Schemas are kept between runs and refilled only when the town, the
-   tables or the sizes change.
+   tables or the sizes change; councils that would leave less than a tenth of the disk free are
+   not filled (fewer are measured, and the output says so). The councils are then computed once
+   more by several processes at once (`--processes`, default the CPUs), for what sharding buys.
 
 3. How the design scales past one machine, from these figures (printed after the table).
 
     python -m bench --insight-only                  # 1 and 2 with the default councils
     python -m bench --insight-only --councils 150   # every council (needs the disk: see df)
     python -m bench.insight --councils 6            # the same, run on its own
+    python -m bench.insight --councils 0            # the Luton-sized year only
 """
 
 from __future__ import annotations
