@@ -31,7 +31,7 @@ Luton-sized year and for many councils, on PostgreSQL.
    spread over the sizes of the 150-council draw; the figure for all 150 is extrapolated from
    a line through the measured times by size (and rows and disk in proportion to size), and
    the output says so. Schemas are kept between runs and refilled only when the town, the
-   tables or the sizes change; councils that would leave less than a tenth of the disk free are
+   tables or the sizes change; councils that would leave less than 5% of the disk free are
    not filled (fewer are measured, and the output says so). The councils are then computed once
    more by several processes at once (`--processes`, default the CPUs), for what sharding buys.
 
@@ -94,7 +94,7 @@ RECORD_ROOTS = ("people_person", "workforce_worker", "workforce_team")
 SCALED_COUNTS = {"insight_populationestimate": ("children",)}
 # Disk the councils must leave free: the larger of these.
 KEEP_FREE_BYTES = 10 * 2**30
-KEEP_FREE_SHARE = 0.10
+KEEP_FREE_SHARE = 0.05
 # Integer keys are shifted by copy x this (a copy's keys never meet another's).
 INT_KEY_STEP = {"integer": 100_000_000, "bigint": 1_000_000_000_000}
 SCHEMA_PREFIX = "council_"
@@ -198,6 +198,10 @@ def copied_index(definition: str, *, schema: str, unique: bool) -> str:
     if not unique:
         made = made.replace("CREATE UNIQUE INDEX", "CREATE INDEX", 1)
     return made
+
+
+def counted(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 def schema_name(number: int) -> str:
@@ -785,8 +789,8 @@ def councils_worker(args) -> dict:
                 need = more_bytes(wanted)
             if len(wanted) < args.councils:
                 log(
-                    f"only {len(wanted)} councils fit on the disk (keeping {keep / 2**30:.0f} GiB "
-                    "free); the rest is extrapolated"
+                    f"only {counted(len(wanted), 'council')} fit on the disk (keeping "
+                    f"{keep / 2**30:.0f} GiB free); the rest is extrapolated"
                 )
             figures["disk"].update(needed_bytes=need, keep_free_bytes=keep)
         signatures = [_signature(plans, units, town) for units in wanted]
@@ -813,7 +817,9 @@ def councils_worker(args) -> dict:
         cursor.execute("SELECT pg_database_size(current_database())")
         database_bytes = cursor.fetchone()[0]
 
-    log(f"computing every dashboard for {len(councils)} councils x {HISTORY_YEARS} years")
+    log(
+        f"computing every dashboard for {counted(len(councils), 'council')} x {HISTORY_YEARS} years"
+    )
     started, load_before = time.perf_counter(), load()
     failed = compute_councils(councils, parts)
     compute_seconds = time.perf_counter() - started
@@ -1005,9 +1011,10 @@ def run(
         timeout,
     )
     results["councils"]["wall_seconds"] = time.perf_counter() - started
-    if processes > 1 and "skipped" not in results["councils"]:
+    measured = results["councils"].get("councils", [])
+    if processes > 1 and len(measured) > 1:
         results["councils"]["side_by_side"] = run_side_by_side(
-            councils_url, results["councils"]["councils"], processes, timeout
+            councils_url, measured, processes, timeout
         )
     return results
 
@@ -1135,14 +1142,16 @@ def print_councils(c: dict, lutons: dict) -> None:
     units = [x["units"] for x in measured]
     reused = sum(1 for x in measured if x["reused"])
     town = c["town"]
+    smallest, largest = min(units) / UNITS_PER_LUTON, max(units) / UNITS_PER_LUTON
+    children = c["all_units"] * UNIT_SCALE * CHILDREN_AT_SCALE_1
     print(
-        f"Many councils: {len(measured)} councils x {HISTORY_YEARS} years (years ending 31 March "
-        f"{COUNCIL_YEAR_ENDS[0].year} to {COUNCIL_YEAR_ENDS[-1].year}), one schema each, sizes "
-        f"{min(units) / UNITS_PER_LUTON:g} to {max(units) / UNITS_PER_LUTON:g} x Luton "
+        f"Many councils: {counted(len(measured), 'council')} x {HISTORY_YEARS} years (years "
+        f"ending 31 March {COUNCIL_YEAR_ENDS[0].year} to {COUNCIL_YEAR_ENDS[-1].year}), one "
+        f"schema each, sizes {smallest:g} to {largest:g} x Luton "
         f"({sum(units) / UNITS_PER_LUTON:g} Lutons in all), spread over a draw of {c['target']} "
         f"councils ({c['all_units'] / UNITS_PER_LUTON:g} Lutons, about "
-        f"{c['all_units'] * UNIT_SCALE * CHILDREN_AT_SCALE_1 / 1e6:.1f} million children; "
-        f"England about {ENGLAND_CHILDREN / 1e6:.0f} million)"
+        f"{children / 1e6:.1f} million children; England about "
+        f"{ENGLAND_CHILDREN / 1e6:.0f} million)"
     )
     print(
         f"  each council: the {town['tables']} tables the dashboards read "
@@ -1153,7 +1162,7 @@ def print_councils(c: dict, lutons: dict) -> None:
     print(
         f"  held: {c['rows']:,} rows, {c['councils_bytes'] / 2**30:.1f} GiB in the council schemas "
         f"(database {c['database_bytes'] / 2**30:.1f} GiB); {fill}"
-        + (f", {reused} councils reused from an earlier run" if reused else "")
+        + (f", {counted(reused, 'council')} reused from an earlier run" if reused else "")
     )
     p = c["council_year_seconds"]
     fit = c["per_unit_fit"]
