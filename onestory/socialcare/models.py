@@ -65,7 +65,8 @@ class Assessment(BaseModel):
     referral = _referral("assessments")
     person = _child("statutory_assessments")
     worker = _user()
-    started_on = models.DateField()
+    # Dates that start things are indexed: the performance hub counts by them for any period.
+    started_on = models.DateField(db_index=True)
     due_on = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     factors = models.JSONField(default=list, blank=True)
@@ -89,7 +90,7 @@ class ChildInNeedPlan(BaseModel):
 
     referral = _referral("child_in_need_plans")
     person = _child("child_in_need_plans")
-    starts_on = models.DateField()
+    starts_on = models.DateField(db_index=True)
     ends_on = models.DateField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
     what_needs_to_change = models.TextField()
@@ -204,7 +205,7 @@ class Section47Enquiry(BaseModel):
         StrategyDiscussion, on_delete=models.PROTECT, related_name="enquiries"
     )
     worker = _user()
-    starts_on = models.DateField()
+    starts_on = models.DateField(db_index=True)
     conference_due_on = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
@@ -229,7 +230,7 @@ class ChildProtectionPlan(BaseModel):
 
     referral = _referral("child_protection_plans")
     person = _child("child_protection_plans")
-    starts_on = models.DateField()
+    starts_on = models.DateField(db_index=True)
     initial_category = models.CharField(max_length=3, choices=_choices(reference.ABUSE_CATEGORIES))
     latest_category = models.CharField(max_length=3, choices=_choices(reference.ABUSE_CATEGORIES))
     previous_plans = models.PositiveSmallIntegerField(default=0)
@@ -291,7 +292,7 @@ class CarePeriod(BaseModel):
 
     person = _child("care_periods")
     referral = _referral("care_periods", null=True)
-    starts_on = models.DateField()
+    starts_on = models.DateField(db_index=True)
     ends_on = models.DateField(null=True, blank=True)
     end_reason = models.CharField(
         max_length=4, choices=_choices(reference.CARE_END_REASONS), blank=True
