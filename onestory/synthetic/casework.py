@@ -4,7 +4,8 @@ Figures at scale 1 are the published ones (see DOMAIN.md and shared/seeds): 1,64
 need in Luton at 31 March 2023 (seed 000), of whom 378 in care (seed 001); 270 child protection
 plans (2014, seed 004). About 2,000 children with an early help lead professional is hand-set.
 Families in the strategy's target wards and lone-parent, step and kinship families are likelier
-to be chosen (hand-set weights).
+to be chosen (hand-set weights). A case began as long ago as one open on a day of a steady
+state (episodes.py): brothers and sisters together, those born by then.
 """
 
 import random
@@ -17,6 +18,7 @@ from onestory.socialcare.rules import ALLOCATION_PURPOSES, CaseKind
 from onestory.socialcare.rules import PURPOSE_FAMILY_MEMBER as SOCIAL_CARE_FAMILY_MEMBER
 
 from .drafts import REFERENCE_DATE, YEAR, HouseholdInfo
+from .episodes import care_durations, open_child_in_need, plan_durations
 from .identifiers import new_uuid
 from .reference import ward_specs
 from .workforce import Workforce
@@ -129,6 +131,14 @@ def allocate(
         room = max(7, min(longest_days, (REFERENCE_DATE - dob).days))
         return REFERENCE_DATE - timedelta(days=rng.randint(min(7, room), room))
 
+    # How long ago each kind of case began: as long ago as one open on a day of a steady state
+    # (episodes.py), so that the history's stock on earlier days is about today's.
+    ages = {
+        PURPOSE_CHILD_IN_NEED: open_child_in_need(),
+        PURPOSE_CHILD_PROTECTION: plan_durations(),
+        PURPOSE_CHILD_IN_CARE: care_durations(),
+    }
+
     # Weighted order without replacement (Efraimidis and Spirakis): key = u ** (1 / weight).
     def need(h: HouseholdInfo) -> float:
         return wards[h.ward].need_weight * STRUCTURE_NEED.get(h.structure, 1.0)
@@ -151,12 +161,24 @@ def allocate(
         [PURPOSE_CHILD_IN_NEED, None, in_need_total - in_care_total - protection_total],
     ]
 
-    def take(h: HouseholdInfo, purpose: str, team_key: str, wanted: int, longest: int) -> int:
+    def take(
+        h: HouseholdInfo,
+        purpose: str,
+        team_key: str,
+        wanted: int,
+        longest: int | None,
+        age: int | None = None,
+    ) -> int:
+        """The household's children (up to `wanted`) become cases: from up to `longest` days
+        ago, or together `age` days ago: those born by then, and an unborn baby (a pre-birth
+        assessment). 0 if none fit."""
         children = [
             c
             for c in h.children
             if (purpose != PURPOSE_CHILD_IN_CARE or not c[3]) and not _died(h, c[0])
         ]
+        if age is not None:
+            children = [c for c in children if c[1] is None or (REFERENCE_DATE - c[1]).days > age]
         children = children[:wanted]
         if not children:
             return 0
@@ -164,7 +186,10 @@ def allocate(
         team = workforce.teams[team_key]
         first = None
         for child_id, dob, _, _ in children:
-            starts = started(dob, longest)
+            if age is None or dob is None:
+                starts = started(dob, longest or 0)
+            else:
+                starts = REFERENCE_DATE - timedelta(days=age)
             first = min(first or starts, starts)
             allocation(child_id, worker, team, purpose, starts)
             in_need.append((child_id, worker, team_key))
@@ -190,16 +215,29 @@ def allocate(
         got = take(h, PURPOSE_CHILD_IN_CARE, "cla", buckets[0][2], 2 * YEAR)
         buckets[0][2] -= got
         counts["children_in_care"] += got
+    # Each case began as long ago as one open today in a steady state (episodes.py): the age is
+    # drawn first, then given to the next family with a child born by then, so that long ago
+    # is as likely as it should be.
     position = 0
+    passed: list[HouseholdInfo] = []  # households whose children were too young for a case
     for purpose, team_key, wanted in buckets:
-        while wanted > 0 and position < len(queue):
-            h = queue[position]
-            position += 1
+        waiting, passed = passed, []
+        age = None
+        spread = ages[purpose].open_ages(rng, max(1, wanted))
+        while wanted > 0 and (waiting or position < len(queue)):
+            if waiting:
+                h = waiting.pop(0)
+            else:
+                h = queue[position]
+                position += 1
             key = team_key or f"sw-{wards[h.ward].area.lower()}"
-            longest = {PURPOSE_CHILD_IN_CARE: 6 * YEAR, PURPOSE_CHILD_PROTECTION: 18 * 30}.get(
-                purpose, 2 * YEAR
-            )
-            got = take(h, purpose, key, wanted, longest)
+            while age is None or age >= 17 * YEAR:  # a child's case began in childhood
+                age = max(7, spread.pop() if spread else ages[purpose].draw_open(rng)[0])
+            got = take(h, purpose, key, wanted, None, age)
+            if not got:
+                passed.append(h)
+                continue
+            age = None
             wanted -= got
             counts[
                 {
@@ -207,10 +245,13 @@ def allocate(
                     PURPOSE_CHILD_PROTECTION: "child_protection",
                 }.get(purpose, "children_in_need")
             ] += got
+        passed += waiting
     counts["children_in_need"] += counts["children_in_care"] + counts["child_protection"]
 
     # Early help: the next families in the queue, to a lead professional in their half of town.
     early_help_left = round(EARLY_HELP_AT_SCALE_1 * scale)
+    queue = passed + queue[position:]
+    position = 0
     while early_help_left > 0 and position < len(queue):
         h = queue[position]
         position += 1

@@ -24,8 +24,16 @@ care) has a referral on or before the day the allocation started, still open at 
 date; the other referrals are closed before it, so the children with an open referral are the
 casework's children in need (`FrontDoorHistory._closure` says when and why: a referral with no
 further action at once, RC7; after its assessment, RC8 or RC9; after services, RC7). An
-unaccompanied child is referred the day they arrive. Families the casework gave early help to
-mostly came through the front door too.
+unaccompanied child is referred the day they arrive (and one who has turned 18 was looked after
+from then until their 18th birthday). Families the casework gave early help to mostly came
+through the front door too.
+
+The history is a steady state (episodes.py): each statutory referral is an episode of one kind
+(an assessment alone, child in need services, a child protection plan, care) lasting a drawn
+time, steered so that the children in need, on a plan and in care on any day stay about the
+casework's numbers today; the episodes open on the history's first day began before it (their
+referrals are dated earlier). Children of the early years who are young adults now are referred
+as children then (families.GROWN_CHANCE).
 
 History runs from 1 April 2021 to the day before the reference date and is reckoned from the
 reference date, never from today, so that a seed always gives the same history: nothing in it
@@ -38,7 +46,7 @@ import random
 import unicodedata
 from bisect import bisect
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from itertools import accumulate
@@ -73,6 +81,9 @@ from onestory.workforce.models import Agency
 from . import texts
 from .bulk import Buffers, FastInserter
 from .casework import (
+    CHILD_PROTECTION_AT_SCALE_1,
+    CHILDREN_IN_CARE_AT_SCALE_1,
+    CHILDREN_IN_NEED_AT_SCALE_1,
     PURPOSE_CHILD_IN_CARE,
     PURPOSE_CHILD_IN_NEED,
     PURPOSE_CHILD_PROTECTION,
@@ -81,6 +92,21 @@ from .casework import (
 )
 from .communities import COMMUNITIES, WORKFORCE_MIX, NameBank
 from .drafts import REFERENCE_DATE, HouseholdInfo, PersonBrief
+from .episodes import (
+    ALL,
+    ASSESSMENT_ONLY,
+    CARE,
+    CARE_TILT,
+    CARE_TILT_FROM_AGE,
+    CHILD_IN_NEED,
+    EPISODE_DURATIONS,
+    EPISODE_SHARES,
+    PROTECTION,
+    YEAR_DAYS,
+    Stock,
+    choose_kind,
+    stock_targets,
+)
 from .identifiers import new_uuid
 from .reference import agency_specs, ward_specs
 from .workforce import Workforce
@@ -364,13 +390,16 @@ class Family:
 
 @dataclass
 class Forced:
-    """A contact the casework needs: the front door's decision that started its allocations."""
+    """A contact the casework needs: the front door's decision that started its allocations
+    (or a referral whose episode is set beforehand: `closes` on that day, `episode` its kind)."""
 
     day: date
     family: Family
     kids: list[Kid]
     kind: str
     team_key: str | None = None  # early help: the allocated team
+    closes: date | None = None
+    episode: str | None = None
 
 
 @dataclass
@@ -378,6 +407,8 @@ class FrontDoorRows:
     rows: dict  # model -> list of {attname: value}
     chronology: list
     counts: dict
+    # referral id -> what a closed statutory referral became (episodes.EPISODE_SHARES' kinds)
+    episodes: dict = field(default_factory=dict)
 
 
 class FrontDoorHistory:
@@ -412,9 +443,26 @@ class FrontDoorHistory:
         self.rows[Allocation] = []
         self.chronology: list[dict] = []
         self.counts = dict.fromkeys(
-            ("contacts", "contact_children", "referrals", "re_referrals", "open_contacts"), 0
+            (
+                "contacts",
+                "contact_children",
+                "referrals",
+                "re_referrals",
+                "open_contacts",
+                "earlier_episodes_without_a_child",
+            ),
+            0,
         )
         self._assessment_due: dict[date, date] = {}
+        self.episodes: dict = {}  # referral id -> episode kind (closed statutory referrals)
+        # The statutory episodes open as the history is made, steered to the casework's stock.
+        self.stock = Stock(
+            stock_targets(
+                in_need=CHILDREN_IN_NEED_AT_SCALE_1 * scale,
+                protection=CHILD_PROTECTION_AT_SCALE_1 * scale,
+                in_care=CHILDREN_IN_CARE_AT_SCALE_1 * scale,
+            )
+        )
 
         # Workers
         self.screeners = workforce.practitioners.get("mash") or [workforce.managers["mash"]]
@@ -452,7 +500,8 @@ class FrontDoorHistory:
             if not info.people:
                 continue
             kids = []
-            for child_id, _, school, _ in info.children:
+            # Today's children, and the grown-up ones who were children during the history.
+            for child_id, _, school, _ in (*info.children, *info.grown):
                 kids.append(Kid(info.people[child_id], school, known_from.get(child_id)))
             adults = [
                 (info.people[pid], _eighteenth_birthday(info.people[pid].date_of_birth))
@@ -471,6 +520,12 @@ class FrontDoorHistory:
         self.cumulative = list(accumulate(weights))
 
         self.forced = self._plan_forced(allocations)
+        self._plan_former_unaccompanied()
+        for day, events in self.forced.items():
+            for event in events:
+                if event.episode is not None:
+                    for _ in event.kids:
+                        self.stock.expect(event.episode, day, event.closes)
 
         # Re-referrals: recent referrals to repeat, and the rate over the last 12 months.
         self.recent_referrals: deque = deque()  # (referral date, family, set of kids)
@@ -575,7 +630,9 @@ class FrontDoorHistory:
                         # (Children Act 1989 s.20), referred on the day they arrive.
                         lag, kind = rng.randint(0, 1), "referral"
                     elif statutory:
-                        lag = rng.randint(*{1: (3, 20), 2: (5, 35), 3: (7, 120)}[severity])
+                        # Days from the referral (a child comes into care within weeks of it:
+                        # episodes.DAYS_BEFORE_CARE).
+                        lag = rng.randint(*{1: (3, 20), 2: (5, 35), 3: (5, 30)}[severity])
                         strategy_chance = {1: 0.08, 2: 0.8, 3: 0.4}[severity]
                         kind = "strategy" if rng.random() < strategy_chance else "referral"
                     else:
@@ -589,6 +646,8 @@ class FrontDoorHistory:
                         day -= ONE_DAY
                     team_key = next((c[3] for c in cluster if c[3]), None)
                     event = Forced(day, family, [c[0] for c in cluster], kind, team_key)
+                    if statutory:
+                        event.episode = {1: CHILD_IN_NEED, 2: PROTECTION, 3: CARE}[severity]
                     forced.setdefault(day, []).append(event)
                     for kid in event.kids:
                         kid.last = min(kid.last, day - timedelta(days=60))
@@ -596,13 +655,129 @@ class FrontDoorHistory:
                             kid.forced_day = day
         return forced
 
+    def _plan_former_unaccompanied(self) -> None:
+        """Young people who came alone and have turned 18: referred the day they arrived and
+        looked after until their 18th birthday."""
+        for family in self.families:
+            if not family.info.uasc:
+                continue
+            for kid in family.kids:
+                arrived = family.info.arrived.get(kid.brief.id)
+                if arrived is None or kid.born is None:
+                    continue
+                event = Forced(
+                    arrived,
+                    family,
+                    [kid],
+                    "referral",
+                    "cla",
+                    closes=_eighteenth_birthday(kid.born),
+                    episode=CARE,
+                )
+                self.forced.setdefault(arrived, []).append(event)
+
+    def _earlier_episodes(self) -> dict[date, list[tuple[str, int]]]:
+        """Episodes open on the history's first day that began before it and close before the
+        reference date (episodes.py): with the casework's children whose cases began earlier
+        (open today), as many of each kind as are open on a day of the steady state.
+        {day they began: [(kind, days they last)]}."""
+        rng = self.rng
+        room = (HISTORY_END - HISTORY_START).days + 1
+        targets = self.stock.targets
+        casework = dict.fromkeys((ALL, PROTECTION, CARE), 0)
+        for day, events in self.forced.items():
+            for event in events:
+                if (
+                    day < HISTORY_START
+                    and event.episode is not None
+                    and (event.closes is None or event.closes > HISTORY_START)
+                ):
+                    for group in (ALL, event.episode):
+                        if group in casework:
+                            casework[group] += len(event.kids)
+        statutory = REFERRALS_PER_YEAR_AT_SCALE_1 * (1 - REFERRAL_NFA_SHARE) * self.scale
+        wanted = {
+            ASSESSMENT_ONLY: statutory
+            * EPISODE_SHARES[ASSESSMENT_ONLY]
+            * EPISODE_DURATIONS[ASSESSMENT_ONLY].mean
+            / YEAR_DAYS,
+            PROTECTION: max(0, targets[PROTECTION] - casework[PROTECTION]),
+            CARE: max(0, targets[CARE] - casework[CARE]),
+        }
+        wanted[CHILD_IN_NEED] = max(0, targets[ALL] - casework[ALL] - sum(wanted.values()))
+        earlier: dict[date, list[tuple[str, int]]] = {}
+        for kind, count in wanted.items():
+            durations, made = EPISODE_DURATIONS[kind], 0
+            for _ in range(50 * round(count)):
+                if made >= round(count):
+                    break
+                age, left = durations.draw_open(rng)
+                if left >= room:
+                    continue  # open today: one of the casework's
+                day = HISTORY_START - timedelta(days=age + 1)
+                earlier.setdefault(day, []).append((kind, age + 1 + left))
+                made += 1
+        return earlier
+
+    def _earlier_contact(self, day: date, kind: str, days: int) -> None:
+        """The referral of an episode that began before the history: a child of the town then,
+        free on the day and until it closes."""
+        closes = day + timedelta(days=days)
+        picked = self._child_for(day, closes)
+        if picked is None:
+            self.counts["earlier_episodes_without_a_child"] += 1
+            return
+        family, kid = picked
+        working = is_working_day(day, self.holidays)
+        source = self._source_for([kid], day, working)
+        for person in (kid.brief, *(a for a, _ in family.adults)):
+            known = self.known_from.get(person.id)
+            if known is not None and known > day:
+                self.known_from[person.id] = day
+        received = _utc(day, self.rng.randint(10 * 60, 15 * 60))
+        self._contact(
+            family,
+            [kid],
+            "referral",
+            source,
+            received,
+            forced=True,
+            immediate=not working,
+            closes=min(closes, _eighteenth_birthday(kid.born)),
+            episode=kind,
+        )
+
+    def _child_for(self, day: date, closes: date):
+        """A family (with the casework's weights) and a child of it who is known and free on
+        the day, a child still on the history's first day, and free of today's casework."""
+        rng, cumulative = self.rng, self.cumulative
+        total = cumulative[-1] if cumulative else 0
+        for _ in range(60 if total else 0):
+            family = self.families[bisect(cumulative, rng.random() * total)]
+            kids = [
+                k
+                for k in family.kids
+                if k.first < day
+                and (k.busy is None or k.busy < day)
+                and _eighteenth_birthday(k.born) > HISTORY_START
+                and (k.brief.date_of_death is None or k.brief.date_of_death > closes)
+                and (k.forced_day is None or closes < k.forced_day - timedelta(days=60))
+            ]
+            if kids:
+                return family, rng.choice(kids)
+        return None
+
     # ----- the history ------------------------------------------------------------------------
 
     def generate(self) -> None:
-        # Referrals behind today's casework that started before the history.
-        for day in sorted(d for d in self.forced if d < HISTORY_START):
-            for event in self.forced[day]:
+        # Before the history: the referrals behind today's casework that started earlier, and
+        # those of episodes open on its first day that close within it (a steady state).
+        earlier = self._earlier_episodes()
+        for day in sorted({d for d in self.forced if d < HISTORY_START} | set(earlier)):
+            for event in self.forced.get(day, ()):
                 self._forced_contact(event)
+            for kind, days in earlier.get(day, ()):
+                self._earlier_contact(day, kind, days)
         years = ((HISTORY_END - HISTORY_START).days + 1) / 365.25
         weights = {}
         day = HISTORY_START
@@ -751,6 +926,9 @@ class FrontDoorHistory:
             forced=True,
             immediate=immediate,
             team_key=event.team_key,
+            closes=event.closes,
+            episode=event.episode,
+            expected=True,
         )
         return len(kids) if HISTORY_START <= day <= HISTORY_END else 0
 
@@ -822,6 +1000,9 @@ class FrontDoorHistory:
         team_key: str | None = None,
         queue_status: str | None = None,
         link_share: float = 1.0,
+        closes: date | None = None,
+        episode: str | None = None,
+        expected: bool = False,
     ) -> None:
         rng = self.rng
         day = received.astimezone(LONDON).date()
@@ -916,7 +1097,17 @@ class FrontDoorHistory:
         else:
             contact["status"] = rules.Status.DECIDED.value
             self._decide(
-                contact, family, kids, kind, need, decided, screener, people, team_key, forced
+                contact,
+                family,
+                kids,
+                kind,
+                need,
+                decided,
+                screener,
+                people,
+                team_key,
+                forced,
+                (closes, episode, expected),
             )
         self.recent_contacts.append((day, family, kids))
 
@@ -1140,7 +1331,7 @@ class FrontDoorHistory:
     # ----- the decision -------------------------------------------------------------------------
 
     def _decide(
-        self, contact, family, kids, kind, need, decided, screener, people, team_key, forced
+        self, contact, family, kids, kind, need, decided, screener, people, team_key, forced, preset
     ) -> None:
         rng = self.rng
         outcome = OUTCOME_OF_KIND[kind]
@@ -1210,7 +1401,7 @@ class FrontDoorHistory:
             contact["id"],
         )
         if outcome in rules.STATUTORY_OUTCOMES:
-            self._refer(contact, family, kids, kind, need, day, decision, forced)
+            self._refer(contact, family, kids, kind, need, day, decision, forced, preset)
 
     def _assessment_due_on(self, day: date) -> date:
         due = self._assessment_due.get(day)
@@ -1219,7 +1410,7 @@ class FrontDoorHistory:
             self._assessment_due[day] = due
         return due
 
-    def _refer(self, contact, family, kids, kind, need, day, decision, forced) -> None:
+    def _refer(self, contact, family, kids, kind, need, day, decision, forced, preset) -> None:
         rng = self.rng
         n = len(kids)
         if forced:
@@ -1230,8 +1421,10 @@ class FrontDoorHistory:
             # Keep the share ending with no further action at Luton's, contact by contact.
             target = REFERRAL_NFA_SHARE * (self.referral_children + n)
             nfa = target - self.referral_nfa_children >= n * rng.uniform(0.2, 0.8)
-        self.referral_children += n
-        self.referral_nfa_children += n if nfa else 0
+        in_history = day >= HISTORY_START  # the shares are kept over the history's own years
+        if in_history:
+            self.referral_children += n
+            self.referral_nfa_children += n if nfa else 0
         repeats = 0
         team_id = decision.get("social_work_team_id")
         for kid in kids:
@@ -1252,11 +1445,19 @@ class FrontDoorHistory:
                 "assessment_due_on": self._assessment_due_on(day),
                 "no_further_action": nfa,
             }
-            if forced:
+            closes, episode, expected = preset
+            if forced and closes is None:
                 closed = None
             else:
-                closed, row["closure_reason"] = self._closure(kid, day, nfa)
+                if forced:
+                    closed, row["closure_reason"], episode = self._set_closure(day, closes, episode)
+                else:
+                    closed, row["closure_reason"], episode = self._closure(kid, day, nfa)
                 row["closed_on"] = closed
+                if not nfa:
+                    self.episodes[referral_id] = episode
+                    if not expected:
+                        self.stock.start(episode, closed)
             row["no_further_action"] = nfa
             self.rows[Referral].append(row)
             earlier.append((day, referral_id))
@@ -1264,41 +1465,58 @@ class FrontDoorHistory:
             repeats += repeat
         self.counts["referrals"] += n
         self.counts["re_referrals"] += repeats
-        self.trailing.append((day, n, repeats))
-        self.trailing_children += n
-        self.trailing_repeats += repeats
+        if in_history:
+            self.trailing.append((day, n, repeats))
+            self.trailing_children += n
+            self.trailing_repeats += repeats
         self.recent_referrals.append((day, family, set(kids)))
         if kind == "strategy":
             self._strategy(contact, family, kids, decision, nfa)
 
-    def _closure(self, kid: Kid, day: date, nfa: bool) -> tuple[date, str]:
-        """When a referral that is not today's casework closed, and the census reason.
+    def _closure(self, kid: Kid, day: date, nfa: bool) -> tuple[date, str, str | None]:
+        """When a referral that is not today's casework closed, the census reason, and what it
+        became (an episode kind of episodes.py; None for no further action).
 
         A referral with no further action closes the day it is made (the decision is the
         referral's: csc-validator-be-cin 0.1.13 query 8569Q never carries one into the next
         census year), without an assessment, so not "closed after assessment" (RC8 and RC9 need
         one on the episode: query 8825Q): RC7.
-        The others close after their assessment (RC8 no further action, RC9 early help: the
-        day the manager authorises it, as socialcare.actions.assessment does) or, after
-        services, RC7. Every one closes before the child's referral for today's casework and
-        before the reference date (today's open referrals are the casework's children in need):
-        one whose closure would come later closes at a day drawn over the time left, rather
-        than all of them on the last day.
+        The others are an episode of one kind (an assessment alone, child in need services, a
+        child protection plan, care), drawn with its length given the room it has: every one
+        closes before the child's referral for today's casework and before the reference date
+        (today's open referrals are the casework's children in need). An episode closes on the
+        child's 18th birthday at the latest. One shorter than LONG_EPISODE_DAYS closed after its
+        assessment (RC8 no further action, RC9 early help: the day the manager authorised it,
+        as socialcare.actions.assessment does); a longer one after services, RC7.
         """
         rng = self.rng
+        if nfa:
+            return day, "RC7", None
         limit = HISTORY_END
         if kid.forced_day is not None:
             limit = min(limit, kid.forced_day - ONE_DAY)
         room = max(0, (limit - day).days)
-        if nfa:
-            return day, "RC7"
-        after_assessment = rng.random() < 0.55
-        days = rng.randint(20, 70) if after_assessment else rng.randint(90, 600)
-        if days > room:
+        self.stock.advance(day)
+        age = None if kid.born is None or kid.born > day else self._age(kid, day)
+        episode = choose_kind(rng, room + 1, self.stock, age=age)
+        # Child in need services last longer while the stock is short of its target; a
+        # teenager's care, to 18 more often than not.
+        tilt = self.stock.lean(episode) if episode == CHILD_IN_NEED else 1.0
+        if episode == CARE and age is not None and age >= CARE_TILT_FROM_AGE:
+            tilt = CARE_TILT
+        days = EPISODE_DURATIONS[episode].draw(rng, below=room + 1, tilt=tilt)
+        if days is None:  # too little room for any episode: an assessment, closed in time
             days = rng.randint(min(ASSESSMENT_DAYS_AT_LEAST, room), room)
-        if days < LONG_EPISODE_DAYS:
-            return day + timedelta(days=days), _pick(rng, CLOSURE_AFTER_ASSESSMENT)
-        return day + timedelta(days=days), "RC7"
+        closes = day + timedelta(days=days)
+        if kid.born is not None:
+            closes = min(closes, _eighteenth_birthday(kid.born))
+        return self._set_closure(day, closes, episode)
+
+    def _set_closure(self, day: date, closes: date, episode: str) -> tuple[date, str, str]:
+        """(closed on, census reason, episode kind) of an episode closing on `closes`."""
+        if (closes - day).days < LONG_EPISODE_DAYS:
+            return closes, _pick(self.rng, CLOSURE_AFTER_ASSESSMENT), ASSESSMENT_ONLY
+        return closes, "RC7", episode
 
     def _strategy(self, contact, family, kids, decision, nfa: bool) -> None:
         rng = self.rng
@@ -1465,7 +1683,7 @@ def generate(
     counts["decisions"] = len(history.rows[Decision])
     counts["strategy_discussions"] = len(history.rows[StrategyDiscussion])
     counts["contact_people"] = len(history.rows[ContactPerson])
-    return FrontDoorRows(history.rows, history.chronology, counts)
+    return FrontDoorRows(history.rows, history.chronology, counts, history.episodes)
 
 
 def write(result: FrontDoorRows, *, inserter: FastInserter, buffers: Buffers) -> None:

@@ -17,10 +17,10 @@ from onestory.core.clock import today_in_london
 from onestory.core.rules import ASSESSMENT_WORKING_DAYS, add_working_days
 from onestory.earlyhelp.models import Episode, EpisodeMember
 from onestory.frontdoor.models import Referral
-from onestory.people.models import ChronologyEntry, HouseholdMember, Person
+from onestory.people.models import ChronologyEntry, HouseholdMember, Person, Postcode
 from onestory.people.rules import age_in_years
 from onestory.socialcare import models as sc
-from onestory.socialcare.rules import SOCIAL_WORKER_PURPOSES
+from onestory.socialcare.rules import SOCIAL_WORKER_PURPOSES, placement_distance_miles
 from onestory.workforce.models import Agency, Team, Worker
 from onestory.workforce.rules import Role
 
@@ -323,21 +323,34 @@ def _statutory_caseload(worker: Worker, *, now: datetime) -> list[str]:
         .values_list("person_id", flat=True)
         .distinct()
     )
-    moved_care = [
-        p
-        for p in sc.CarePeriod.objects.filter(ends_on__isnull=True, reviews__isnull=False)
+    # Moved within the period of care open today (an earlier period's placements don't count).
+    in_care = list(
+        sc.CarePeriod.objects.filter(ends_on__isnull=True, reviews__isnull=False)
         .order_by("person_id")
         .values_list("person_id", flat=True)
         .distinct()
-        if sc.Placement.objects.filter(person_id=p).count() >= 2
-    ]
+    )
+    moved_care = list(
+        dict.fromkeys(
+            person_id
+            for period_id, person_id in sc.CarePeriod.objects.filter(
+                ends_on__isnull=True, reviews__isnull=False
+            )
+            .order_by("person_id")
+            .values_list("pk", "person_id")
+            .distinct()
+            if sc.Placement.objects.filter(period_id=period_id).count() >= 2
+        )
+    )
     assessing = sc.Assessment.objects.filter(
         status=sc.Assessment.Status.IN_PROGRESS, referral__closed_on__isnull=True
     ).values_list("person_id", flat=True)
+    # A town too small to have a child in care who has moved: one moves now (_move_placement).
+    to_move = not moved_care
     found = []
     for label, candidates in (
         ("a child on a child protection plan", list(moved_plan.order_by("person_id"))),
-        ("a child in care", moved_care),
+        ("a child in care", moved_care or in_care),
         ("an assessment in progress", list(assessing.order_by("person_id"))),
     ):
         mine = held()
@@ -371,8 +384,52 @@ def _statutory_caseload(worker: Worker, *, now: datetime) -> list[str]:
         sc.Assessment.objects.filter(
             person_id=child, status=sc.Assessment.Status.IN_PROGRESS
         ).update(worker=worker)
+        if label == "a child in care" and to_move:
+            _move_placement(child, now=now)
         found.append(label)
     return found
+
+
+def _move_placement(child, *, now: datetime) -> None:
+    """The child in care moves, three weeks ago, to another foster family in the town (one
+    that fosters another child): a planned move, as the care plan set out."""
+    period = sc.CarePeriod.objects.filter(person_id=child, ends_on__isnull=True).first()
+    current = sc.Placement.objects.filter(period=period, ends_on__isnull=True).first()
+    if current is None:
+        return
+    moved = max(current.starts_on + timedelta(days=1), today_in_london(now) - timedelta(days=21))
+    other = (
+        sc.Placement.objects.filter(inside_area=True, place__startswith="U")
+        .exclude(carer__in=("", current.carer))
+        .exclude(placement_postcode=current.home_postcode)
+        .order_by("pk")
+        .first()
+    )
+    postcode = other.placement_postcode if other else current.placement_postcode
+    grid = {
+        p: (e, n)
+        for p, e, n in Postcode.objects.filter(
+            postcode__in=(postcode, current.home_postcode)
+        ).values_list("postcode", "easting", "northing")
+    }
+    current.ends_on, current.change_reason = moved, "CARPL"
+    current.save(update_fields=["ends_on", "change_reason", "updated_at"])
+    home, there = grid.get(current.home_postcode), grid.get(postcode)
+    sc.Placement.objects.create(
+        period=period,
+        person_id=child,
+        place=current.place,
+        provider=current.provider,
+        carer=other.carer if other else f"{current.carer} (new carers)",
+        starts_on=moved,
+        long_term=current.long_term,
+        home_postcode=current.home_postcode,
+        placement_postcode=postcode,
+        distance_miles=placement_distance_miles(home, there) if home and there else None,
+        placement_area_code=other.placement_area_code if other else current.placement_area_code,
+        inside_area=other.inside_area if other else current.inside_area,
+        outside_england=False,
+    )
 
 
 def _reassessment(worker: Worker, children: set, *, now: datetime) -> bool:

@@ -93,6 +93,9 @@ class HouseholdInfo:
     carer_label: str  # who usually gives consent: "Mother", "Father", "Grandmother", ...
     uasc: bool = False
     people: dict = field(default_factory=dict)  # person id -> PersonBrief, for everyone here
+    # Young adults who were children here during the history (as `children`; never carers).
+    grown: list = field(default_factory=list)
+    arrived: dict = field(default_factory=dict)  # person id -> the day one who came alone arrived
 
 
 @dataclass

@@ -41,6 +41,19 @@ def _reception_year(born: date) -> int:
 
 # Unaccompanied asylum-seeking children at scale 1 (hand-set; unverified for Luton).
 UASC_AT_SCALE_1 = 35
+# Young people who came alone, were looked after and have turned 18 since the front door's
+# history began (April 2021): as many a year as come now (UASC_AT_SCALE_1 over the two years or
+# so they are looked after) over the five and a half years, sharing houses in the town.
+FORMER_UASC_AT_SCALE_1 = 95
+FORMER_UASC_SINCE = date(2021, 4, 1)  # contacts.HISTORY_START
+
+# Older brothers and sisters who have grown up (18 to 23) and still live in the town: the
+# children of the history's earlier years (the front door's history and the episodes open when
+# it began), so that every year's child population (0 to 17 on 30 June) is about today's.
+# The chances are hand-set to give about as many young adults of each age as children.
+GROWN_UP_TO = int(23.5 * YEAR)  # under 18 when the history's earliest open episodes began
+GROWN_CHANCE = 0.64  # a household's children have a grown-up brother or sister at home
+SECOND_GROWN_CHANCE = 0.25  # ...and a second
 
 
 class Schools:
@@ -97,6 +110,7 @@ class Plan:
     members: list[Draft] = field(default_factory=list)
     elsewhere: list[Draft] = field(default_factory=list)  # parents who live somewhere else
     kids: list[Draft] = field(default_factory=list)
+    grown: list[Draft] = field(default_factory=list)  # grown-up brothers and sisters (18 to 23)
     parents: dict[str, Draft] = field(default_factory=dict)
     carer_label: str = "Mother"
     adult_languages: list[str] = field(default_factory=list)
@@ -183,6 +197,7 @@ class FamilyMaker:
         }[plan.structure](plan)
         if plan.structure == "multi_generational":
             self.add_grandparents(plan)
+        self.grown_children(plan)
         mother_young_enough = plan.mother_age - plan.ages[-1] < 42 * YEAR
         # Not expecting again within a year of the youngest's birth (hand-set).
         youngest_old_enough = not plan.ages or plan.ages[-1] >= YEAR
@@ -455,6 +470,147 @@ class FamilyMaker:
         self.siblings(kids)
         plan.carer_label = "Grandmother" if grandmother else "Aunt"
 
+    def grown_children(self, plan: Plan) -> None:
+        """Older brothers and sisters of the household's children who have grown up (18 to 23)
+        and live here still: their parents are the eldest child's, and they were children here
+        during the history."""
+        if plan.structure == "kinship" or not plan.kids:
+            return
+        eldest = plan.kids[0]
+        parents = [
+            (a, kind, since)
+            for a, b, kind, since, _ in self.relationships
+            if b is eldest and kind in ("parent", "step_parent")
+        ]
+        youngest_parent = min(
+            (
+                (REFERENCE_DATE - a.person.date_of_birth).days
+                for a, kind, _ in parents
+                if kind == "parent" and a.person.date_of_birth
+            ),
+            default=plan.mother_age,
+        )
+        ages, older = [], plan.oldest
+        for chance in (GROWN_CHANCE, SECOND_GROWN_CHANCE):
+            lo = max(18 * YEAR + 1, older + 300)
+            hi = min(GROWN_UP_TO, youngest_parent - 17 * YEAR, older + 12 * YEAR)
+            if lo >= hi or not self.chance(chance):
+                break
+            older = self.rng.randint(lo, hi)
+            ages.append(older)
+        if not ages:
+            return
+        community = COMMUNITIES[eldest.community]
+        family = (eldest.family, eldest.person.family_name)
+        kinds = {}  # each child -> how they are related to the eldest
+        for a, b, kind, _, _ in self.relationships:
+            if kind in ("sibling", "half_sibling") and eldest in (a, b):
+                kinds[b if a is eldest else a] = kind
+        grown = []
+        for age in sorted(ages, reverse=True):
+            sex = "M" if self.chance(0.51) else "F"
+            draft = self.new_person(
+                community,
+                sex,
+                dob=self.days_ago(age),
+                child=False,
+                ethnicity=plan.child_code,
+                family=family if sex == "M" else self.womans_name(community, family),
+                language=self.language(plan, child=True),
+            )
+            born = draft.person.date_of_birth
+            for parent, kind, since in parents:
+                # A parent since their birth, a step-parent since they came together (no
+                # parental responsibility for an adult: it ends at 18).
+                together = max(since, born) if since and kind == "step_parent" else born
+                self.relate(parent, draft, kind, together, False)
+            for other in grown:
+                self.relate(other, draft, "sibling", born)
+            for kid in plan.kids:
+                kind = "sibling" if kid is eldest else kinds.get(kid, "sibling")
+                self.relate(draft, kid, kind, kid.person.date_of_birth)
+            grown.append(draft)
+        plan.grown = grown
+        plan.members += grown
+
+    def former_uasc_household(self, ward: str, wanted: int) -> None:
+        """Young people who came to the UK alone, were looked after until 18 and now share a
+        house (supported lodgings, hand-set): one to three of them."""
+        rng = self.rng
+        self.pending, self.relationships = [], []
+        young_people, arrivals = [], {}
+        for _ in range(min(wanted, rng.choice((1, 1, 2, 3)))):
+            eighteenth = FORMER_UASC_SINCE + timedelta(
+                days=rng.randint(0, (REFERENCE_DATE - FORMER_UASC_SINCE).days - 10)
+            )
+            born = date(eighteenth.year - 18, eighteenth.month, min(eighteenth.day, 28))
+            arrived = born + timedelta(days=rng.randint(int(14.5 * YEAR), int(17.8 * YEAR)))
+            yp = self.young_person_who_came_alone(born, arrived, ward)
+            young_people.append(yp)
+            arrivals[yp.person.id] = arrived
+        moved_in = max(self.eighteenth(yp) for yp in young_people)
+        line = self.address_in(ward, moved_in, None)
+        for yp in young_people:
+            yp.addresses = [line]
+        household_id = self.emit_household(young_people, [], moved_in)
+        self.households.append(
+            HouseholdInfo(
+                id=household_id,
+                ward=ward,
+                structure="shared",
+                uasc=True,
+                children=[],
+                carers=[],
+                carer_label="Young person",
+                people={yp.person.id: brief(yp) for yp in young_people},
+                grown=[(yp.person.id, yp.person.date_of_birth, None, False) for yp in young_people],
+                arrived=arrivals,
+            )
+        )
+        self.stats["former_uasc"] += len(young_people)
+        self.emit_pending()
+
+    @staticmethod
+    def eighteenth(draft: Draft) -> date:
+        born = draft.person.date_of_birth
+        return date(born.year + 18, born.month, min(born.day, 28))
+
+    def young_person_who_came_alone(
+        self, born: date, arrived: date, ward: str, *, estimated: bool = False
+    ) -> Draft:
+        rng = self.rng
+        origin = self.weighted({k: v[0] for k, v in UASC_ORIGINS.items()})
+        _, ethnicity, languages = UASC_ORIGINS[origin]
+        sex = "M" if self.chance(0.9) else "F"
+        sex_word = "male" if sex == "M" else "female"
+        given = self.bank.section("uasc", f"{origin}_{sex_word}").pick_spelling(rng)
+        surname = self.bank.section("uasc", f"{origin}_family").pick_spelling(rng)
+        yp = self.new_person(
+            COMMUNITIES["middle_eastern"],
+            sex,
+            dob=born,
+            family=surname,
+            child=born > REFERENCE_DATE - timedelta(days=18 * YEAR),
+            ethnicity=ethnicity,
+            language=self.weighted(languages),
+            given=given,
+            nhs_chance=0.7,
+        )
+        yp.person.middle_names = ""
+        yp.names = []
+        yp.person.unaccompanied_asylum_seeking = True
+        yp.person.immigration_status = self.weighted(
+            {"asylum_seeker": 70, "refugee": 20, "leave_to_remain": 10}
+        )
+        if estimated:
+            yp.person.estimated_age_years = age_in_years(born, REFERENCE_DATE)
+        if age_in_years(born, arrived) < 16:
+            # Of compulsory school age: a school place, and its UPN, soon after arriving
+            # (those of 16 and 17 go to college, which issues none).
+            school = self.schools.pick(ward, "secondary", rng)
+            yp.person.upn = self.schools.next_upn(school, arrived.year)
+        return yp
+
     # ----- finishing a household ---------------------------------------------------------------
 
     def finish(self, plan: Plan, history: list[AddressLine]) -> None:
@@ -466,7 +622,8 @@ class FamilyMaker:
             # Parents who live elsewhere: their own address now, and often the family's old one.
             start = self.days_ago(self.rng.randint(30, 4 * YEAR))
             own = [self.address_in(None, start, None)]
-            if len(history) > 1 and self.chance(0.5):
+            # (The family's old address only if they left it before moving to their own.)
+            if len(history) > 1 and self.chance(0.5) and history[1].valid_from < start:
                 old = history[1]
                 own.append(
                     AddressLine(
@@ -484,6 +641,7 @@ class FamilyMaker:
         self.deaths(plan.kids, plan.members, since=history[0].valid_from)
         household_id = self.emit_household(plan.members, plan.kids, history[0].valid_from)
         kids = set(plan.kids)
+        grown = set(plan.grown)
         relations = self.relations_to_children(kids)
         self.households.append(
             HouseholdInfo(
@@ -494,9 +652,10 @@ class FamilyMaker:
                     (k.person.id, k.person.date_of_birth, k.school, k.person.date_of_birth is None)
                     for k in plan.kids
                 ],
-                carers=[m.person.id for m in plan.members if m not in kids],
+                carers=[m.person.id for m in plan.members if m not in kids and m not in grown],
                 carer_label=plan.carer_label,
                 people={m.person.id: brief(m, relations.get(m, "")) for m in plan.members},
+                grown=[(g.person.id, g.person.date_of_birth, None, False) for g in plan.grown],
             )
         )
         self.emit_pending()

@@ -35,6 +35,7 @@ from . import contacts as contacts_module
 from . import earlyhelp as earlyhelp_module
 from . import socialcare as socialcare_module
 from .bulk import Buffers, FastInserter
+from .estimates import write_estimates
 from .models import PlantedDuplicate, SyntheticRun
 from .population import TownGenerator
 from .reference import CHILDREN_AT_SCALE_1, child_populations, load_reference
@@ -224,12 +225,14 @@ def _synthesise(*, scale: float, seed: int, now: datetime) -> SyntheticRun:
                 [*work.allocations, *early_help.allocations, *social_care.allocations]
             )
         contacts_module.match_live_queue(front_door)
+        estimates = write_estimates()
         counts = {
             "people": buffers.counts[Person],
             "children": town.stats["children"],
             "adults": town.stats["adults"],
             "unborn": town.stats["unborn"],
             "unaccompanied_asylum_seeking": town.stats["uasc"],
+            "formerly_unaccompanied_young_adults": town.stats["former_uasc"],
             "deaths": town.stats["deaths"],
             "planted_duplicates": buffers.counts[PlantedDuplicate],
             "households": buffers.counts[Household],
@@ -238,6 +241,7 @@ def _synthesise(*, scale: float, seed: int, now: datetime) -> SyntheticRun:
             "relationships": buffers.counts[Relationship],
             "chronology_entries": buffers.counts[ChronologyEntry],
             "wards": reference["wards"],
+            "population_estimates": estimates,
             "postcodes": reference["postcodes"],
             "agencies": len(workforce.agencies),
             "teams": len(workforce.teams),

@@ -32,7 +32,13 @@ from .drafts import (
     short_forms,
 )
 from .duplicates import DUPLICATE_RATE, DuplicatePlanter
-from .families import UASC_AT_SCALE_1, UNBORN_AT_SCALE_1, FamilyMaker, Schools
+from .families import (
+    FORMER_UASC_AT_SCALE_1,
+    UASC_AT_SCALE_1,
+    UNBORN_AT_SCALE_1,
+    FamilyMaker,
+    Schools,
+)
 from .identifiers import new_nhs_number, new_uuid
 from .names import Name, spelling_of
 from .reference import postcode_geography, street_names, ward_specs
@@ -86,6 +92,7 @@ class TownGenerator(FamilyMaker, DuplicatePlanter):
             "unborn": 0,
             "uasc": 0,
             "deaths": 0,
+            "former_uasc": 0,
             "planted_duplicates": 0,
         }
         geography = postcode_geography()
@@ -263,6 +270,9 @@ class TownGenerator(FamilyMaker, DuplicatePlanter):
         wards = [w.code for w in ward_specs()]
         while self.stats["uasc"] < uasc_total:
             self.foster_household(self.rng.choice(wards), uasc_total - self.stats["uasc"])
+        former = round(FORMER_UASC_AT_SCALE_1 * self.scale)
+        while self.stats["former_uasc"] < former:
+            self.former_uasc_household(self.rng.choice(wards), former - self.stats["former_uasc"])
         self.buffers.flush()
 
     def emit_household(self, members: list[Draft], kids: list[Draft], moved_in: date):

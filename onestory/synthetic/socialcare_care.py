@@ -36,6 +36,7 @@ from .socialcare_common import LAST_DAY, ONE_DAY, age, at
 OUT_OF_AREA_SHARE = 0.4  # placements outside Luton, hand-set (brief)
 FAR_SHARE = 0.3  # of out-of-area placements: beyond the neighbouring counties, hand-set
 UNSTABLE_SHARE = 0.10  # 3+ placements in the last 12 months: England about 10% (measure A1)
+UNSTABLE_SPELLS_A_YEAR = 0.08  # of care: two moves within months (see moves)
 MISSING_SHARE = 0.12  # of children in care of 11 or more with missing episodes, hand-set
 CATEGORY_OF_NEED = Weights({"N1": 62, "N2": 4, "N3": 3, "N4": 8, "N5": 14, "N6": 2, "N8": 7})
 FOSTER = Weights({"U4": 30, "U6": 35, "U1": 10, "U3": 15, "U5": 2, "U2": 1})
@@ -187,17 +188,26 @@ class CareHistory:
         uasc = bool(info and info.uasc)
         period_id = new_uuid(rng)
         self.cared_for.add(child)
-        if ends and born and ends > add_months(born, 18 * 12):
-            ends, legal = add_months(born, 18 * 12), "leaver"  # nobody is looked after past 18
+        leaving = legal == "leaver"
+        if ends and born and ends >= add_months(born, 18 * 12):
+            ends, leaving = add_months(born, 18 * 12), True  # nobody is looked after past 18
+            if ref is not None:
+                self.left_at_18[child] = (starts, ends)
         last = ends or LAST_DAY
-        end_reason = self.care_ending(ends=ends, legal=legal, born=born, starts=starts, uasc=uasc)
+        end_reason = self.care_ending(
+            ends=ends,
+            legal="leaver" if leaving else legal,
+            born=born,
+            starts=starts,
+            uasc=uasc,
+        )
         statuses, placed = self.legal_statuses(
             starts=starts,
             ends=ends,
             last=last,
             born=born,
             uasc=uasc,
-            legal=legal,
+            legal=legal or ("leaver" if leaving else None),
             adopted=end_reason in ADOPTED,
         )
         for i, (status, begins) in enumerate(statuses):
@@ -233,7 +243,7 @@ class CareHistory:
         self.reviews(child, period_id, starts, last, born, worker)
         self.health(child, starts, last, born, worker)
         self.missing(child, period_id, starts, last, born, worker)
-        if uasc and ends is None:
+        if uasc and (ends is None or leaving):
             self.add(
                 sc.UnaccompaniedChild,
                 person_id=child,
@@ -242,26 +252,31 @@ class CareHistory:
                 became_looked_after_on=starts,
                 national_transfer_scheme=rng.random() < 0.4,
                 age_assessed=rng.random() < 0.3,
+                # Unaccompanied until 18 (SSDA903's DUC: validator rules 205B and 304).
+                status_ceased_on=ends,
             )
         return period_id
 
     def moves(self, starts: date, ends: date | None, last: date, placed: date | None) -> list:
-        """The days the child moved: at random over the years, more in the last year for some;
-        none after they were placed for adoption, which is a move of its own."""
+        """The days the child moved: at random over the years, and for some, unsettled spells
+        of two moves within months (about half the children with three or more placements in
+        a year); none after they were placed for adoption, which is a move of its own."""
         rng = self.rng
         moves = []
         day = starts + timedelta(days=rng.randint(60, 700))
         while day < last - timedelta(days=7):
             moves.append(day)
             day += timedelta(days=rng.randint(120, 900))
-        if ends is None and rng.random() < UNSTABLE_SHARE * 0.5:
-            year_ago = max(starts + timedelta(days=7), LAST_DAY - timedelta(days=330))
-            if year_ago < LAST_DAY - timedelta(days=40):
-                extra = sorted(
-                    year_ago + timedelta(days=rng.randint(0, (LAST_DAY - year_ago).days - 30))
-                    for _ in range(2)
-                )
-                moves = sorted(set([m for m in moves if m < year_ago] + extra))
+        # Unsettled spells (hand-set rate), so that on any day about UNSTABLE_SHARE of the
+        # children in care had three or more placements in the last year.
+        span = (last - starts).days
+        expected = UNSTABLE_SPELLS_A_YEAR * span / 365
+        spells = int(expected) + (rng.random() < expected - int(expected))
+        for _ in range(spells if span > 60 else 0):
+            begins = starts + timedelta(days=rng.randint(14, span - 40))
+            room = min(300, (last - begins).days - 8)
+            extra = {begins + timedelta(days=rng.randint(0, room)) for _ in range(2)}
+            moves = sorted(set(moves) | extra)
         if placed is not None:
             moves = [m for m in moves if m < placed] + [placed]
         return moves

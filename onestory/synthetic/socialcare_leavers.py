@@ -2,10 +2,10 @@
 
 A mixin of socialcare.SocialCareHistory.
 - Every 16 or 17 year old in care is an eligible care leaver (their personal adviser from the
-  casework). About 250 young adults of 18 to 21 (scale 1, hand-set) were in care from their
-  mid-teens to 18, with a social worker from the children in care team while they were, and are
-  former relevant care leavers with a personal adviser, a pathway plan and birthday contacts
-  (SSDA903 OC3).
+  casework). The young adults of 18 to 21 whose care in the history ended on their 18th
+  birthday (about 115 at scale 1, more than half of them young people who came alone) are
+  former relevant care leavers with a personal adviser from 16 (or when care began, if later),
+  a pathway plan and birthday contacts (SSDA903 OC3).
 - A handful of homeless 16 and 17 year olds a year (hand-set), a quarter of them looked after
   (section 20), with the social worker who assessed them.
 """
@@ -23,7 +23,6 @@ from .drafts import REFERENCE_DATE
 from .identifiers import new_uuid
 from .socialcare_common import LAST_DAY, ONE_DAY, PURPOSE_CARE, PURPOSE_PA, age, at
 
-FORMER_RELEVANT_AT_SCALE_1 = 250  # hand-set (brief)
 HOMELESS_PER_YEAR_AT_SCALE_1 = 12  # hand-set: "a handful a year"
 HOMELESS_LOOKED_AFTER = 0.25  # hand-set
 HOMELESS_FROM = date(2021, 4, 1)  # the front door's history starts here (contacts.HISTORY_START)
@@ -46,37 +45,17 @@ class LeaversHistory:
                 personal_adviser_id=alloc.worker.pk,
             )
             self.pathway(child, begins, alloc.worker, born)
-        # Former relevant young adults: 18 to 21, in care from their mid-teens.
-        wanted = round(FORMER_RELEVANT_AT_SCALE_1 * self.scale)
-        taken = set(self.current) | set(self.adviser)
-        candidates = []
-        for info in self.households:
-            children = {c[0] for c in info.children}
-            for pid, brief in info.people.items():
-                born = brief.date_of_birth
-                if (
-                    pid in children
-                    or pid in taken
-                    or born is None
-                    or brief.date_of_death is not None
-                    or not 18 <= age(born, REFERENCE_DATE) <= 21
-                ):
-                    continue
-                candidates.append((str(pid), pid, brief))
-        candidates.sort(key=lambda c: c[0])
+        # Former relevant young adults: 18 to 21, whose care ended on their 18th birthday.
         advisers = self.workforce.practitioners.get("leaving-care") or [
             self.workforce.managers["leaving-care"]
         ]
         team = self.workforce.teams["leaving-care"]
-        for _, pid, brief in rng.sample(candidates, min(wanted, len(candidates))):
-            born = brief.date_of_birth
-            eighteen = add_months(born, 18 * 12)
-            came = add_months(born, rng.randint(14 * 12, 16 * 12 + 6))
-            social_worker = self.worker_in("cla")
-            self.care(None, pid, came, eighteen, social_worker, legal="leaver")
-            self.allocated(pid, social_worker, "cla", PURPOSE_CARE, came, eighteen)
+        for pid, (came, _) in sorted(self.left_at_18.items(), key=lambda i: str(i[0])):
+            born = self.born(pid)
+            if born is None or pid in self.current or not 18 <= age(born, REFERENCE_DATE) <= 21:
+                continue
             adviser = rng.choice(advisers)
-            start = add_months(born, 16 * 12) if came < add_months(born, 16 * 12) else came
+            start = max(came, add_months(born, 16 * 12))
             self.allocations.append(
                 Allocation(
                     id=new_uuid(rng),

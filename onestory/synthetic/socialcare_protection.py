@@ -26,7 +26,15 @@ class ProtectionHistory:
         """The initial conference: within 15 working days of the strategy discussion for most,
         later for some, and always on a working day before `last` (the case's end)."""
         rng = self.rng
-        if rng.random() < CONFERENCE_ON_TIME:
+        # Keep the share on time at England's, conference by conference.
+        held_so_far = self.counts.get("initial_conferences", 0)
+        self.counts["initial_conferences"] = held_so_far + 1
+        if self.counts.get("initial_conferences_in_time", 0) < CONFERENCE_ON_TIME * (
+            held_so_far + 1
+        ):
+            self.counts["initial_conferences_in_time"] = (
+                self.counts.get("initial_conferences_in_time", 0) + 1
+            )
             icpc = self.wd(held, rng.randint(8, 15))
         else:
             icpc = self.wd(held, rng.randint(16, 30))
@@ -35,6 +43,22 @@ class ProtectionHistory:
             while icpc >= last or not self.is_working(icpc):
                 icpc -= ONE_DAY
         return max(icpc, held + ONE_DAY)
+
+    def first_category(self) -> str:
+        """A plan's first category of abuse: the one furthest behind its share so far (ties
+        broken at random), so the plans of any year are in the strategy's proportions."""
+        given = self.given
+        given["plans"] = plans = given.get("plans", 0) + 1
+        total = sum(CP_CATEGORIES.values())
+        category = max(
+            CP_CATEGORIES,
+            key=lambda c: (
+                CP_CATEGORIES[c] / total * plans - given.get(("category", c), 0),
+                self.rng.random(),
+            ),
+        )
+        given[("category", category)] = given.get(("category", category), 0) + 1
+        return category
 
     def protection(self, ref, a, worker, *, ends: date | None) -> bool:
         """Strategy discussion, section 47 and conference; a plan unless it is too late."""
@@ -98,10 +122,20 @@ class ProtectionHistory:
             outcome="conference",
             findings=self.text(texts.S47_FINDINGS, child),
         )
-        category = CP_CATEGORIES.pick(rng)
+        category = self.first_category()
         previous = len(self.history_of.get(child, []))
-        if previous == 0 and rng.random() < SECOND_PLAN_SHARE:
-            previous = 1  # a plan before the history's records began
+        # Keep second or later plans at England's share, plan by plan: a first plan in the
+        # history's records may follow one before they began.
+        plans = self.counts["child_protection_plans_started"] = (
+            self.counts.get("child_protection_plans_started", 0) + 1
+        )
+        if (
+            previous == 0
+            and self.counts.get("second_or_later_plans", 0) < SECOND_PLAN_SHARE * plans
+        ):
+            previous = 1
+        if previous:
+            self.counts["second_or_later_plans"] = self.counts.get("second_or_later_plans", 0) + 1
         plan_id = new_uuid(rng)
         chair = "Independent conference chair"
         self.add(
@@ -130,14 +164,19 @@ class ProtectionHistory:
         latest = category
         reviews = []
         review_due = rules.cp_review_due_on(initial_conference_on=icpc, reviews_held=[])
-        plan_end = None
-        while review_due < last:
+        # A closed case's plan ended with it (episodes.py), at a review conference (brought
+        # forward when it was not due); an open case's plan goes on.
+        plan_end = None if ends is None else max(icpc, ends - timedelta(days=rng.randint(0, 10)))
+        while True:
             held_on = review_due - timedelta(days=rng.randint(0, 5))
+            final = plan_end is not None and review_due >= plan_end
+            if final:
+                held_on = plan_end
+                if held_on <= (reviews[-1] if reviews else icpc):
+                    break  # ended at the last conference's own decision
+            elif review_due >= last:
+                break
             reviews.append(held_on)
-            final = (
-                ends is not None
-                and rules.cp_review_due_on(initial_conference_on=icpc, reviews_held=reviews) >= last
-            )
             if rng.random() < 0.12:
                 latest = CP_CATEGORIES.pick(rng)
             self.add(
@@ -157,11 +196,8 @@ class ProtectionHistory:
                 recorded_by_id=self.by(child, held_on, worker).pk,
             )
             if final:
-                plan_end = held_on
                 break
             review_due = rules.cp_review_due_on(initial_conference_on=icpc, reviews_held=reviews)
-        if ends is not None and plan_end is None:
-            plan_end = max(icpc, ends - timedelta(days=rng.randint(0, 10)))
         self.add(
             sc.ChildProtectionPlan,
             id=plan_id,

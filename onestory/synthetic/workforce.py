@@ -19,6 +19,9 @@ from .reference import agency_specs
 
 COUNCIL_NAME = "Luton Borough Council"
 SYNTHETIC_USERNAME_PREFIX = "syn-"
+# Social workers engaged through an agency: England's agency worker rate was about 18% (DfE
+# Children's social work workforce 2023); a little under it here. Never a team manager.
+AGENCY_SHARE = 0.17
 
 
 @dataclass(frozen=True)
@@ -193,6 +196,20 @@ def _names(rng: random.Random, bank: NameBank) -> tuple[str, str]:
     return given, family
 
 
+def _agency_staff(wanted: list[tuple], seed: int) -> set[str]:
+    """The usernames of the social workers (not their managers) engaged through an agency:
+    AGENCY_SHARE of them, at least one, chosen with their own random generator."""
+    social_workers = sorted(
+        username
+        for username, _, _, role, _, _ in wanted
+        if role == Role.SOCIAL_WORKER and not username.endswith("-manager")
+    )
+    if not social_workers:
+        return set()
+    count = max(1, round(AGENCY_SHARE * len(social_workers)))
+    return set(random.Random(f"agency-staff-{seed}").sample(social_workers, count))
+
+
 def build_workforce(*, seed: int, scale: float) -> Workforce:
     """Find or make the agencies and teams, and make or refresh the synthetic workers."""
     rng = random.Random(f"workforce-{seed}")
@@ -264,10 +281,12 @@ def build_workforce(*, seed: int, scale: float) -> Workforce:
     existing = {
         w.username: w for w in Worker.objects.filter(username__startswith=SYNTHETIC_USERNAME_PREFIX)
     }
+    agency_staff = _agency_staff(wanted, seed)
     new, changed = [], []
     for username, first, last, role, team, title in wanted:
         worker = existing.pop(username, None)
         fields = {
+            "is_agency_staff": username in agency_staff,
             "first_name": first,
             "last_name": last,
             "role": role.value,
@@ -288,6 +307,7 @@ def build_workforce(*, seed: int, scale: float) -> Workforce:
     Worker.objects.bulk_update(
         changed,
         [
+            "is_agency_staff",
             "first_name",
             "last_name",
             "role",

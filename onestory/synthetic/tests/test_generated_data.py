@@ -287,6 +287,15 @@ def test_workforce_has_the_council_s_teams_with_managers_and_no_usable_passwords
     assert not any(w.has_usable_password() for w in Worker.objects.all())
 
 
+def test_about_17_in_100_social_workers_are_agency_staff_and_no_manager_is():
+    social_workers = Worker.objects.filter(username__startswith="syn-", role="socialworker")
+    agency = social_workers.filter(is_agency_staff=True).count()
+    assert agency >= 1
+    assert abs(agency / social_workers.count() - 0.17) <= 0.5 / social_workers.count() + 0.02
+    assert not Worker.objects.filter(is_agency_staff=True).exclude(role="socialworker").exists()
+    assert not Team.objects.filter(manager__is_agency_staff=True).exists()
+
+
 @pytest.mark.parametrize(
     "model",
     [Person, PersonName, Address, Postcode, Ward, Relationship, Allocation, Consent, Agency, Team],
