@@ -657,15 +657,19 @@ def build(year: int) -> Return903:
         for pk, held_on, participation in sorted(held, key=lambda r: (codes[r[0]], r[1]))
     ]
 
+    ceased = {pk: _status_ceased(unaccompanied.get(pk), dobs.get(pk)) for pk in uasc_ids}
     uasc = [
         {
             "CHILD": codes[pk],
             "SEX": _sex(people[pk], year),
             "DOB": _d(dobs.get(pk)),
-            "DUC": _d(_status_ceased(unaccompanied.get(pk), dobs.get(pk))),
+            "DUC": _d(ceased[pk]),
         }
         for pk in order
-        if pk in uasc_ids and not kept["UASC"].get(pk)
+        # A status that ceased before the year is not this year's to report (rule 104).
+        if pk in uasc_ids
+        and not kept["UASC"].get(pk)
+        and (ceased[pk] is None or ceased[pk] >= start)
     ]
 
     missing = []
