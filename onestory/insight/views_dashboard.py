@@ -20,6 +20,7 @@ from onestory.core.clock import now, today_in_london
 from onestory.workforce.rules import Role
 
 from . import exports, measures, selectors
+from . import selectors_breakdowns as breakdowns
 from .forms import MeasureChoiceForm, period_form
 from .rules import Period
 
@@ -205,7 +206,7 @@ def measure_children(request, id):
 def _chosen_measure(request, default: str, *, first: tuple[str, str] | None = None):
     """(form, measure id): the measure asked for (?measure=), if it counts children; else the
     default. `first` is an extra choice listed first. The form shows the measure chosen."""
-    choices = [*([first] if first else []), *selectors.measures_listing_children()]
+    choices = [*([first] if first else []), *breakdowns.measures_listing_children()]
     asked = MeasureChoiceForm(request.GET, choices=choices)
     chosen = asked.cleaned_data["measure"] if asked.is_valid() else default
     return MeasureChoiceForm(initial={"measure": chosen}, choices=choices), chosen
@@ -220,8 +221,8 @@ def wards(request):
     measure_form, measure_id = _chosen_measure(request, "children_in_need")
     if period is None:
         return _page(request, "insight/wards.html", form, None, measure_form=measure_form)
-    ward_page = selectors.ward_page(measure_id, period)
-    factors = selectors.factor_page(period)
+    ward_page = breakdowns.ward_page(measure_id, period)
+    factors = breakdowns.factor_page(period)
     download = _download(
         request, [ward_page.table, factors.table], at=at, period=period, page="needs by ward"
     )
@@ -251,8 +252,8 @@ def disproportionality(request):
             request, "insight/disproportionality.html", form, None, measure_form=measure_form
         )
     one = measure_id != TOGETHER_ID
-    ids = (measure_id,) if one else selectors.default_group_measures()
-    groups = selectors.group_pages(ids, period)
+    ids = (measure_id,) if one else breakdowns.default_group_measures()
+    groups = breakdowns.group_pages(ids, period)
     download = _download(
         request, [g.table for g in groups], at=at, period=period, page="disproportionality"
     )
@@ -277,7 +278,7 @@ def workforce(request):
     form, period = _period(request, at)
     if period is None:
         return _page(request, "insight/workforce.html", form, None)
-    page = selectors.workforce_page(period)
+    page = breakdowns.workforce_page(period)
     download = _download(request, page.tables, at=at, period=period, page="workforce")
     if download is not None:
         return download
@@ -292,7 +293,7 @@ def strategy(request):
     form, period = _period(request, at)
     if period is None:
         return _page(request, "insight/strategy.html", form, None)
-    rows, table = selectors.strategy_rows(period)
+    rows, table = breakdowns.strategy_rows(period)
     download = _download(request, [table], at=at, period=period, page="strategy measures")
     if download is not None:
         return download
