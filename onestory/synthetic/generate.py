@@ -253,10 +253,22 @@ def _synthesise(*, scale: float, seed: int, now: datetime) -> SyntheticRun:
             **early_help.counts,
             **social_care.counts,
         }
-        return SyntheticRun.objects.create(
+        run = SyntheticRun.objects.create(
             seed=seed,
             scale=scale,
             generated_at=timezone.now(),
             seconds=round(time.perf_counter() - started, 2),
             counts=counts,
         )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # The deferred foreign keys are checked now, once, as the commit would; inside
+                # an outer transaction (a test's) they would be checked again at every
+                # savepoint that sets constraints immediate.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                # Statistics for the planner now, before autovacuum gets round to it (and
+                # inside this transaction, where it never can): without them the first queries
+                # over the new rows (the hub's measures) are planned for empty tables.
+                cursor.execute("ANALYZE")
+        return run
