@@ -15,7 +15,7 @@ from onestory.earlyhelp.models import (
     LeadProfessional,
 )
 from onestory.earlyhelp.rules import Closure
-from onestory.frontdoor.models import Contact, ContactPerson, Referral
+from onestory.frontdoor.models import ContactPerson, Referral
 from onestory.insight.measures import BY_ID, compute
 from onestory.insight.measures.base import NO_DATA, ZERO_DENOMINATOR, Context
 from onestory.insight.rules import Period
@@ -23,6 +23,8 @@ from onestory.people.tests.factories import PersonFactory
 from onestory.workforce.models import Agency, Team
 from onestory.workforce.rules import Role
 from onestory.workforce.tests.factories import AgencyFactory, TeamFactory, WorkerFactory
+
+from .factories import contact
 
 pytestmark = pytest.mark.django_db
 
@@ -124,21 +126,6 @@ def result(measure_id, period=YEAR):
 
 def listed(measure_id, part=None, period=YEAR):
     return set(BY_ID[measure_id].children(Context(period), part))
-
-
-def contact(worker, *, received, channel=Contact.Channel.ONLINE):
-    return Contact.objects.create(
-        reference=f"C-T{next(_references)}",
-        received_at=received,
-        channel=channel,
-        recorded_by=worker,
-        referrer_name="A colleague",
-        referrer_contact="Through onestory",
-        referral_source="5A",
-        what_happened="A worry about the family.",
-        consent="given",
-        due_at=received,
-    )
 
 
 def test_assessments_count_those_completed_in_the_periods_london_days(practitioner):
@@ -268,7 +255,7 @@ def test_outcomes_break_the_periods_closures_down_by_reason(practitioner):
 
 
 def test_step_ups_are_a_share_of_closures_and_say_which_became_referrals(practitioner):
-    referred = contact(practitioner, received=london(2022, 9, 1), channel="step_up")
+    referred = contact(practitioner, received_at=london(2022, 9, 1), channel="step_up")
     Referral.objects.create(
         contact=referred,
         person=PersonFactory(),
@@ -277,7 +264,7 @@ def test_step_ups_are_a_share_of_closures_and_say_which_became_referrals(practit
         primary_need="N1",
         assessment_due_on=date(2022, 11, 4),
     )
-    waiting = contact(practitioner, received=london(2022, 10, 1), channel="step_up")
+    waiting = contact(practitioner, received_at=london(2022, 10, 1), channel="step_up")
     up = episode(
         practitioner,
         opened=london(2022, 1, 5),
@@ -327,7 +314,7 @@ def test_a_period_before_the_first_early_help_assessment_has_no_data(practitione
 def test_step_downs_count_each_child_once_across_both_routes(practitioner):
     def referral(person, *, closed_on, reason):
         return Referral.objects.create(
-            contact=contact(practitioner, received=london(2022, 1, 3)),
+            contact=contact(practitioner, received_at=london(2022, 1, 3)),
             person=person,
             referral_date=date(2022, 1, 4),
             source="1A",
@@ -345,7 +332,7 @@ def test_step_downs_count_each_child_once_across_both_routes(practitioner):
     referral(PersonFactory(), closed_on=date(2022, 3, 31), reason="RC9")  # before the year
     referral(PersonFactory(), closed_on=date(2022, 6, 1), reason="RC8")
     referral(merged, closed_on=date(2022, 6, 1), reason="RC9")
-    step_down = contact(practitioner, received=london(2022, 6, 1), channel="step_down")
+    step_down = contact(practitioner, received_at=london(2022, 6, 1), channel="step_down")
     for position, (person, role) in enumerate(
         [(both, "child"), (handed, "child"), (PersonFactory(), "parent")]
     ):
