@@ -33,6 +33,10 @@ def test_a_manager_follows_a_figure_to_the_children_of_their_team(page, site):
     referred_child(
         elsewhere, now=now, referral_date=date(2022, 9, 1), given_name="Idris", family_name="Vale"
     )
+    # The records begin years before: an episode of 2018, long closed.
+    _, old = referred_child(elsewhere, now=now, referral_date=date(2018, 5, 1))
+    old.closed_on = date(2018, 9, 1)
+    old.save()
 
     sign_in(page, site, manager.username)
     page.get_by_role("link", name="Performance", exact=True).click()
