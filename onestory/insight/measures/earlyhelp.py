@@ -20,11 +20,11 @@ from onestory.earlyhelp import rules as earlyhelp_rules
 from onestory.earlyhelp.models import Assessment as EarlyHelpAssessment
 from onestory.earlyhelp.models import AssessmentFactor, Episode, EpisodeMember, LeadProfessional
 from onestory.frontdoor.models import Contact, ContactPerson, Referral
-from onestory.people.models import Person
 from onestory.socialcare import reference
 from onestory.workforce.models import Agency
 
 from .base import Context, Figure, Measure, Part, Unit
+from .need import people_ids
 
 GROUP = "Early help"
 
@@ -68,15 +68,6 @@ def children_of(episode_ids):
             person__merged_into__isnull=True,
         )
         .values_list("person_id", flat=True)
-        .distinct()
-    )
-
-
-def people_ids(ids):
-    """The ids given, less records merged into another person's, as a queryset."""
-    return (
-        Person.objects.filter(pk__in=list(ids), merged_into__isnull=True)
-        .values_list("pk", flat=True)
         .distinct()
     )
 

@@ -11,8 +11,7 @@ from onestory.socialcare import reference
 from onestory.socialcare.models import Assessment, LegalStatus
 
 from .base import Context, Figure, Measure, Part, Unit
-from .earlyhelp import people_ids
-from .need import children_in_need_ids
+from .need import children_in_need_ids, people_ids
 from .protection import plans_open
 
 GROUP = "Early Help Strategy"

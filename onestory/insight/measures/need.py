@@ -176,8 +176,13 @@ def _factors(context: Context) -> Figure:
 
 
 def people_ids(ids):
-    """A queryset of the ids of these people (for a list worked out in Python)."""
-    return Person.objects.filter(pk__in=list(set(ids))).values_list("pk", flat=True)
+    """The ids given (a list worked out in Python), less records merged into another person's,
+    as a queryset."""
+    return (
+        Person.objects.filter(pk__in=list(set(ids)), merged_into__isnull=True)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
 
 
 def assessment_children(context: Context, part: str | None = None):

@@ -15,8 +15,8 @@ from onestory.socialcare import rules as socialcare_rules
 
 from ..workforce import caseloads, end_of
 from .base import Context, Figure, Measure, Part, Unit
-from .earlyhelp import people_ids, start_of
-from .need import children_in_need_ids
+from .earlyhelp import start_of
+from .need import children_in_need_ids, people_ids
 
 GROUP = "Workforce"
 # socialcare.rules.MANY_SOCIAL_WORKERS: three or more social workers in a year (Children's
