@@ -64,4 +64,3 @@ def share(numerator: int, denominator: int) -> float | None:
 
 def rate_per_10000(count: int, population: int) -> float | None:
     return count * PER_10000 / population if population else None
-

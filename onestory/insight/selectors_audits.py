@@ -8,7 +8,7 @@ through the grant given with the audit); anyone else sees the child's code from 
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Min, Q
 from django.http import Http404
@@ -16,7 +16,7 @@ from django.http import Http404
 from onestory.access import audit as trail
 from onestory.access.models import Allocation, RecordRestriction
 from onestory.access.selectors import audit_views, visible_to
-from onestory.core.clock import LONDON, today_in_london
+from onestory.core.clock import london_days, start_of_day, today_in_london
 from onestory.earlyhelp.models import Episode, EpisodeMember
 from onestory.returns.identifiers import child_id
 from onestory.socialcare.selectors import (
@@ -33,10 +33,6 @@ from .rules import GRADES, THEMES, Period
 from .rules_audits import KINDS, Auditor, Case
 
 NO_TEAM = "No team recorded"
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time(), LONDON)
 
 
 # --- The cases a sample is drawn from ---------------------------------------------------------
@@ -327,7 +323,7 @@ class TeamAuditRollup:
 
 
 def _completed_in(period: Period):
-    start, after = _start_of(period.start), _start_of(period.end + timedelta(days=1))
+    start, after = london_days(period.start, period.end)
     return CaseAudit.objects.filter(
         status=CaseAudit.Status.COMPLETED, completed_at__gte=start, completed_at__lt=after
     )
@@ -335,7 +331,7 @@ def _completed_in(period: Period):
 
 def _overdue_on(day: date):
     """Audits waiting past their due date at the end of `day`."""
-    after = _start_of(day + timedelta(days=1))
+    after = start_of_day(day + timedelta(days=1))
     return CaseAudit.objects.filter(due_on__lt=day, created_at__lt=after).filter(
         Q(completed_at__isnull=True) | Q(completed_at__gte=after)
     )

@@ -9,11 +9,10 @@ grouped queries, whatever the number of wards. Aggregates only: no child is name
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 
-from onestory.core.clock import LONDON
+from onestory.core.clock import london_days
 from onestory.earlyhelp import rules as earlyhelp_rules
 from onestory.earlyhelp.models import Assessment as EarlyHelpAssessment
 from onestory.earlyhelp.models import AssessmentFactor, EpisodeMember
@@ -279,12 +278,6 @@ class FactorTable:
         return rate_per_10000(counts.get(code, 0), ward.population)
 
 
-def _day_bounds(period: Period) -> tuple[datetime, datetime]:
-    start = datetime.combine(period.start, time.min, tzinfo=LONDON)
-    after = datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=LONDON)
-    return start, after
-
-
 def _social_care_factors(period: Period) -> dict[str, set[tuple[int, str | None]]]:
     """{factor code: {(child id, ward)}} from social care assessments completed in the period."""
     found = defaultdict(set)
@@ -308,7 +301,7 @@ def _early_help_factors(period: Period) -> dict[str, set[tuple[int, str | None]]
     A need recorded about one of the family's children counts that child; a need recorded about
     a parent, or about nobody in particular, counts every child the episode is about.
     """
-    start, after = _day_bounds(period)
+    start, after = london_days(period.start, period.end)
     completed = EarlyHelpAssessment.objects.filter(
         status=EarlyHelpAssessment.Status.COMPLETE, completed_at__gte=start, completed_at__lt=after
     )

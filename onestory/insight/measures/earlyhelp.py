@@ -10,12 +10,12 @@ into another person's are left out of every list of children.
 """
 
 from collections import Counter
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, Q, Subquery, UUIDField
 from django.db.models.functions import Coalesce
 
-from onestory.core.clock import LONDON
+from onestory.core.clock import london_days, start_of_day
 from onestory.earlyhelp import rules as earlyhelp_rules
 from onestory.earlyhelp.models import Assessment as EarlyHelpAssessment
 from onestory.earlyhelp.models import AssessmentFactor, Episode, EpisodeMember, LeadProfessional
@@ -34,26 +34,16 @@ CLOSED_TO_EARLY_HELP = "RC9"
 assert CLOSED_TO_EARLY_HELP in reference.CIN_CLOSURE_REASONS
 
 
-def start_of(day) -> datetime:
-    """Midnight at the start of `day`, London time."""
-    return datetime.combine(day, time(), LONDON)
-
-
 def during(field: str, context: Context) -> Q:
     """A time field's London day falls in the period."""
-    period = context.period
-    return Q(
-        **{
-            f"{field}__gte": start_of(period.start),
-            f"{field}__lt": start_of(period.end + timedelta(1)),
-        }
-    )
+    start, after = london_days(context.period.start, context.period.end)
+    return Q(**{f"{field}__gte": start, f"{field}__lt": after})
 
 
 def open_at_end(context: Context, *, starts: str, ends: str) -> Q:
     """Open on the period's last day: begun by the end of it and not ended by then (an end on
     the last day closes it, as for the census's episodes)."""
-    after = start_of(context.period.end + timedelta(1))
+    after = start_of_day(context.period.end + timedelta(1))
     return Q(**{f"{starts}__lt": after}) & (
         Q(**{f"{ends}__isnull": True}) | Q(**{f"{ends}__gte": after})
     )

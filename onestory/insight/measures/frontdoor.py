@@ -7,11 +7,10 @@ CINdetails episodes, one per child referred, on records not merged into another.
 """
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from onestory.core.clock import LONDON
+from onestory.core.clock import london_days
 from onestory.frontdoor import rules as frontdoor_rules
 from onestory.frontdoor.models import Contact, ContactPerson, Referral
 
@@ -21,23 +20,13 @@ from .need import NUMERATOR, distinct_ids
 GROUP = "Front door"
 
 
-def day_bounds(context: Context) -> tuple[datetime, datetime]:
-    """The period as London times: from the first day's midnight to the midnight after the
-    last day (times are stored in UTC; the days people mean are London days)."""
-    period = context.period
-    return (
-        datetime.combine(period.start, time(0), tzinfo=LONDON),
-        datetime.combine(period.end + timedelta(days=1), time(0), tzinfo=LONDON),
-    )
-
-
 # Contacts --------------------------------------------------------------------------------------
 
 
 def contacts_in(context: Context):
     """Requests for support received in the period. Rows an import of another system's census
     made to hang its referrals on are not requests anyone made, so they are left out."""
-    start, end = day_bounds(context)
+    start, end = london_days(context.period.start, context.period.end)
     return Contact.objects.filter(received_at__gte=start, received_at__lt=end).exclude(
         channel=Contact.Channel.IMPORTED
     )

@@ -10,12 +10,11 @@ from datetime import date
 from django.db.models import Q
 
 from onestory.access.models import Allocation
-from onestory.core.clock import today_in_london
+from onestory.core.clock import start_of_day, today_in_london
 from onestory.socialcare import rules as socialcare_rules
 
 from ..workforce import caseloads, end_of
 from .base import Context, Figure, Measure, Part, Unit
-from .earlyhelp import start_of
 from .need import children_in_need_ids, people_ids
 
 GROUP = "Workforce"
@@ -84,7 +83,7 @@ def social_workers_in_period(person_ids, start: date, end: date) -> dict:
     from `start` to `end`} for the children given (a queryset of ids or a list)."""
     spans: dict = {}
     for person_id, worker_id, starts, ends in Allocation.objects.filter(
-        Q(ends_at__isnull=True) | Q(ends_at__gte=start_of(start)),
+        Q(ends_at__isnull=True) | Q(ends_at__gte=start_of_day(start)),
         starts_at__lte=end_of(end),
         person_id__in=person_ids,
         purpose__in=socialcare_rules.SOCIAL_WORKER_PURPOSES,
