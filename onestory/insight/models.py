@@ -117,3 +117,28 @@ class BoardReport(BaseModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class RecordsCoverage(BaseModel):
+    """The day from which the council's records are complete: a council that moved to onestory
+    from another system often brought only the cases open on the day it moved, with their start
+    days, so a year before that day would be undercounted. Measures for a period beginning
+    before it are marked "records complete only from …" and left off trend lines. One row (or
+    none: then only each source's first record limits the figures)."""
+
+    complete_from = models.DateField()
+    # How the record came to begin there, for analysts and inspectors (no personal data).
+    note = models.CharField(max_length=500, blank=True)
+    # Always True: the unique constraint keeps the row the only one.
+    only = models.BooleanField(default=True, editable=False)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["only"], name="one_records_coverage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Records complete from {self.complete_from}"

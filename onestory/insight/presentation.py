@@ -28,10 +28,11 @@ def shown(value: float | None, unit: str, note: str = "") -> str:
 
 
 def result_shown(result: Result) -> str:
-    """A measure's value in words, saying when its records begin part way through the period."""
+    """A measure's value in words, saying when its records are complete only from a day part way
+    through the period (their first record, or the day the council's records are complete from)."""
     words = shown(result.value, result.unit, result.note)
     if result.partial_from and result.value is not None:
-        return f"{words} (records begin {day_words(result.partial_from)})"
+        return f"{words} (records complete only from {day_words(result.partial_from)})"
     return words
 
 
@@ -41,8 +42,8 @@ def chart_value(value: float | None, unit: str) -> float | None:
 
 
 def trend_point(result: Result) -> float | None:
-    """A year on a trend line: none for a year whose records begin part way through it (its
-    figure counts only part of the year, so the line would dip for no reason)."""
+    """A year on a trend line: none for a year whose records are complete only from part way
+    through it (its figure counts only part of the year, so the line would dip for no reason)."""
     return None if result.partial_from else chart_value(result.value, result.unit)
 
 

@@ -1,9 +1,10 @@
 """The dashboards: headline measures, each figure's children, needs analysis by ward,
-disproportionality, the workforce and the strategy's measures."""
+disproportionality, the workforce, the strategy's measures and what the data covers."""
 
 from django.urls import path
 
 from . import views_dashboard as views
+from .views_data import about_data
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -13,4 +14,5 @@ urlpatterns = [
     path("disproportionality/", views.disproportionality, name="disproportionality"),
     path("workforce/", views.workforce, name="workforce"),
     path("strategy/", views.strategy, name="strategy"),
+    path("data/", about_data, name="data"),
 ]

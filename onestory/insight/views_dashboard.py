@@ -37,6 +37,7 @@ PAGES = (
     ("strategy", "The strategy's measures", "insight:strategy"),
     ("board-reports", "Board reports", "insight:board-reports"),
     ("case-audits", "Case audits", "insight:case-audits"),
+    ("data", "About the data", "insight:data"),
 )
 
 

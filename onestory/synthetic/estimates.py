@@ -1,4 +1,5 @@
-"""The synthetic local authority's child population estimates (insight.PopulationEstimate).
+"""The synthetic local authority's child population estimates (insight.PopulationEstimate), and
+the day its records are complete from (insight.RecordsCoverage).
 
 A council loads the ONS mid-year estimates; the synthetic authority counts its own children
 instead: for each mid-year (30 June) from 2021, the year the front door's history begins, to
@@ -11,7 +12,7 @@ count is about the children of that year.
 from datetime import date
 
 from onestory.core.rules import add_months
-from onestory.insight.models import PopulationEstimate
+from onestory.insight.models import PopulationEstimate, RecordsCoverage
 from onestory.people.models import Address, Person, Ward
 
 from .drafts import REFERENCE_DATE
@@ -23,6 +24,24 @@ SOURCE = (
     f"{SOURCE_PREFIX} onestory's synthetic local authority's own children (from their dates of "
     "birth and current addresses), standing in for the ONS mid-year estimates"
 )
+
+
+COVERAGE_NOTE = (
+    f"{SOURCE_PREFIX} the synthetic local authority's history begins on 1 April 2021; the "
+    "episodes open that day were brought across with the days they began."
+)
+
+
+def write_records_coverage(history_start: date) -> None:
+    """Say the records are complete from the day the history begins (contacts.HISTORY_START):
+    before it, only the episodes still open then are in the record. A day a council set itself
+    is left alone."""
+    current = RecordsCoverage.objects.first()
+    if current is None:
+        RecordsCoverage.objects.create(complete_from=history_start, note=COVERAGE_NOTE)
+    elif current.note.startswith(SOURCE_PREFIX):
+        current.complete_from, current.note = history_start, COVERAGE_NOTE
+        current.save(update_fields=["complete_from", "note", "updated_at"])
 
 
 def estimate_years() -> range:

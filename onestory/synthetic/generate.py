@@ -35,7 +35,7 @@ from . import contacts as contacts_module
 from . import earlyhelp as earlyhelp_module
 from . import socialcare as socialcare_module
 from .bulk import Buffers, FastInserter
-from .estimates import write_estimates
+from .estimates import write_estimates, write_records_coverage
 from .models import PlantedDuplicate, SyntheticRun
 from .population import TownGenerator
 from .reference import CHILDREN_AT_SCALE_1, child_populations, load_reference
@@ -226,6 +226,7 @@ def _synthesise(*, scale: float, seed: int, now: datetime) -> SyntheticRun:
             )
         contacts_module.match_live_queue(front_door)
         estimates = write_estimates()
+        write_records_coverage(contacts_module.HISTORY_START)
         counts = {
             "people": buffers.counts[Person],
             "children": town.stats["children"],

@@ -68,7 +68,8 @@ class Result:
     parts: tuple[Part, ...] = ()
     # Whether `children` can list the children behind the figure.
     lists_children: bool = False
-    # The day the measure's records begin, when that is after the period began: the figure
+    # The day the measure's records are complete from (their first record, or the day the
+    # council's records are complete from), when that is after the period began: the figure
     # covers only part of the period (a trend shows it, marked, but does not draw it).
     partial_from: date | None = None
 
@@ -96,9 +97,9 @@ class Measure:
             return self._result(Figure(note=NO_DATA), None)
         figure = self.compute(context)
         result = self._result(figure, self._value(figure))
-        first = context.first_day(self.source)
-        if first > context.period.start:
-            return replace(result, partial_from=first)
+        complete = context.complete_from(self.source)
+        if complete > context.period.start:
+            return replace(result, partial_from=complete)
         return result
 
     def _value(self, figure: Figure) -> float | None:
@@ -164,6 +165,17 @@ class Context:
         if source not in self._first_days:
             self._first_days[source] = first_day(source)
         return self._first_days[source]
+
+    def complete_from(self, source: str) -> date | None:
+        """The first day the source's records are complete: its first record, or the day the
+        council says its records are complete from, whichever is later."""
+        from .sources import complete_from
+
+        first = self.first_day(source)
+        if "complete_from" not in self._cache:
+            self._cache["complete_from"] = complete_from()
+        council = self._cache["complete_from"]
+        return max(first, council) if first and council else first
 
     def has_data(self, source: str) -> bool:
         first = self.first_day(source)

@@ -1,5 +1,6 @@
 """Where each measure's data comes from, and the first day it covers: a period that ends before
-it has "no data" (not zero)."""
+it has "no data" (not zero); one that begins before it, or before the day the council's records
+are complete from (RecordsCoverage), is marked as counted from records that are not complete."""
 
 from django.db.models import Min
 
@@ -15,7 +16,7 @@ from onestory.socialcare.models import (
     Section47Enquiry,
 )
 
-from ..models import CaseAudit
+from ..models import CaseAudit, RecordsCoverage
 
 # key: (model, the field holding the day each record began)
 SOURCES = {
@@ -38,3 +39,8 @@ def first_day(source: str):
     model, day_field = SOURCES[source]
     first = model.objects.aggregate(first=Min(day_field))["first"]
     return first.date() if hasattr(first, "date") else first
+
+
+def complete_from():
+    """The day the council says its records are complete from, or None when it has not said."""
+    return RecordsCoverage.objects.values_list("complete_from", flat=True).first()

@@ -39,7 +39,7 @@ def test_a_year_whose_records_begin_part_way_through_says_so_and_is_left_off_the
     partial = _result(23, partial_from=date(2021, 3, 2))
     whole = _result(3164)
 
-    assert result_shown(partial) == "23 (records begin 2 March 2021)"
+    assert result_shown(partial) == "23 (records complete only from 2 March 2021)"
     assert trend_point(partial) is None
     assert (result_shown(whole), trend_point(whole)) == ("3,164", 3164)
 

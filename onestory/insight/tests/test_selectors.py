@@ -92,7 +92,7 @@ def test_the_trends_are_five_years_ending_on_the_same_day_with_a_table_each():
         "no data",
         "no data",
         "no data",
-        "1 (records begin 1 June 2021)",
+        "1 (records complete only from 1 June 2021)",
         "1",
     ]
     assert trend.table.rows[-1][:3] == [date(2022, 4, 1), date(2023, 3, 31), 1]

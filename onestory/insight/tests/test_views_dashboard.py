@@ -31,7 +31,8 @@ pytestmark = pytest.mark.django_db
 NOW = timezone.now()
 END = date(2023, 3, 31)
 YEAR_2023 = {"end": "2023-03-31"}
-PAGES = ("dashboard", "wards", "disproportionality", "workforce", "strategy")
+PERIOD_PAGES = ("dashboard", "wards", "disproportionality", "workforce", "strategy")
+PAGES = (*PERIOD_PAGES, "data")
 
 
 def _url(name, query=None, **kwargs):
@@ -190,7 +191,7 @@ def test_wrong_dates_are_explained_in_an_error_summary_keeping_what_was_typed(
     assert "Correct the period above to see the figures." in _text(response)
 
 
-@pytest.mark.parametrize("name", ["measure", "measure-children", *PAGES])
+@pytest.mark.parametrize("name", ["measure", "measure-children", *PERIOD_PAGES])
 def test_every_page_explains_wrong_dates_instead_of_showing_figures(client, sign_in, name):
     sign_in(Role.TEAM_MANAGER)
     kwargs = {"id": "children_in_need"} if name.startswith("measure") else {}

@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from onestory.core.rules import add_months
 from onestory.frontdoor.models import Referral
-from onestory.insight.models import PopulationEstimate
+from onestory.insight.models import PopulationEstimate, RecordsCoverage
 from onestory.insight.population import estimates
 from onestory.people.models import Ward
 from onestory.people.rules import age_in_years
@@ -92,6 +92,9 @@ def test_the_history_begins_with_episodes_already_open_that_close_within_it():
     assert earlier.count() >= 0.5 * CHILDREN_IN_NEED_AT_SCALE_1 * SCALE
     # Some went on for years (children in care), and none ended after the reference date.
     assert earlier.filter(care_periods__isnull=False).exists()
+    # So the record is complete only from the day the history begins, and says so: the hub
+    # marks the years before it rather than drawing a dip.
+    assert RecordsCoverage.objects.get().complete_from == HISTORY_START
 
 
 @in_town
