@@ -23,7 +23,7 @@ from onestory.core.clock import today_in_london
 from onestory.core.rules import day_words
 from onestory.people.rules import years_before
 
-from . import charts, comparators, measures, selectors_audits, strategy, trends
+from . import charts, comparators, measures, selectors, selectors_audits, strategy, trends
 from .measures.base import NO_DATA, Result, Unit
 from .presentation import chart_value, shown, trend_point, value_heading
 from .rules import Period
@@ -183,9 +183,12 @@ class Content:
 
 
 def _comparator_text(measure_id: str, period_end: date) -> str:
-    written = []
-    for c in comparators.comparators_for(measure_id, period_end):
-        written.append(f"{c.area}: {shown(c.value, c.unit)} ({c.year_ending:%b %Y})")
+    """England's figure and the statistical neighbours' summary (never each neighbour: the
+    measure's page lists them), each with the month it is for."""
+    written = [
+        f"{c.area}: {c.shown} ({c.year_ending:%b %Y})"
+        for c in selectors.comparators_of(measure_id, period_end)
+    ]
     return "; ".join(written)
 
 

@@ -130,12 +130,51 @@ class ComparatorShown:
     unit: str
     shown: str
     source: str
+    note: str = ""
+    # "england", "neighbours" (the statistical neighbours' summary) or "neighbour" (one of them).
+    kind: str = "england"
 
 
-def comparators_of(measure_id: str, end: date) -> list[ComparatorShown]:
-    """England's and the statistical neighbours' figures for the measure, for the latest year
-    on or before the period's end (as comparators.comparators_for chooses)."""
-    return [
+SUMMARY_SOURCE = (
+    "Worked out by onestory from the neighbours' figures for that year listed with it, each with "
+    "its own source"
+)
+
+
+def neighbours_shown(summary: comparators.NeighbourSummary) -> ComparatorShown:
+    """The statistical neighbours' summary as read beside a figure: the average only when all ten
+    are found, else the median of those found (or the one neighbour's figure), saying how many."""
+    value = shown(summary.value, summary.unit)
+    if summary.complete:
+        words = f"average of all {summary.of}, {value}"
+    elif summary.found == 1:
+        words = f"1 of {summary.of} found ({summary.areas[0]}), {value}"
+    else:
+        words = f"{summary.found} of {summary.of} found, median {value}"
+    return ComparatorShown(
+        area="Statistical neighbours",
+        year_ending=summary.year_ending,
+        value=summary.value,
+        unit=summary.unit,
+        shown=words,
+        source=SUMMARY_SOURCE,
+        note=(
+            f"{summary.areas[0]}'s figure only: the other {summary.of - 1} were not found."
+            if summary.found == 1
+            else f"{summary.method.capitalize()} of: {', '.join(summary.areas)}."
+        ),
+        kind="neighbours",
+    )
+
+
+def comparators_of(
+    measure_id: str, end: date, *, each_neighbour: bool = False
+) -> list[ComparatorShown]:
+    """England's figure and the statistical neighbours' summary for the measure, each for the
+    latest year on or before the period's end (as comparators.comparators_for and
+    neighbour_summary choose); with each_neighbour, each neighbour's own figure after them."""
+    found = comparators.comparators_for(measure_id, end)
+    rows = [
         ComparatorShown(
             area=c.area,
             year_ending=c.year_ending,
@@ -143,9 +182,18 @@ def comparators_of(measure_id: str, end: date) -> list[ComparatorShown]:
             unit=c.unit,
             shown=shown(c.value, c.unit, "not published"),
             source=c.source,
+            note=c.note,
+            kind="neighbour" if c.is_neighbour else "england",
         )
-        for c in comparators.comparators_for(measure_id, end)
+        for c in found
     ]
+    summary = comparators.neighbour_summary(measure_id, end)
+    headline_rows = [r for r in rows if r.kind == "england"]
+    if summary is not None:
+        headline_rows.append(neighbours_shown(summary))
+    if each_neighbour:
+        return headline_rows + [r for r in rows if r.kind == "neighbour"]
+    return headline_rows
 
 
 # --- The dashboard --------------------------------------------------------------------------------
@@ -336,6 +384,8 @@ class MeasurePage:
     parts_table: Table | None
     comparators_table: Table | None
     parts_chart: str = ""
+    # England's figure, the neighbours' summary and each neighbour's figure with its source.
+    comparators: list[ComparatorShown] = field(default_factory=list)
 
     @property
     def tables(self) -> list[Table]:
@@ -408,9 +458,9 @@ def measure_page(measure_id: str, period: Period) -> MeasurePage:
                 for p in parts
             ],
         )
-    found = top.comparators
+    found = comparators_of(measure_id, period.end, each_neighbour=True)
     compared = comparators_table(measure_id, result.name, found) if found else None
-    return MeasurePage(top, parts, figure, parts_table, compared)
+    return MeasurePage(top, parts, figure, parts_table, compared, comparators=found)
 
 
 def draw_parts(page: MeasurePage) -> MeasurePage:
@@ -432,9 +482,17 @@ def comparators_table(measure_id: str, name: str, found: list[ComparatorShown]) 
     return Table(
         f"{measure_id}-comparators",
         f"{name}: comparators",
-        ["Area", "Year ending", "Value", "Unit", "Source"],
+        ["Area", "Year ending", "Value", "Unit", "Summary", "Source", "Note"],
         [
-            [c.area, c.year_ending, as_number(c.value, c.unit), value_heading(c.unit), c.source]
+            [
+                c.area,
+                c.year_ending,
+                as_number(c.value, c.unit),
+                value_heading(c.unit),
+                c.shown if c.kind == "neighbours" else "",
+                c.source,
+                c.note,
+            ]
             for c in found
         ],
     )
