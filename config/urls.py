@@ -9,6 +9,7 @@ urlpatterns = [
     path("early-help/", include("onestory.earlyhelp.urls")),
     path("pathways/", include("onestory.pathways.urls")),
     path("social-care/", include("onestory.socialcare.urls")),
+    path("family-hubs/", include("onestory.familyhubs.urls")),
     path("returns/", include("onestory.returns.urls")),
     path("performance/", include("onestory.insight.urls")),
 ]

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "onestory.pathways",
     "onestory.socialcare",
     "onestory.access",
+    "onestory.familyhubs",
     "onestory.returns",
     "onestory.insight",
     "onestory.synthetic",

@@ -6,6 +6,7 @@ from enum import StrEnum
 class Role(StrEnum):
     FRONT_DOOR = "frontdoor"
     EARLY_HELP = "earlyhelp"
+    FAMILY_HUB = "familyhub"
     PARTNER = "partner"
     SOCIAL_WORKER = "socialworker"
     TEAM_MANAGER = "manager"
@@ -21,6 +22,7 @@ class Role(StrEnum):
 ROLE_LABELS = {
     Role.FRONT_DOOR: "Front door practitioner",
     Role.EARLY_HELP: "Early help practitioner",
+    Role.FAMILY_HUB: "Family hub practitioner",
     Role.PARTNER: "Partner agency practitioner",
     Role.SOCIAL_WORKER: "Social worker",
     Role.TEAM_MANAGER: "Team manager",
@@ -39,7 +41,14 @@ MAY_BREAK_THE_GLASS = frozenset({Role.FRONT_DOOR, Role.SOCIAL_WORKER, Role.TEAM_
 # Roles that work on children's records at all. Analysts, DPOs and administrators do not
 # open case records; they see aggregates, audit trails and configuration.
 CASE_ROLES = frozenset(
-    {Role.FRONT_DOOR, Role.EARLY_HELP, Role.PARTNER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
+    {
+        Role.FRONT_DOOR,
+        Role.EARLY_HELP,
+        Role.FAMILY_HUB,
+        Role.PARTNER,
+        Role.SOCIAL_WORKER,
+        Role.TEAM_MANAGER,
+    }
 )
 
 # Partner agencies see a family only under recorded consent (or allocation as lead professional).

@@ -38,6 +38,7 @@ def test_only_case_roles_open_records_even_when_allocated():
     assert allowed == {
         Role.FRONT_DOOR,
         Role.EARLY_HELP,
+        Role.FAMILY_HUB,
         Role.PARTNER,
         Role.SOCIAL_WORKER,
         Role.TEAM_MANAGER,

@@ -46,6 +46,7 @@ def worker_with_role(role: Role, **kwargs) -> Worker:
     kinds = {
         Role.FRONT_DOOR: Team.Kind.FRONT_DOOR,
         Role.EARLY_HELP: Team.Kind.EARLY_HELP,
+        Role.FAMILY_HUB: Team.Kind.FAMILY_HUB,
         Role.SOCIAL_WORKER: Team.Kind.SOCIAL_WORK,
         Role.TEAM_MANAGER: Team.Kind.SOCIAL_WORK,
         Role.ANALYST: Team.Kind.PERFORMANCE,

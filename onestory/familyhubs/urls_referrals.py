@@ -1,0 +1,3 @@
+"""Family hubs: the referrals pages (filled in by this part)."""
+
+urlpatterns = []

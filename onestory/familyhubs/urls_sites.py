@@ -1,0 +1,3 @@
+"""Family hubs: the sites pages (filled in by this part)."""
+
+urlpatterns = []
