@@ -312,7 +312,8 @@ class Trend:
 
     def draw(self) -> "Trend":
         """The line chart; none when no year has a value (an empty chart says nothing). A year
-        whose records begin part way through it is in the table, not on the line."""
+        whose records are complete only from part way through it is in the table, not on the
+        line."""
         points = [(short_label(r.period), trend_point(r.result)) for r in self.rows]
         if all(value is None for _, value in points):
             return self
