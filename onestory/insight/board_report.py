@@ -11,7 +11,7 @@ Everything here is an aggregate: the report never names a child.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from django.conf import settings
@@ -24,6 +24,7 @@ from onestory.core.rules import day_words
 from onestory.people.rules import years_before
 
 from . import charts, comparators, measures, selectors, selectors_audits, strategy, trends
+from .measures import familyhubs
 from .measures.base import NO_DATA, Result, Unit
 from .presentation import chart_value, shown, trend_point, value_heading
 from .rules import Period
@@ -257,15 +258,18 @@ def _trend_charts(group: str, found: dict, ids: list[str]) -> tuple[list[Chart],
     return found_charts, tables
 
 
-def _parts_chart(result: Result) -> Chart | None:
+def _parts_chart(result: Result, by: str = "by part") -> Chart | None:
     """A breakdown as bars (its largest parts when it has many), with its numbers."""
     if not result.parts or result.value is None or not any(p.numerator for p in result.parts):
         return None
     parts = list(result.parts)
-    title = f"{result.name}, by part"
+    title = f"{result.name}, {by}"
     if len(parts) > MOST_PARTS:
         parts = sorted(parts, key=lambda p: p.numerator, reverse=True)[:MOST_PARTS]
-        title = f"{result.name}: the {MOST_PARTS} largest parts of {len(result.parts)}"
+        largest = f"the {MOST_PARTS} largest parts of {len(result.parts)}"
+        title = (
+            f"{result.name}: {largest}" if by == "by part" else f"{result.name}, {by}: {largest}"
+        )
     unit = _part_unit(result)
     svg = charts.bars(
         [
@@ -281,6 +285,26 @@ def _parts_chart(result: Result) -> Chart | None:
         rows=tuple((p.label, _part_written(p, unit)) for p in parts),
     )
     return Chart(svg=mark_safe(svg), table=table)  # noqa: S308 (our own SVG)
+
+
+def _breakdown_charts(result: Result) -> list[Chart]:
+    """The result's breakdown as a chart; a family hubs' reach figure's two breakdowns (by site
+    and by ward, told apart by their parts' keys) as a chart each."""
+    kinds = familyhubs.BREAKDOWNS if result.group == familyhubs.GROUP else {}
+    split = {kind: [] for kind in kinds}
+    for part in result.parts:
+        kind, _ = familyhubs.split_key(part.key)
+        if kind in split:
+            label = part.label.split(": ", 1)[-1]
+            split[kind].append(replace(part, label=label))
+    if not any(split.values()):
+        return [c for c in (_parts_chart(result),) if c]
+    drawn = (
+        _parts_chart(replace(result, parts=tuple(parts)), kinds[kind])
+        for kind, parts in split.items()
+        if parts
+    )
+    return [c for c in drawn if c]
 
 
 def _strategy_section(results: dict[str, Result], commentary: str) -> Section:
@@ -398,9 +422,7 @@ def build(*, title: str, period: Period, commentary: dict, with_charts: bool = T
             ids = [r.id for r in in_group]
             section_charts, tables = _trend_charts(group, found, ids)
             for result in in_group:
-                chart = _parts_chart(result)
-                if chart is not None:
-                    section_charts.append(chart)
+                section_charts.extend(_breakdown_charts(result))
         sections.append(
             Section(
                 key,

@@ -22,6 +22,7 @@ SOURCE_NAMES = {
     "early_help": "Early help assessments",
     "allocations": "Allocations of workers to children",
     "case_audits": "Case audits",
+    "family_hubs": "Family hub attendance",
 }
 
 

@@ -35,6 +35,7 @@ PAGES = (
     ("disproportionality", "Ethnic groups (disproportionality)", "insight:disproportionality"),
     ("workforce", "Workforce", "insight:workforce"),
     ("strategy", "The strategy's measures", "insight:strategy"),
+    ("reach", "Family hubs' reach", "insight:reach"),
     ("board-reports", "Board reports", "insight:board-reports"),
     ("case-audits", "Case audits", "insight:case-audits"),
     ("data", "About the data", "insight:data"),

@@ -1,7 +1,17 @@
 """Every headline measure, in the order the hub shows them. Each area's module lists its own."""
 
 from ..rules import Period
-from . import care, earlyhelp, earlyhelp_strategy, frontdoor, leavers, need, protection, workforce
+from . import (
+    care,
+    earlyhelp,
+    earlyhelp_strategy,
+    familyhubs,
+    frontdoor,
+    leavers,
+    need,
+    protection,
+    workforce,
+)
 from .base import Context, Measure, Result
 
 MEASURES: tuple[Measure, ...] = (
@@ -12,6 +22,7 @@ MEASURES: tuple[Measure, ...] = (
     *leavers.MEASURES,
     *earlyhelp.MEASURES,
     *earlyhelp_strategy.MEASURES,
+    *familyhubs.MEASURES,
     *workforce.MEASURES,
 )
 BY_ID = {m.id: m for m in MEASURES}

@@ -6,6 +6,7 @@ from django.db.models import Min
 
 from onestory.access.models import Allocation
 from onestory.earlyhelp.models import Assessment as EarlyHelpAssessment
+from onestory.familyhubs.models import Attendance
 from onestory.frontdoor.models import Contact, Referral
 from onestory.socialcare.models import (
     Assessment,
@@ -31,6 +32,8 @@ SOURCES = {
     "early_help": (EarlyHelpAssessment, "started_at"),
     "allocations": (Allocation, "starts_at"),
     "case_audits": (CaseAudit, "due_on"),
+    # Attendance at a family hub session, on the day the session began.
+    "family_hubs": (Attendance, "session__starts_at"),
 }
 
 
