@@ -25,6 +25,21 @@ def _date(label: str, *, what: str, help_text: str = "") -> GovukDateField:
     return field
 
 
+class GivenNameField(forms.CharField):
+    """Shown as needed, but checked by the form: a baby not yet born may have no name yet."""
+
+    def validate(self, value):
+        pass
+
+
+class DateOfBirthField(GovukDateField):
+    """Shown as needed (no "(optional)"), but checked by the form: a baby not yet born has an
+    expected date instead."""
+
+    def validate(self, value):
+        pass
+
+
 SEX_CHOICES = [("U", "Not known or prefer not to say"), ("F", "Female"), ("M", "Male")]
 ETHNICITY_CHOICES = [("NOBT", "Not asked yet"), ("REFU", "Prefer not to say")] + [
     (code, label) for code, label in people_rules.ETHNICITY.items() if code not in ("NOBT", "REFU")
@@ -38,10 +53,9 @@ class PersonDetailsForm(GovukFormMixin, forms.Form):
     person?", answered with a record's id or "new"."""
 
     role = forms.ChoiceField(label="Who are they in the family?", choices=[])
-    given_name = forms.CharField(
+    given_name = GivenNameField(
         label="First name",
         max_length=100,
-        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     family_name = forms.CharField(
@@ -50,7 +64,7 @@ class PersonDetailsForm(GovukFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": "Enter their last name."},
     )
-    date_of_birth = _date("Date of birth", what="date of birth")
+    date_of_birth = DateOfBirthField(label="Date of birth", required=True)
     expected_date_of_birth = _date(
         "Expected date of birth",
         what="expected date of birth",
@@ -65,6 +79,7 @@ class PersonDetailsForm(GovukFormMixin, forms.Form):
         widget=GovukRadios,
     )
     widths = {"given_name": 20, "family_name": 20}
+    use_required_attribute = False
 
     ADULT_ROLES = [
         (RegisteredPerson.Role.CARER.value, RegisteredPerson.Role.CARER.label),
@@ -76,6 +91,9 @@ class PersonDetailsForm(GovukFormMixin, forms.Form):
         self.kind = kind
         self.today = today
         self.described = described
+        self.fields["date_of_birth"].error_messages["invalid"] = (
+            "Enter the date of birth as day/month/year, for example 27/03/2015."
+        )
         if kind == "child":
             self.fields["role"].choices = [("child", "Child")]
             self.fields["role"].initial = "child"
@@ -293,7 +311,12 @@ class FindForm(GovukFormMixin, forms.Form):
         help_text="Starts FH, for example FH3K7Q9A",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    given_name = PersonDetailsForm.base_fields["given_name"]
+    given_name = forms.CharField(
+        label="First name",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     family_name = forms.CharField(
         label="Last name",
         max_length=100,

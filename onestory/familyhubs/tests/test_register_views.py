@@ -249,3 +249,31 @@ def test_a_register_not_yet_open_says_so(client, sign_in):
     )
     assert "This session has not happened yet" in response.content.decode()
     assert not Attendance.objects.exists()
+
+
+def test_a_new_baby_is_added_to_the_family_from_its_page(client, sign_in):
+    sign_in(Role.FAMILY_HUB)
+    registration = registered_family()
+    url = reverse("familyhubs:family-member-add", kwargs={"pk": registration.pk})
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "form_token": "tok-baby",
+            "person-0-role": "child",
+            "person-0-given_name": "Noor",
+            "person-0-family_name": "Khan",
+            "person-0-date_of_birth": timezone.localdate().strftime("%d/%m/%Y"),
+        },
+    )
+    assert response.status_code == 302
+    assert registration.people.filter(person__given_name="Noor").exists()
+
+
+def test_a_child_needs_a_date_of_birth_or_an_expected_one(client, sign_in):
+    sign_in(Role.FAMILY_HUB)
+    response = client.post(
+        reverse("familyhubs:family-register"),
+        _form(SiteFactory(), **{"child-0-date_of_birth": ""}),
+    )
+    assert "Enter their date of birth, or the expected date of birth" in (response.content.decode())
