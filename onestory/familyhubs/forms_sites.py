@@ -243,14 +243,14 @@ class ActivityForm(GovukFormMixin, forms.Form):
 
 
 class _SessionFields(GovukFormMixin, forms.Form):
-    widths = {"capacity": 3, "weeks": 3}
+    widths = {"capacity": 3, "weeks": 3, "starts": 5, "ends": 5}
 
     site = forms.ModelChoiceField(
         label="Site",
         queryset=None,
         empty_label="Choose a site",
         error_messages={
-            "required": "Choose the site where the session is held.",
+            "required": session_actions.NO_SITE,
             "invalid_choice": "Choose a site from the list.",
         },
     )
@@ -318,7 +318,7 @@ class SessionCreateForm(_SessionFields):
         queryset=None,
         empty_label="Choose an activity",
         error_messages={
-            "required": "Choose the activity the session is of.",
+            "required": session_actions.NO_ACTIVITY,
             "invalid_choice": "Choose an activity from the list.",
         },
     )

@@ -67,7 +67,6 @@ def site_detail(request, pk):
             "site": site,
             "week": rules_sites.opening_week(site.opening_times),
             "satellites": site.satellites.order_by("name"),
-            "may_edit": True,
         },
     )
 

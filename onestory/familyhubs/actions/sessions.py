@@ -33,6 +33,8 @@ BAD_WEEKS = (
     f"{rules_sites.MAX_SERIES_WEEKS}."
 )
 BAD_CAPACITY = f"Enter how many places the session has, from 1 to {rules_sites.MAX_CAPACITY}."
+NO_ACTIVITY = "Choose the activity the session is of."
+NO_SITE = "Choose the site where the session is held."
 INACTIVE_SITE = "This site is no longer in use. Choose another site."
 INACTIVE_ACTIVITY = "This activity is no longer in use. Choose another activity."
 ALL_BANK_HOLIDAYS = (
@@ -109,9 +111,13 @@ def session_create(
     if earlier:
         return SeriesMade(sessions=[Session.objects.get(pk=earlier)], repeated=True)
     problems = _time_problems(day, starts, ends)
-    if activity is not None and not activity.active:
+    if activity is None:
+        problems["activity"] = NO_ACTIVITY
+    elif not activity.active:
         problems["activity"] = INACTIVE_ACTIVITY
-    if site is not None and not site.active:
+    if site is None:
+        problems["site"] = NO_SITE
+    elif not site.active:
         problems["site"] = INACTIVE_SITE
     if problem := _capacity_problem(capacity):
         problems["capacity"] = problem
@@ -228,7 +234,9 @@ def session_update(
         if current.cancelled_at is not None:
             raise DomainError(CANCELLED)
         problems = _time_problems(day, starts, ends)
-        if site is not None and not site.active and site.pk != current.site_id:
+        if site is None:
+            problems["site"] = NO_SITE
+        elif not site.active and site.pk != current.site_id:
             problems["site"] = INACTIVE_SITE
         if problem := _capacity_problem(capacity):
             problems["capacity"] = problem

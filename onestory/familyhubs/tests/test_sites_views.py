@@ -399,3 +399,45 @@ def test_a_restricted_record_is_found_by_reference_only_and_its_name_withheld(cl
         reason="Named",
     )
     assert "Wilhelmina" in client.post(url, {"q": family.reference}).content.decode()
+
+
+def test_the_session_page_records_each_person_it_shows(client, sign_in):
+    worker = sign_in(Role.FAMILY_HUB)
+    session = session_on(_day(3))
+    family = registered_family(children=1)
+    client.post(
+        reverse("familyhubs:booking-create", args=[session.pk]),
+        {"registration": family.pk, "people": [str(m.person.pk) for m in family.people.all()]},
+    )
+    AuditEvent.objects.filter(action="list").delete()
+    client.get(reverse("familyhubs:session", args=[session.pk]))
+    shown = AuditEvent.objects.filter(actor=worker, action="list").values_list(
+        "person_id", flat=True
+    )
+    assert set(shown) == {m.person_id for m in family.people.all()}
+
+
+def test_an_activity_is_added_with_its_ages_and_listed(client, sign_in):
+    sign_in(Role.FAMILY_HUB)
+    data = {
+        "name": "Little talkers",
+        "kind": "speech_language",
+        "audience": "targeted",
+        "youngest_months": "24",
+        "oldest_months": "47",
+        "form_token": "activity",
+    }
+    page = client.post(reverse("familyhubs:activity-create"), data, follow=True).content.decode()
+    assert "Little talkers added." in page and "2 to 3 years" in page
+    assert "By referral or invitation" in page
+    wrong = client.post(
+        reverse("familyhubs:activity-create"), data | {"oldest_months": "x", "form_token": ""}
+    ).content.decode()
+    assert "Enter the oldest age as a whole number of months, like 59." in wrong
+
+
+def test_a_cancelled_session_cannot_be_changed(client, sign_in):
+    sign_in(Role.FAMILY_HUB)
+    session = session_on(_day(3), cancelled_at=now())
+    response = client.get(reverse("familyhubs:session-edit", args=[session.pk]), follow=True)
+    assert "This session has been cancelled: it cannot be changed." in response.content.decode()
