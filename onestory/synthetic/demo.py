@@ -34,6 +34,7 @@ from .casework import (
 )
 from .chronology import allocation_summary
 from .earlyhelp import demo_episode, hand_over_for_demo
+from .familyhubs import DEMO_HUB, demo_sessions
 from .models import PlantedDuplicate
 from .workforce import COUNCIL_NAME
 
@@ -72,6 +73,14 @@ DEMO_USERS = (
         Role.EARLY_HELP,
         "Early Help North",
         "Family support worker",
+    ),
+    DemoUser(
+        "familyhub",
+        "Megan",
+        "Doyle",
+        Role.FAMILY_HUB,
+        "Family Hub North",
+        "Family hub practitioner",
     ),
     DemoUser("school", "Daniel", "Okafor", Role.PARTNER, None, "Designated safeguarding lead"),
     DemoUser(
@@ -685,12 +694,14 @@ def ensure_demo_users(*, now: datetime) -> list[DemoRow]:
         consents = _school_consents(school, pupils, workers["earlyhelp"], now)
         early_help_episodes = _early_help_episodes(workers["earlyhelp"], now=now)
         school_episodes = _school_episodes(workers["school"], school, now=now)
+        hub_week, hub_today = demo_sessions(workers["familyhub"], now=now)
 
     notes = {
         "socialworker": f"{social_work} children allocated, with their parents; "
         + ", ".join(statutory),
         "earlyhelp": f"{early_help} children as lead professional, with their parents; "
         f"leads {early_help_episodes} open early help episodes",
+        "familyhub": f"runs {hub_week} sessions this week ({hub_today} today) at {DEMO_HUB.name}",
         "school": f"consent covers {consents} pupils of {school.name}; "
         f"leads {school_episodes} early help episodes",
         "manager": "manages Social Work North; named on a restricted record"

@@ -33,6 +33,7 @@ from onestory.people.models import (
 from . import casework as casework_module
 from . import contacts as contacts_module
 from . import earlyhelp as earlyhelp_module
+from . import familyhubs as familyhubs_module
 from . import socialcare as socialcare_module
 from .bulk import Buffers, FastInserter
 from .estimates import write_estimates, write_records_coverage
@@ -46,6 +47,7 @@ SQLITE_CACHE_KIB = 512 * 1024  # SQLite page cache while generating (this connec
 
 # Deleted in this order with plain DELETE statements (fast at any size); children before parents.
 GENERATED_TABLES = (
+    *familyhubs_module.DELETION_ORDER,
     *socialcare_module.DELETION_ORDER,
     *earlyhelp_module.DELETION_ORDER,
     StrategyDiscussion,
@@ -180,6 +182,7 @@ def _synthesise(*, scale: float, seed: int, now: datetime) -> SyntheticRun:
             + contacts_module.TABLES
             + earlyhelp_module.TABLES
             + socialcare_module.TABLES
+            + familyhubs_module.TABLES
             + (Allocation,)
         ):
             town = TownGenerator(seed=seed, scale=scale, buffers=buffers)
@@ -220,6 +223,16 @@ def _synthesise(*, scale: float, seed: int, now: datetime) -> SyntheticRun:
                 known_from=town.chronicle.known_from,
             )
             socialcare_module.write(social_care, inserter=inserter, buffers=buffers)
+            family_hubs = familyhubs_module.generate(
+                seed=seed,
+                scale=scale,
+                households=town.households,
+                workforce=workforce,
+                known_from=town.chronicle.known_from,
+                early_help=early_help,
+                front_door=front_door,
+            )
+            familyhubs_module.write(family_hubs, inserter=inserter, buffers=buffers)
             casework_module.write(work, batch_size=BATCH_SIZE)
             town.chronicle.finish(
                 [*work.allocations, *early_help.allocations, *social_care.allocations]
@@ -253,6 +266,7 @@ def _synthesise(*, scale: float, seed: int, now: datetime) -> SyntheticRun:
             **front_door.counts,
             **early_help.counts,
             **social_care.counts,
+            **family_hubs.counts,
         }
         run = SyntheticRun.objects.create(
             seed=seed,

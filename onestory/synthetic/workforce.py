@@ -146,6 +146,12 @@ COUNCIL_TEAMS = (
     ),
 )
 
+# Family hub practitioners (Role.FAMILY_HUB) at scale 1 in each family hub team, beside the
+# team's early help workers: they run the hubs' sessions and registers and own the service
+# directory's entries (hand-set: about 170 sessions a week, eight or so each with partners').
+FAMILY_HUB_WORKERS = 10
+FAMILY_HUB_TITLES = ("Family hub practitioner", "Family hub assistant", "Family hub practitioner")
+
 # Partner agencies' practitioners at scale 1, shared out over the agencies of each kind.
 PARTNER_TEAMS = {
     Agency.Kind.SCHOOL: (
@@ -181,6 +187,7 @@ class Workforce:
     dpo: Worker | None = None
     workers: int = 0
     partners: dict[str, list[Worker]] = field(default_factory=dict)  # by agency name
+    family_hub: dict[str, list[Worker]] = field(default_factory=dict)  # by team key
 
 
 def _names(rng: random.Random, bank: NameBank) -> tuple[str, str]:
@@ -278,6 +285,20 @@ def build_workforce(*, seed: int, scale: float) -> Workforce:
                 )
             )
 
+    # Last, so that everyone above keeps the name the same seed gave them before.
+    hub_teams = [spec for spec in COUNCIL_TEAMS if spec.kind == Team.Kind.FAMILY_HUB]
+    for spec in hub_teams:
+        for i in range(1, max(1, round(FAMILY_HUB_WORKERS * scale)) + 1):
+            wanted.append(
+                (
+                    f"{SYNTHETIC_USERNAME_PREFIX}{spec.key}-fh-{i:03d}",
+                    *_names(rng, bank),
+                    Role.FAMILY_HUB,
+                    teams[spec.key],
+                    FAMILY_HUB_TITLES[(i - 1) % len(FAMILY_HUB_TITLES)],
+                )
+            )
+
     existing = {
         w.username: w for w in Worker.objects.filter(username__startswith=SYNTHETIC_USERNAME_PREFIX)
     }
@@ -340,6 +361,15 @@ def build_workforce(*, seed: int, scale: float) -> Workforce:
                 w
                 for w in by_username.values()
                 if w.team_id == team.id and w.role == spec.role.value and w.pk != manager.pk
+            ),
+            key=lambda w: w.username,
+        )
+    for spec in hub_teams:
+        workforce.family_hub[spec.key] = sorted(
+            (
+                w
+                for w in by_username.values()
+                if w.team_id == teams[spec.key].id and w.role == Role.FAMILY_HUB.value
             ),
             key=lambda w: w.username,
         )
