@@ -25,12 +25,17 @@ def navigation(request):
         items.append(("Record a contact", "frontdoor:request"))
     if user.role in (Role.PARTNER, Role.EARLY_HELP, Role.TEAM_MANAGER):
         items.append(("Early help", "earlyhelp:families"))
+    if user.role in (Role.FAMILY_HUB, Role.TEAM_MANAGER):
+        items.append(("Family hubs", "familyhubs:home"))
     if user.role in (Role.SOCIAL_WORKER, Role.TEAM_MANAGER):
         items.append(("My work", "socialcare:my-work"))
     if user.role == Role.TEAM_MANAGER:
         items.append(("Caseloads", "socialcare:caseloads"))
     if user.role in CASE_ROLES:
         items.append(("Contexts", "pathways:contexts"))
+        items.append(("Service directory", "familyhubs:directory"))
+    if user.role in (Role.FRONT_DOOR, Role.EARLY_HELP, Role.PARTNER, Role.TEAM_MANAGER):
+        items.append(("Referrals to services", "familyhubs:referrals"))
     if user.role in (Role.ANALYST, Role.TEAM_MANAGER):
         items.append(("Supporting Families", "earlyhelp:supporting-families"))
         items.append(("Returns", "returns:index"))

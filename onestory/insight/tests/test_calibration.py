@@ -1,7 +1,8 @@
 """The synthetic local authority as `make demo` loads it (scale 1, seed 2014): the dashboard's
 headline figures for the year ending 31 March 2023 are the published figures it was calibrated
 to (DOMAIN.md "Published figures", from the seeds), and equal the same figures worked out from
-the children in need census exported for that year.
+the children in need census exported for that year. Its family hubs reach the published
+children and families in the last full year.
 
 One generation at full size (about a minute): the only test that looks at the whole authority.
 """
@@ -14,6 +15,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
+from onestory.insight.measures import compute
+from onestory.insight.rules import Period
 from onestory.returns import cin_census
 from onestory.workforce.rules import Role
 from onestory.workforce.tests.factories import worker_with_role
@@ -103,3 +106,25 @@ def test_the_dashboard_equals_the_census_exported_for_the_year(dashboard, tmp_pa
         assert (result.numerator, result.denominator) == census[measure_id], measure_id
     categories = {p.key: p.numerator for p in dashboard["cp_plans"].parts if p.numerator}
     assert categories == census["categories"]
+
+
+# Family hubs' reach in a year (seed 004: about 16,100 children and 7,500 families reached).
+PUBLISHED_REACH = {"family_hub_children_reached": 16_100, "family_hub_families_reached": 7_500}
+
+
+def test_the_reach_page_shows_the_hubs_reaching_the_published_children_and_families_by_ward(
+    authority, client
+):
+    """The synthetic town's last full year (to 31 March 2026), as the reach page shows it."""
+    client.force_login(worker_with_role(Role.ANALYST))
+    response = client.get(reverse("insight:reach"), {"end": date(2026, 3, 31)})
+    assert response.status_code == 200
+    text = response.content.decode()
+    results = compute(Period.year_ending(date(2026, 3, 31)), list(PUBLISHED_REACH))
+
+    for result in results:
+        assert result.value == pytest.approx(PUBLISHED_REACH[result.id], rel=0.03), result.id
+        assert f"{result.value:,.0f}" in text
+        by_ward = [p for p in result.parts if p.key.startswith("ward:")]
+        assert sum(p.numerator for p in by_ward) == result.value, "each once, by ward"
+        assert len([p for p in by_ward if p.numerator and p.key != "ward:none"]) == 19

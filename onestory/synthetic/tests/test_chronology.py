@@ -11,6 +11,9 @@ from onestory.access.models import Allocation
 from onestory.core.clock import LONDON
 from onestory.earlyhelp.actions.common import CHRONOLOGY_CATEGORY as EARLY_HELP
 from onestory.earlyhelp.models import EpisodeMember
+from onestory.familyhubs.actions.referrals import CHRONOLOGY_CATEGORY as SERVICE_REFERRAL
+from onestory.familyhubs.models import Attendance, ServiceReferral
+from onestory.familyhubs.rules_register import CHRONOLOGY_CATEGORY as FAMILY_HUB
 from onestory.frontdoor.actions import CHRONOLOGY_CATEGORY as FRONT_DOOR
 from onestory.frontdoor.actions import PURPOSE_FRONT_DOOR
 from onestory.frontdoor.models import ContactPerson
@@ -50,7 +53,8 @@ def test_everyone_has_a_chronology_that_starts_with_their_record_being_created()
 def test_a_few_entries_a_person_and_the_run_counts_them():
     entries = ChronologyEntry.objects.count()
     assert entries == SyntheticRun.objects.get().counts["chronology_entries"]
-    assert 2.5 < entries / Person.objects.count() < 7.5
+    # Family hub attendance adds about two lines a person (the town's families come often).
+    assert 2.5 < entries / Person.objects.count() < 9.5
 
 
 def test_categories_are_only_those_the_product_uses():
@@ -63,10 +67,11 @@ def test_categories_are_only_those_the_product_uses():
         FRONT_DOOR,
         EARLY_HELP,
         SOCIAL_CARE,
+        FAMILY_HUB,
+        SERVICE_REFERRAL,
     }
-    assert categories - {"allocation", FRONT_DOOR, EARLY_HELP, SOCIAL_CARE} <= set(
-        CHRONOLOGY_CATEGORIES
-    )
+    services = {"allocation", FRONT_DOOR, EARLY_HELP, SOCIAL_CARE, FAMILY_HUB, SERVICE_REFERRAL}
+    assert categories - services <= set(CHRONOLOGY_CATEGORIES)
 
 
 def test_every_entry_is_before_the_reference_date_in_working_hours_and_recorded_by_the_system():
@@ -77,8 +82,8 @@ def test_every_entry_is_before_the_reference_date_in_working_hours_and_recorded_
     for occurred_at in entries.values_list("occurred_at", flat=True):
         assert occurred_at.utcoffset().total_seconds() == 0
         assert 8 <= occurred_at.astimezone(LONDON).hour <= 17
-    # Allocations and early help are recorded by the practitioner who made them.
-    worked = ("allocation", EARLY_HELP, SOCIAL_CARE)
+    # Allocations, casework and family hubs' work are recorded by the practitioner who did it.
+    worked = ("allocation", EARLY_HELP, SOCIAL_CARE, FAMILY_HUB, SERVICE_REFERRAL)
     assert not entries.exclude(category__in=worked).filter(recorded_by__isnull=False).exists()
 
 
@@ -116,6 +121,9 @@ def test_every_entry_points_at_a_row_of_the_same_person():
             str(m): p for m, p in HouseholdMember.objects.values_list("pk", "person")
         },
         "access.allocation": {str(a): p for a, p in Allocation.objects.values_list("pk", "person")},
+        "familyhubs.attendance": {
+            str(a): p for a, p in Attendance.objects.values_list("pk", "person")
+        },
     }
     for model in socialcare_module.TABLES:  # the statutory record's rows name their child
         if any(f.name == "person" for f in model._meta.get_fields()):
@@ -134,6 +142,11 @@ def test_every_entry_points_at_a_row_of_the_same_person():
     members = defaultdict(set)
     for episode, person in EpisodeMember.objects.values_list("episode", "person"):
         members[str(episode)].add(person)
+    referred = defaultdict(set)
+    for referral, person in ServiceReferral.people.through.objects.values_list(
+        "servicereferral", "person"
+    ):
+        referred[str(referral)].add(person)
     seen = Counter()
     for person_id, source_type, source_id in ChronologyEntry.objects.values_list(
         "person_id", "source_type", "source_id"
@@ -145,6 +158,8 @@ def test_every_entry_points_at_a_row_of_the_same_person():
             assert person_id in named[source_id]
         elif source_type == "earlyhelp.episode":
             assert person_id in members[source_id]
+        elif source_type == "familyhubs.servicereferral":
+            assert person_id in referred[source_id]
         else:
             assert owners[source_type][source_id] == person_id
     statutory = {key for key in owners if key.startswith("socialcare.")}
@@ -152,6 +167,7 @@ def test_every_entry_points_at_a_row_of_the_same_person():
         "people.relationship",
         "frontdoor.contact",
         "earlyhelp.episode",
+        "familyhubs.servicereferral",
     }
     assert {"socialcare.assessment", "socialcare.careperiod"} <= set(seen)
 
