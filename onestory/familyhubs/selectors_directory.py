@@ -59,10 +59,11 @@ def _category_filter(services, category: str):
 
 
 def services_for_referral(user, *, query: str = "", category: str = "") -> list[Service]:
-    """Active services that take referrals through onestory, matching the words and category,
-    for the referral form. Empty for a worker who may not read the directory."""
-    services = _text_filter(_readable(user).filter(active=True, accepts_referrals=True), query)
-    return _category_filter(services.order_by("name"), category)
+    """Active services matching the words and category, for the referral form: those that take
+    referrals through onestory first, then the signpost-only ones, each A to Z. Empty for a
+    worker who may not read the directory."""
+    services = _text_filter(_readable(user).filter(active=True), query)
+    return _category_filter(services.order_by("-accepts_referrals", "name"), category)
 
 
 def categories(user) -> list[str]:

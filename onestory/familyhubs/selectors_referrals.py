@@ -34,6 +34,7 @@ from onestory.workforce.rules import CASE_ROLES, Role
 from . import rules_referrals
 from .models import Service, ServiceReferral
 from .rules import ReferralStatus
+from .selectors_directory import services_for_referral
 
 # Who may refer a family to a service: those who work on early help episodes, and the front door.
 REFERRING_ROLES = frozenset(OPENING_ROLES | SCREENING_ROLES)
@@ -200,41 +201,9 @@ def origin_contact(user, contact_id, *, now: datetime, request=None) -> Origin:
 
 
 def services_to_choose(user, *, query: str = "", category: str = "") -> list[Service]:
-    """Active directory services matching the search: those taking referrals first (the
-    directory's own services_for_referral), then the signpost-only ones, each A to Z."""
-    try:
-        from .selectors_directory import services_for_referral
-    except ImportError:  # the directory's reads are not there (a partial checkout)
-        referable = [s for s in _search(query=query, category=category) if s.accepts_referrals]
-    else:
-        referable = list(services_for_referral(user, query=query, category=category))
-    signpost_only = [s for s in _search(query=query, category=category) if not s.accepts_referrals]
-    return (referable + signpost_only)[:SEARCH_LIMIT]
-
-
-def _search(*, query: str, category: str) -> list[Service]:
-    services = Service.objects.filter(active=True)
-    for word in (query or "").split()[:8]:
-        services = services.filter(
-            Q(name__icontains=word)
-            | Q(organisation__icontains=word)
-            | Q(description__icontains=word)
-            | Q(eligibility__icontains=word)
-            | Q(categories__icontains=word)
-        )
-    found = list(services.order_by("name")[:500])
-    if category:
-        wanted = category.casefold()
-        found = [s for s in found if wanted in {c.casefold() for c in s.categories or []}]
-    return found
-
-
-def service_categories() -> list[str]:
-    """Every category active services are filed under, for the search's choice of category."""
-    found = set()
-    for categories in Service.objects.filter(active=True).values_list("categories", flat=True):
-        found.update(c for c in categories or [] if isinstance(c, str))
-    return sorted(found, key=str.lower)
+    """The directory's services matching the search (those taking referrals first), at most
+    SEARCH_LIMIT of them."""
+    return services_for_referral(user, query=query, category=category)[:SEARCH_LIMIT]
 
 
 def service_to_refer(service_id) -> Service | None:

@@ -17,7 +17,7 @@ from onestory.core.idempotency import new_form_token
 from onestory.workforce.rules import CASE_ROLES
 
 from . import forms_referrals as forms
-from . import rules_referrals
+from . import rules_referrals, selectors_directory
 from . import selectors_referrals as selectors
 from .actions import referrals as actions
 from .rules import ReferralStatus
@@ -67,7 +67,9 @@ def referral_create(request):
     if request.GET.get("service"):
         service = selectors.service_to_refer(_uuid_or_404(request.GET["service"]))
     if service is None:
-        search = forms.ServiceSearchForm(request.GET, categories=selectors.service_categories())
+        search = forms.ServiceSearchForm(
+            request.GET, categories=selectors_directory.categories(request.user)
+        )
         found = []
         if search.is_valid():
             found = selectors.services_to_choose(

@@ -93,7 +93,7 @@ def test_a_search_with_a_wrong_age_says_how_to_fix_it_and_keeps_what_was_typed(c
     assert 'value="play"' in page
 
 
-def test_services_for_referral_leaves_out_signpost_only_and_ended_services(sign_in):
+def test_services_for_referral_put_signpost_only_ones_last_and_leave_out_ended_ones(sign_in):
     worker = worker_with_role(Role.EARLY_HELP)
     ServiceFactory(name="Parenting course", categories=["Parenting"])
     ServiceFactory(name="Helpline", categories=["Parenting"], accepts_referrals=False)
@@ -102,7 +102,7 @@ def test_services_for_referral_leaves_out_signpost_only_and_ended_services(sign_
 
     found = selectors_directory.services_for_referral(worker, category="parenting")
 
-    assert [s.name for s in found] == ["Parenting course"]
+    assert [s.name for s in found] == ["Parenting course", "Helpline"]
     assert [s.name for s in selectors_directory.services_for_referral(worker, query="food")] == [
         "Food bank"
     ]
