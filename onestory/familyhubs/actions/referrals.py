@@ -214,7 +214,8 @@ def referral_create(
 def _locked(referral_id, *, version: int, acting_user, now: datetime) -> ServiceReferral:
     """The referral, locked, if this worker may follow it up and nobody saved it since."""
     referral = (
-        ServiceReferral.objects.select_for_update()
+        # Only the referral's row: its episode may be none (an outer join cannot be locked).
+        ServiceReferral.objects.select_for_update(of=("self",))
         .select_related("service", "episode")
         .get(pk=referral_id)
     )
