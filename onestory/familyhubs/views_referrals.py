@@ -152,34 +152,20 @@ def _follow_up(request, referral_id, *, at, page: str, status: ReferralStatus):
     return row, None
 
 
-@access_rule("signed_in", roles=CASE_ROLES)
-def referral_decide(request, referral_id):
-    """Record the service's answer: accepted, or declined and why."""
+def _follow_up_step(request, referral_id, *, page, status, form_class, save, done, template):
+    """One step of following a referral up: the form for a referral in `status`, saved by
+    `save(form, referral_id, version, at)`; a stale save keeps what was typed and says so."""
     at = now()
-    row, done = _follow_up(
-        request,
-        referral_id,
-        at=at,
-        page="record a service's answer",
-        status=ReferralStatus.MADE,
-    )
-    if done and request.method != "POST":
-        return done
-    form = forms.DecideForm(
+    row, finished = _follow_up(request, referral_id, at=at, page=page, status=status)
+    if finished and request.method != "POST":
+        return finished
+    form = form_class(
         request.POST if request.method == "POST" else None,
         initial={"version": row.referral.version},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.referral_decide(
-                referral_id=row.referral.pk,
-                version=form.cleaned_data["version"],
-                accepted=form.accepted,
-                declined_reason=form.cleaned_data["declined_reason"],
-                acting_user=request.user,
-                now=at,
-                request=request,
-            )
+            save(form, row.referral.pk, form.cleaned_data["version"], at)
         except StaleEdit as error:
             row = selectors.access_referral_by_id(request.user, referral_id, now=at)
             form = form.with_version(row.referral.version)
@@ -187,46 +173,60 @@ def referral_decide(request, referral_id):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, "The service's answer is recorded.")
+            messages.success(request, done)
             return redirect("familyhubs:referral", referral_id=row.referral.pk)
-    return render(request, "familyhubs/referrals/decide.html", {"row": row, "form": form})
+    return render(request, template, {"row": row, "form": form})
+
+
+@access_rule("signed_in", roles=CASE_ROLES)
+def referral_decide(request, referral_id):
+    """Record the service's answer: accepted, or declined and why."""
+
+    def save(form, pk, version, at):
+        actions.referral_decide(
+            referral_id=pk,
+            version=version,
+            accepted=form.accepted,
+            declined_reason=form.cleaned_data["declined_reason"],
+            acting_user=request.user,
+            now=at,
+            request=request,
+        )
+
+    return _follow_up_step(
+        request,
+        referral_id,
+        page="record a service's answer",
+        status=ReferralStatus.MADE,
+        form_class=forms.DecideForm,
+        save=save,
+        done="The service's answer is recorded.",
+        template="familyhubs/referrals/decide.html",
+    )
 
 
 @access_rule("signed_in", roles=CASE_ROLES)
 def referral_close(request, referral_id):
     """Close an accepted referral with whether the family attended and what came of it."""
-    at = now()
-    row, done = _follow_up(
+
+    def save(form, pk, version, at):
+        actions.referral_close(
+            referral_id=pk,
+            version=version,
+            attended=form.attended_value,
+            outcome=form.cleaned_data["outcome"],
+            acting_user=request.user,
+            now=at,
+            request=request,
+        )
+
+    return _follow_up_step(
         request,
         referral_id,
-        at=at,
         page="close a service referral",
         status=ReferralStatus.ACCEPTED,
+        form_class=forms.CloseForm,
+        save=save,
+        done="The referral is closed.",
+        template="familyhubs/referrals/close.html",
     )
-    if done and request.method != "POST":
-        return done
-    form = forms.CloseForm(
-        request.POST if request.method == "POST" else None,
-        initial={"version": row.referral.version},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.referral_close(
-                referral_id=row.referral.pk,
-                version=form.cleaned_data["version"],
-                attended=form.attended_value,
-                outcome=form.cleaned_data["outcome"],
-                acting_user=request.user,
-                now=at,
-                request=request,
-            )
-        except StaleEdit as error:
-            row = selectors.access_referral_by_id(request.user, referral_id, now=at)
-            form = form.with_version(row.referral.version)
-            form.add_error(None, error.message)
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, "The referral is closed.")
-            return redirect("familyhubs:referral", referral_id=row.referral.pk)
-    return render(request, "familyhubs/referrals/close.html", {"row": row, "form": form})
