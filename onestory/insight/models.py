@@ -12,7 +12,8 @@ from . import rules
 
 class PopulationEstimate(models.Model):
     """Children (0 to 17) living in the authority, or in one ward, in one year, optionally of one
-    ethnic group: the denominator of rates per 10,000 and of disproportionality.
+    ethnic group or of one single year of age: the denominator of rates per 10,000, of
+    disproportionality and of reach by age group.
 
     A council loads the ONS mid-year estimates (and the census's ethnic groups); the synthetic
     local authority loads its own counts, and says so in `source`.
@@ -24,11 +25,14 @@ class PopulationEstimate(models.Model):
     )
     # One of people.rules.ETHNICITY's codes, or blank for all children.
     ethnicity = models.CharField(max_length=4, blank=True)
+    # A single year of age (0 to 17), as the ONS mid-year estimates give the authority's children,
+    # or blank for all ages. Ages are loaded for the whole authority only (no ward or ethnicity).
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
     children = models.PositiveIntegerField()
     source = models.CharField(max_length=300)
 
     class Meta:
-        ordering = ["-year", "ward", "ethnicity"]
+        ordering = ["-year", "ward", "ethnicity", "age"]
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "ward", "ethnicity"],
@@ -37,13 +41,26 @@ class PopulationEstimate(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["year", "ethnicity"],
-                condition=models.Q(ward__isnull=True),
+                condition=models.Q(ward__isnull=True, age__isnull=True),
                 name="one_authority_estimate_per_year_ethnicity",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "age"],
+                condition=models.Q(age__isnull=False),
+                name="one_authority_estimate_per_year_age",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(age__isnull=True)
+                | models.Q(age__lte=17, ward__isnull=True, ethnicity=""),
+                name="age_estimates_are_for_the_authority_aged_0_to_17",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.ward_id or 'all'} {self.ethnicity or 'all'}: {self.children}"
+        age = "all ages" if self.age is None else f"aged {self.age}"
+        return (
+            f"{self.year} {self.ward_id or 'all'} {self.ethnicity or 'all'} {age}: {self.children}"
+        )
 
 
 class CaseAuditTemplate(BaseModel):

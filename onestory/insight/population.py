@@ -16,7 +16,8 @@ def estimates(day: date, *, by: str | None = None) -> tuple[dict, str]:
     estimates on or before `day` (or the earliest year when all are later).
 
     by=None gives {None: all children}; by="ward" gives every ward's; by="ethnicity" every
-    ethnic group's. The source says where the figures came from and for which year.
+    ethnic group's; by="age" every single year of age's (0 to 17) that was loaded. The source
+    says where the figures came from and for which year.
     """
     wanted = estimate_year(day)
     years = PopulationEstimate.objects.order_by().values_list("year", flat=True).distinct()
@@ -25,15 +26,15 @@ def estimates(day: date, *, by: str | None = None) -> tuple[dict, str]:
         return {}, ""
     year = max(earlier) if earlier else min(years)
     rows = PopulationEstimate.objects.filter(year=year)
-    if by == "ward":
-        rows = rows.filter(ward__isnull=False, ethnicity="")
-        key = "ward_id"
+    if by == "age":
+        rows, key = rows.filter(age__isnull=False), "age"
+    elif by == "ward":
+        rows, key = rows.filter(ward__isnull=False, ethnicity="", age__isnull=True), "ward_id"
     elif by == "ethnicity":
-        rows = rows.filter(ward__isnull=True).exclude(ethnicity="")
+        rows = rows.filter(ward__isnull=True, age__isnull=True).exclude(ethnicity="")
         key = "ethnicity"
     else:
-        rows = rows.filter(ward__isnull=True, ethnicity="")
-        key = None
+        rows, key = rows.filter(ward__isnull=True, ethnicity="", age__isnull=True), None
     found = {(getattr(r, key) if key else None): r.children for r in rows}
     sources = sorted({r.source for r in rows})
     return found, f"{'; '.join(sources)} (mid-{year})" if sources else ""

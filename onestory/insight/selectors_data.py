@@ -1,6 +1,7 @@
 """What the "About the data" page shows: where each source's records begin, the day the
 council says its records are complete from, and the child population estimates loaded."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -38,8 +39,8 @@ class SourceRow:
 class About:
     coverage: RecordsCoverage | None
     sources: list[SourceRow]
-    # (year, areas estimated, source)
-    population: list[tuple[int, int, str]]
+    # (year, areas estimated, single years of age estimated, source)
+    population: list[tuple[int, int, int, str]]
 
 
 def about() -> About:
@@ -49,9 +50,12 @@ def about() -> About:
     for key, name in SOURCE_NAMES.items():
         first = sources.first_day(key)
         rows.append(SourceRow(name, first, max(first, council) if first and council else first))
+    ages = Counter(
+        PopulationEstimate.objects.filter(age__isnull=False).values_list("year", flat=True)
+    )
     population = [
-        (row["year"], row["areas"], row["source"])
-        for row in PopulationEstimate.objects.filter(ethnicity="")
+        (row["year"], row["areas"], ages[row["year"]], row["source"])
+        for row in PopulationEstimate.objects.filter(ethnicity="", age__isnull=True)
         .values("year", "source")
         .annotate(areas=Count("id"))
         .order_by("-year", "source")

@@ -15,7 +15,7 @@ from .measures import familyhubs
 from .measures.base import NO_DATA, Context, Unit
 from .population import estimates
 from .presentation import chart_value, shown
-from .rules import Period, share
+from .rules import Period, rate_per_10000, share
 from .selectors import Group, Table, as_number, bar_chart, headline, headlines_table
 from .wards import NO_POPULATION, WardRow, _everyone, _populations, _row, _wards
 
@@ -71,6 +71,27 @@ class GroupReach:
         return shown(self.population_share, Unit.SHARE, "No estimate")
 
 
+@dataclass(frozen=True)
+class AgeReach:
+    """The children reached of one age group, against the children of those ages living in the
+    authority (None when the estimates do not cover every year of the group's ages)."""
+
+    key: str
+    label: str
+    children: int
+    share: float | None
+    population: int | None
+    rate: float | None  # per 10,000 children of those ages
+
+    @property
+    def share_shown(self) -> str:
+        return shown(self.share, Unit.SHARE, "–")
+
+    @property
+    def rate_shown(self) -> str:
+        return shown(self.rate, Unit.RATE, "No estimate")
+
+
 @dataclass
 class ReachPage:
     period: Period
@@ -86,7 +107,8 @@ class ReachPage:
     ward_total: WardReach
     ward_unknown: WardReach | None
     population_source: str
-    ages: list[Row]
+    ages: list[AgeReach]
+    age_source: str
     ethnic: list[GroupReach]
     ethnic_unknown: int
     ethnic_source: str
@@ -98,6 +120,10 @@ class ReachPage:
     @property
     def has_rates(self) -> bool:
         return any(w.ward.rate is not None for w in self.wards)
+
+    @property
+    def has_age_rates(self) -> bool:
+        return any(a.rate is not None for a in self.ages)
 
     @property
     def has_ratios(self) -> bool:
@@ -135,11 +161,18 @@ class ReachPage:
             highlight=frozenset(w.ward.name for w in self.wards if w.ward.is_target),
             highlight_label="Target ward",
         )
-        self.charts["ages"] = bar_chart(
-            [(r.label, chart_value(r.share, Unit.SHARE)) for r in self.ages],
-            title="Children reached, by age group",
-            x_title="Per cent",
-        )
+        if self.has_age_rates:
+            self.charts["ages"] = bar_chart(
+                [(a.label, _rounded(a.rate)) for a in self.ages],
+                title="Children reached per 10,000 children of their age, by age group",
+                x_title="Per 10,000",
+            )
+        else:
+            self.charts["ages"] = bar_chart(
+                [(a.label, chart_value(a.share, Unit.SHARE)) for a in self.ages],
+                title="Children reached, by age group",
+                x_title="Per cent",
+            )
         if self.has_ratios:
             self.charts["ethnic"] = bar_chart(
                 [(g.label, _rounded(g.ratio, 2)) for g in self.ethnic],
@@ -224,14 +257,27 @@ def ward_rows(context: Context) -> tuple[list[WardReach], WardReach, WardReach |
     return rows, total, unknown, source or NO_POPULATION
 
 
-def age_rows(found: familyhubs.Reach) -> list[Row]:
-    """Children by their age group on their first session in the period."""
+def age_rows(found: familyhubs.Reach, day) -> tuple[list[AgeReach], str]:
+    """(children by their age group on their first session in the period, against the children
+    of those ages living in the authority at the latest mid-year, population source)."""
     counts = Counter(one.age_group for one in found.children.values())
     total = len(found.children)
-    return [
-        Row(key=key, label=label, children=counts[key], share=share(counts[key], total))
-        for key, label, _youngest, _oldest in hub_rules.AGE_GROUPS
-    ]
+    population, source = estimates(day, by="age")
+    rows = []
+    for key, label, youngest, oldest in hub_rules.AGE_GROUPS:
+        ages = range(youngest, oldest + 1)
+        living = sum(population[a] for a in ages) if all(a in population for a in ages) else None
+        rows.append(
+            AgeReach(
+                key,
+                label,
+                counts[key],
+                share(counts[key], total),
+                living,
+                rate_per_10000(counts[key], living) if living else None,
+            )
+        )
+    return rows, source or NO_POPULATION
 
 
 def ethnic_rows(found: familyhubs.Reach, day) -> tuple[list[GroupReach], int, str]:
@@ -351,8 +397,17 @@ def _tables(page: ReachPage, measures_table: Table) -> list[Table]:
         Table(
             "reach-ages",
             "Children reached by age group",
-            ["Age group", "Children reached", "Share of children (%)"],
-            [[r.label, r.children, _per_cent(r.share)] for r in page.ages],
+            [
+                "Age group",
+                "Children reached",
+                "Share of children (%)",
+                "Child population",
+                "Per 10,000 children of that age",
+            ],
+            [
+                [a.label, a.children, _per_cent(a.share), a.population, _rounded(a.rate, 2)]
+                for a in page.ages
+            ],
         ),
         Table(
             "reach-ethnic-groups",
@@ -408,6 +463,7 @@ def reach_page(period: Period) -> ReachPage:
     found = familyhubs.reach(context)
     wards, ward_total, ward_unknown, source = ward_rows(context)
     ethnic, ethnic_unknown, ethnic_source = ethnic_rows(found, period.end)
+    ages, age_source = age_rows(found, period.end)
     page = ReachPage(
         period=period,
         note="" if has_data else NO_DATA,
@@ -422,7 +478,8 @@ def reach_page(period: Period) -> ReachPage:
         ward_total=ward_total,
         ward_unknown=ward_unknown,
         population_source=source,
-        ages=age_rows(found),
+        ages=ages,
+        age_source=age_source,
         ethnic=ethnic,
         ethnic_unknown=ethnic_unknown,
         ethnic_source=ethnic_source,

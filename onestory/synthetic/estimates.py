@@ -14,6 +14,7 @@ from datetime import date
 from onestory.core.rules import add_months
 from onestory.insight.models import PopulationEstimate, RecordsCoverage
 from onestory.people.models import Address, Person, Ward
+from onestory.people.rules import age_in_years
 
 from .drafts import REFERENCE_DATE
 from .models import PlantedDuplicate
@@ -77,20 +78,22 @@ def write_estimates() -> int:
         for year in years:
             mid = date(year, 6, 30)
             if born <= mid < adult and (died is None or died > mid):
-                keys = {(year, None, "")}
+                keys = {(year, None, "", None), (year, None, "", age_in_years(born, mid))}
                 if ward:
-                    keys.add((year, ward, ""))
+                    keys.add((year, ward, "", None))
                 if ethnicity:
-                    keys.add((year, None, ethnicity))
+                    keys.add((year, None, ethnicity, None))
                 for key in keys:
                     counts[key] = counts.get(key, 0) + 1
     wards = list(Ward.objects.values_list("code", flat=True))
     for year in years:
         for ward in wards:
-            counts.setdefault((year, ward, ""), 0)
+            counts.setdefault((year, ward, "", None), 0)
+        for age in range(18):
+            counts.setdefault((year, None, "", age), 0)
     rows = [
-        PopulationEstimate(year=y, ward_id=w, ethnicity=e, children=n, source=SOURCE)
-        for (y, w, e), n in sorted(counts.items(), key=lambda i: (i[0][0], i[0][1] or "", i[0][2]))
+        PopulationEstimate(year=y, ward_id=w, ethnicity=e, age=a, children=n, source=SOURCE)
+        for (y, w, e, a), n in counts.items()
     ]
     PopulationEstimate.objects.bulk_create(rows, batch_size=500)
     return len(rows)

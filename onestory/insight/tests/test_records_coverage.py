@@ -13,7 +13,7 @@ from django.utils import timezone
 from onestory.access.models import AuditEvent
 from onestory.insight import actions_data
 from onestory.insight.measures import compute
-from onestory.insight.models import RecordsCoverage
+from onestory.insight.models import PopulationEstimate, RecordsCoverage
 from onestory.insight.presentation import result_shown, trend_point
 from onestory.insight.rules import Period
 from onestory.socialcare.tests.factories import referred_child
@@ -133,3 +133,18 @@ def test_the_page_says_where_each_source_begins(client, sign_in, children_referr
 
     assert "Referrals to children's social care 1 March 2019 1 April 2021" in text
     assert "Periods of care No records No records" in text
+
+
+def test_the_page_lists_each_year_s_estimates_with_their_single_years_of_age(client, sign_in):
+    source = "ONS mid-year estimates (test)"
+    PopulationEstimate.objects.create(year=2023, children=5000, source=source)
+    for age in range(18):
+        PopulationEstimate.objects.create(year=2023, age=age, children=250, source=source)
+    PopulationEstimate.objects.create(year=2022, children=4900, source=source)
+    sign_in(Role.ANALYST)
+
+    text = _text(client.get(URL))
+
+    # One area (the authority) each year; 2023 also by age, 2022 not.
+    assert f"2023 1 18 {source}" in text
+    assert f"2022 1 None {source}" in text

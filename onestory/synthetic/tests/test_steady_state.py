@@ -110,18 +110,21 @@ def test_children_of_the_early_years_are_young_adults_now_and_were_referred_as_c
 
 
 @in_town
-def test_population_estimates_count_the_children_of_each_mid_year_by_ward_and_ethnic_group():
+def test_population_estimates_count_the_children_of_each_mid_year_by_ward_ethnic_group_and_age():
     wards = Ward.objects.count()
     for year in estimate_years():
         rows = PopulationEstimate.objects.filter(year=year)
         assert set(rows.values_list("source", flat=True)) == {SOURCE}
         assert "Synthetic" in SOURCE
-        total = rows.get(ward=None, ethnicity="").children
+        total = rows.get(ward=None, ethnicity="", age=None).children
         by_ward = rows.filter(ward__isnull=False, ethnicity="")
         by_group = rows.filter(ward=None).exclude(ethnicity="")
+        by_age = rows.filter(age__isnull=False)
         assert by_ward.count() == wards
         assert sum(r.children for r in by_ward) == total
         assert sum(r.children for r in by_group) == total
+        assert sorted(r.age for r in by_age) == list(range(18))
+        assert sum(r.children for r in by_age) == total
         # About the town's child population in every year, not only today's children.
         assert abs(total - CHILDREN_AT_SCALE_1 * SCALE) <= 0.08 * CHILDREN_AT_SCALE_1 * SCALE
     assert list(estimate_years()) == [2021, 2022, 2023, 2024, 2025, 2026]
