@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "onestory.socialcare",
     "onestory.access",
     "onestory.familyhubs",
+    "onestory.recording",
+    "onestory.notify",
+    "onestory.documents",
     "onestory.returns",
     "onestory.insight",
     "onestory.synthetic",
@@ -164,7 +167,35 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Uploaded documents: on this machine's disk unless an S3-compatible bucket is named.
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(VAR_DIR / "documents"),
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
+    },
 }
+if env("ONESTORY_DOCUMENTS_BUCKET", ""):
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("ONESTORY_DOCUMENTS_BUCKET", ""),
+            "endpoint_url": env("ONESTORY_DOCUMENTS_ENDPOINT", "") or None,
+            "region_name": env("ONESTORY_DOCUMENTS_REGION", "") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# The largest document that may be uploaded (bytes).
+ONESTORY_DOCUMENT_MAX_BYTES = int(env("ONESTORY_DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# E-mails and texts: GOV.UK Notify when a key is set, else written to the console (the demo).
+ONESTORY_NOTIFY_API_KEY = env("ONESTORY_NOTIFY_API_KEY", "")
 WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {

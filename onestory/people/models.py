@@ -67,6 +67,10 @@ class Person(BaseModel):
         max_length=20, choices=_choices(rules.IMMIGRATION_STATUS), blank=True
     )
     unaccompanied_asylum_seeking = models.BooleanField(default=False)
+    # How the person may be reached: notifications go only to these, never to an address typed
+    # at the moment of sending.
+    email = models.EmailField("email address", blank=True)
+    mobile = models.CharField("mobile phone number", max_length=20, blank=True)
     date_of_death = models.DateField(null=True, blank=True)
     # Set when this record was found to be a duplicate and merged into another.
     merged_into = models.ForeignKey(
@@ -153,6 +157,11 @@ class Address(BaseModel):
     lsoa = models.CharField("LSOA", max_length=20, blank=True)
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
+    # Why the address must never leave the council (a refuge, a foster carer's or adopters'
+    # home...), or blank for an address that may be shared with whoever may have the person's.
+    withheld = models.CharField(
+        "withheld because", max_length=20, choices=_choices(rules.ADDRESS_WITHHELD), blank=True
+    )
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
@@ -210,6 +219,9 @@ class Relationship(BaseModel):
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
     has_parental_responsibility = models.BooleanField(default=False)
+    # The from-person is alleged to have harmed the to-person (domestic abuse, or harm to the
+    # child): documents for the from-person never carry what the to-person's safety depends on.
+    alleged_harm = models.BooleanField("alleged to have harmed them", default=False)
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 

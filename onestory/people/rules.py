@@ -83,7 +83,19 @@ RELATIONSHIP_KINDS = {
     "half_sibling": ("Half-sibling", "Half-sibling"),
     "partner": ("Partner", "Partner"),
     "grandparent": ("Grandparent", "Grandchild"),
+    "adoptive_parent": ("Adoptive parent", "Adopted child"),
+    "foster_carer": ("Foster carer", "Foster child"),
     "other": ("Other relationship", "Other relationship"),
+}
+
+
+# Why an address is withheld from anyone outside the council (people.Address.withheld). Each of
+# these is a restricted source: letters and reports carry it only to the council's own staff.
+ADDRESS_WITHHELD = {
+    "refuge": "A refuge",
+    "foster_carer": "A foster carer's home",
+    "adopters": "Adopters' or prospective adopters' home",
+    "other": "Another safety reason",
 }
 
 
