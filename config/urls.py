@@ -10,6 +10,8 @@ urlpatterns = [
     path("pathways/", include("onestory.pathways.urls")),
     path("social-care/", include("onestory.socialcare.urls")),
     path("family-hubs/", include("onestory.familyhubs.urls")),
+    path("recording/", include("onestory.recording.urls")),
+    path("documents/", include("onestory.documents.urls")),
     path("returns/", include("onestory.returns.urls")),
     path("performance/", include("onestory.insight.urls")),
 ]

@@ -246,6 +246,8 @@ class ChronologyEntry(BaseModel):
     )
     source_type = models.CharField(max_length=100, blank=True)
     source_id = models.CharField(max_length=64, blank=True)
+    # A significant event: shown in the chronology's summary view as well as in the full one.
+    significant = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-occurred_at"]

@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 from onestory.access import audit
 from onestory.core.calendar import bank_holidays_between
 from onestory.core.clock import today_in_london
-from onestory.core.errors import DetailsRefused, DomainError, StaleEdit
+from onestory.core.errors import DetailsRefused, DomainError
+from onestory.core.locking import locked
 from onestory.people.models import ChronologyEntry
 from onestory.workforce.models import Team
 from onestory.workforce.rules import Role
@@ -113,15 +114,7 @@ def _require_screener(user) -> None:
 
 
 def _locked(contact_id, *, version: int | None = None, what: str = "contact") -> Contact:
-    contact = Contact.objects.select_for_update().get(pk=contact_id)
-    if version is not None and contact.version != version:
-        raise StaleEdit(what)
-    return contact
-
-
-def _bump(contact: Contact, *fields: str) -> None:
-    contact.version += 1
-    contact.save(update_fields=[*fields, "version", "updated_at"])
+    return locked(Contact, contact_id, version=version, what=what)
 
 
 def _source_of_text(contact: Contact) -> str:

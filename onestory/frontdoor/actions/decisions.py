@@ -8,6 +8,7 @@ from django.db.models import Q
 from onestory.access.models import Allocation, Notification
 from onestory.core.clock import today_in_london
 from onestory.core.errors import DetailsRefused, DomainError, StaleEdit
+from onestory.core.locking import bump
 from onestory.core.rules import ASSESSMENT_WORKING_DAYS, add_working_days
 from onestory.workforce.models import Team, Worker
 from onestory.workforce.rules import Role
@@ -29,7 +30,6 @@ from .common import (
     PURPOSE_LEAD_PROFESSIONAL,
     PURPOSE_REFERRAL,
     _audit,
-    _bump,
     _chronology,
     _holidays_around,
     _linked_people,
@@ -184,7 +184,7 @@ def _decide(
         )
         if contact.assigned_to_id is None:
             contact.assigned_to, contact.assigned_at = acting_user, now
-        _bump(contact, "status", "referral_source", "assigned_to", "assigned_at")
+        bump(contact, "status", "referral_source", "assigned_to", "assigned_at")
         _audit(
             contact,
             "update",
@@ -287,7 +287,7 @@ def decision_sign_off(
             _take_effect(contact, decision, acting_user=acting_user, now=now)
         else:
             contact.status = Status.SCREENING
-            _bump(contact, "status")
+            bump(contact, "status")
             _chronology(
                 contact,
                 f"Manager returned the front door decision on {contact.reference} to the screener",
@@ -324,7 +324,7 @@ def _take_effect(contact: Contact, decision: Decision, *, acting_user, now: date
     decision.final_at = now
     decision.save(update_fields=["final_at", "updated_at"])
     contact.status = Status.DECIDED
-    _bump(contact, "status")
+    bump(contact, "status")
     people = _linked_people(contact)
     children = _linked_people(contact, children_only=True)
     _end_front_door_access(contact, people, now=now)
@@ -423,7 +423,7 @@ def contact_close(
         contact.status = Status.CLOSED
         contact.closed_reason = reason.strip()
         contact.closed_at = now
-        _bump(contact, "status", "closed_reason", "closed_at")
+        bump(contact, "status", "closed_reason", "closed_at")
         _end_front_door_access(contact, _linked_people(contact), now=now)
         _audit(
             contact,

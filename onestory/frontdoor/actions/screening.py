@@ -6,6 +6,7 @@ from django.db import transaction
 
 from onestory.access.models import Allocation
 from onestory.core.errors import DetailsRefused, DomainError
+from onestory.core.locking import bump
 from onestory.people import actions as people_actions
 from onestory.people import matching
 from onestory.people.models import Person
@@ -20,7 +21,6 @@ from ..rules import Status
 from .common import (
     PURPOSE_FRONT_DOOR,
     _audit,
-    _bump,
     _chronology,
     _locked,
     _require_screener,
@@ -48,7 +48,7 @@ def contact_assign(
         contact.assigned_to = to_worker
         contact.assigned_at = now
         contact.status = Status.SCREENING
-        _bump(contact, "assigned_to", "assigned_at", "status")
+        bump(contact, "assigned_to", "assigned_at", "status")
         _audit(
             contact,
             "update",
@@ -114,7 +114,7 @@ def contact_person_link(
         named.save(update_fields=["person", "link", "linked_by", "linked_at", "updated_at"])
         _front_door_allocation(person.pk, acting_user=acting_user, now=now)
         contact = named.contact
-        _bump(contact)
+        bump(contact)
         _audit(
             contact,
             "update",
@@ -187,7 +187,7 @@ def contact_person_create_record(
         named.save(update_fields=["person", "link", "linked_by", "linked_at", "updated_at"])
         _front_door_allocation(person.pk, acting_user=acting_user, now=now)
         contact = named.contact
-        _bump(contact)
+        bump(contact)
         _chronology(
             contact,
             f"Named in request for support {contact.reference} from {_source_of_text(contact)}",
@@ -234,7 +234,7 @@ def information_request_add(
             requested_by=acting_user,
             due_at=now + timedelta(hours=reply_within_hours),
         )
-        _bump(contact)
+        bump(contact)
         _audit(
             contact,
             "update",

@@ -2,11 +2,10 @@
 
 from datetime import datetime
 
-from django.db import models
-
 from onestory.access import audit
 from onestory.access.selectors import visible_to
-from onestory.core.errors import DomainError, StaleEdit
+from onestory.core.errors import DomainError
+from onestory.core.locking import bump, locked  # noqa: F401 (used as common.locked)
 from onestory.people.models import ChronologyEntry, Person
 
 from .. import rules
@@ -39,21 +38,6 @@ def child_to_work_on(user, person_id, *, now: datetime) -> Person:
     if person is None:
         raise DomainError(CANNOT_OPEN)
     return person
-
-
-def locked(model: type[models.Model], pk, *, version: int | None = None, what: str):
-    """The row, locked for this transaction; refused if it changed since the form was opened."""
-    row = model.objects.select_for_update().filter(pk=pk).first()
-    if row is None:
-        raise DomainError(f"This {what} cannot be found. It may have been removed.")
-    if version is not None and row.version != version:
-        raise StaleEdit(what)
-    return row
-
-
-def bump(row, *fields: str) -> None:
-    row.version += 1
-    row.save(update_fields=[*fields, "version", "updated_at"])
 
 
 def record_audit(

@@ -102,9 +102,7 @@ def referral_close(
             raise DetailsRefused(problems)
         # The census's ReferralNFA: an episode closed with nothing done under it (no assessment,
         # no strategy discussion) was a referral that needed no further action.
-        nothing_done = not (
-            referral.assessments.exists() or referral.strategy_discussions.exists()
-        )
+        nothing_done = not (referral.assessments.exists() or referral.strategy_discussions.exists())
         close_referral_row(
             referral,
             closed_on=closed_on,

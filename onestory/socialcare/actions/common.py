@@ -5,7 +5,8 @@ from datetime import date, datetime, timedelta
 
 from onestory.access import audit
 from onestory.core.calendar import bank_holidays_between
-from onestory.core.errors import DomainError, StaleEdit
+from onestory.core.errors import DomainError
+from onestory.core.locking import bump, locked  # noqa: F401 (used as common.locked)
 from onestory.people.models import ChronologyEntry
 from onestory.workforce.rules import Role
 
@@ -27,20 +28,6 @@ def require_working_role(user) -> None:
 def require_manager(user) -> None:
     if getattr(user, "role", None) not in MANAGER_ROLES:
         raise DomainError(NOT_A_MANAGER)
-
-
-def locked(model, pk, *, version: int | None = None, what: str = "record"):
-    """The row, locked for this transaction; refused if it changed since the form was read."""
-    row = model.objects.select_for_update(of=("self",)).get(pk=pk)
-    if version is not None and row.version != version:
-        raise StaleEdit(what)
-    return row
-
-
-def bump(row, *fields: str) -> None:
-    """Save the changed fields and move the optimistic lock on."""
-    row.version += 1
-    row.save(update_fields=[*fields, "version", "updated_at"])
 
 
 def audit_change(

@@ -1,0 +1,3 @@
+"""Uploaded documents and the search across notes and documents."""
+
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Case recording's pages: case notes, drafts, management oversight and supervision."""
+
+app_name = "recording"
+urlpatterns: list = []
