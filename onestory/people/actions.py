@@ -121,6 +121,8 @@ def person_create(
     upn: str = "",
     immigration_status: str = "",
     unaccompanied_asylum_seeking: bool = False,
+    email: str = "",
+    mobile: str = "",
     address: dict | None = None,
     acting_user,
     now: datetime,
@@ -150,6 +152,8 @@ def person_create(
             "upn": upn.strip(),
             "immigration_status": immigration_status,
             "unaccompanied_asylum_seeking": unaccompanied_asylum_seeking,
+            "email": email.strip(),
+            "mobile": mobile.strip(),
         }
     )
     person = Person(**values)
@@ -349,6 +353,7 @@ def _address_add(
     town: str = "",
     valid_from: date | None = None,
     valid_to: date | None = None,
+    withheld: str = "",
     acting_user,
     now: datetime,
     today: date,
@@ -376,6 +381,7 @@ def _address_add(
         lsoa=lookup.lsoa if lookup else "",
         valid_from=valid_from,
         valid_to=valid_to,
+        withheld=withheld,
     )
     if valid_to is None:
         # A new current address ends the one before it, on the day before the move.
@@ -408,11 +414,13 @@ def address_add(
     town: str = "",
     valid_from: date | None = None,
     valid_to: date | None = None,
+    withheld: str = "",
     acting_user,
     now: datetime,
     request=None,
 ) -> Address:
-    """Record where a person lives or lived. Ward and LSOA come from the postcode lookup.
+    """Record where a person lives or lived. Ward and LSOA come from the postcode lookup. A
+    withheld address (a refuge, a foster carer's home...) is kept out of the chronology's words.
 
     A current address (no end date) ends the person's previous current address on the day
     before `valid_from` (or before today, when the move date is not known).
@@ -421,17 +429,21 @@ def address_add(
     with transaction.atomic():
         address = _address_add(
             person=person, line_1=line_1, line_2=line_2, town=town, postcode=postcode,
-            valid_from=valid_from, valid_to=valid_to, acting_user=acting_user, now=now,
-            today=today,
+            valid_from=valid_from, valid_to=valid_to, withheld=withheld,
+            acting_user=acting_user, now=now, today=today,
         )
         audit.record(
             actor=acting_user, action="create", at=now, person_id=person.pk, obj=address,
-            detail={"current": address.valid_to is None}, request=request,
+            detail={"current": address.valid_to is None, "withheld": bool(withheld)},
+            request=request,
         )
         what = "Address added" if address.valid_to is None else "Past address added"
+        where = (
+            f"withheld ({rules.ADDRESS_WITHHELD[withheld].lower()})" if withheld else str(address)
+        )
         _chronology(
             person, now=now, acting_user=acting_user, category="record",
-            summary=f"{what}: {address}", source=address,
+            summary=f"{what}: {where}", source=address,
         )
     return address
 
@@ -484,12 +496,14 @@ def relationship_add(
     to_person: Person,
     kind: str,
     has_parental_responsibility: bool = False,
+    alleged_harm: bool = False,
     valid_from: date | None = None,
     acting_user,
     now: datetime,
     request=None,
 ) -> Relationship:
-    """Record that `from_person` is the <kind> of `to_person`. It reads from both records."""
+    """Record that `from_person` is the <kind> of `to_person` (and, with `alleged_harm`, that
+    `from_person` is alleged to have harmed `to_person`). It reads from both records."""
     if kind not in rules.RELATIONSHIP_KINDS:
         raise DomainError("Choose how these two people are related.", field="kind")
     if from_person.pk == to_person.pk:
@@ -515,6 +529,7 @@ def relationship_add(
             to_person=to_person,
             kind=kind,
             has_parental_responsibility=has_parental_responsibility,
+            alleged_harm=alleged_harm,
             valid_from=valid_from,
         )
         _full_clean(relationship)
@@ -525,7 +540,8 @@ def relationship_add(
         ):
             audit.record(
                 actor=acting_user, action="create", at=now, person_id=subject.pk,
-                obj=relationship, detail={"kind": kind}, request=request,
+                obj=relationship, detail={"kind": kind, "alleged_harm": alleged_harm},
+                request=request,
             )
             # Names stay out: a later reader of this chronology may not be able to open `other`.
             label = rules.relationship_label_for(

@@ -119,8 +119,18 @@ class PersonDetailsForm(PeopleForm):
     unaccompanied_asylum_seeking = forms.BooleanField(
         label="Unaccompanied asylum-seeking child", required=False
     )
+    email = forms.EmailField(
+        label="Email address", max_length=254, required=False,
+        help_text="Only their own. Messages from the service go only to the address recorded here.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"invalid": "Enter an email address like name@example.com."},
+    )
+    mobile = forms.CharField(
+        label="Mobile phone number", max_length=20, required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
 
-    widths = {"nhs_number": 10, "upn": 20, "estimated_age_years": 3}
+    widths = {"nhs_number": 10, "upn": 20, "estimated_age_years": 3, "mobile": 20}
 
     def __init__(self, *args, today: date, **kwargs):
         self.today = today
@@ -143,6 +153,17 @@ class PersonDetailsForm(PeopleForm):
         if upn is None:
             raise forms.ValidationError(UPN_PROBLEM)
         return upn
+
+    def clean_mobile(self):
+        value = self.cleaned_data["mobile"].strip()
+        if not value:
+            return ""
+        mobile = rules.normalise_mobile(value)
+        if mobile is None:
+            raise forms.ValidationError(
+                "Enter a UK mobile number, like 07700 900123 or +44 7700 900123."
+            )
+        return mobile
 
     def clean_disabilities(self):
         codes = self.cleaned_data["disabilities"]
@@ -292,6 +313,14 @@ class AddressForm(OneTimeForm):
     valid_to = _date(
         "Date they left", help_text="Leave this blank if they still live here."
     )
+    withheld = forms.ChoiceField(
+        label="Must this address be kept from anyone outside the council?",
+        choices=[("", "No, it may be shared with whoever may know where they live"),
+                 *rules.ADDRESS_WITHHELD.items()],
+        required=False, widget=GovukRadios,
+        help_text="A withheld address never appears in a letter or report for anyone outside "
+        "the council.",
+    )
 
     widths = {"postcode": 10, "town": 20}
 
@@ -397,15 +426,33 @@ class RelationshipForm(ChoosePersonMixin, OneTimeForm):
     has_parental_responsibility = forms.BooleanField(
         label="The parent or carer has parental responsibility", required=False
     )
+    alleged_harm = forms.BooleanField(
+        label="They are alleged to have harmed this person", required=False,
+        help_text="For example domestic abuse towards a partner, or harm to a child. Letters and "
+        "reports for them will then never carry this person's withheld address.",
+    )
     valid_from = _date("Date the relationship started")
 
     def __init__(self, *args, people, shown, subject, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_people(people, shown)
         self.fields["relationship"].label = f"Who are they to {subject.full_name}?"
+        self.fields["alleged_harm"].label = (
+            f"They are alleged to have harmed {subject.full_name}"
+        )
 
     def clean(self):
-        return self._clean_person(super().clean())
+        data = self._clean_person(super().clean())
+        choice = data.get("relationship")
+        if data.get("alleged_harm") and choice:
+            kind, other_is_from = rules.relationship_from_choice(choice)
+            if not other_is_from and kind not in rules.SYMMETRIC_RELATIONSHIPS:
+                self.add_error(
+                    "alleged_harm",
+                    "Alleged harm is recorded for a parent, carer, partner or relative towards "
+                    "this person. Record a child's harm to an adult in a case note instead.",
+                )
+        return data
 
     def relationship_values(self, person) -> dict:
         kind, other_is_from = rules.relationship_from_choice(self.cleaned_data["relationship"])
@@ -415,6 +462,7 @@ class RelationshipForm(ChoosePersonMixin, OneTimeForm):
             "to_person": person if other_is_from else other,
             "kind": kind,
             "has_parental_responsibility": self.cleaned_data["has_parental_responsibility"],
+            "alleged_harm": self.cleaned_data["alleged_harm"],
             "valid_from": self.cleaned_data["valid_from"],
         }
 

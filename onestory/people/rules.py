@@ -132,6 +132,19 @@ def normalise_nhs_number(value: str) -> str | None:
     return digits if nhs.is_valid(digits) else None
 
 
+def normalise_mobile(value: str) -> str | None:
+    """A UK mobile number as 07xxx xxxxxx (from 07..., +447... or 00447...), else None: the
+    numbers GOV.UK Notify sends texts to (Ofcom's numbering plan gives mobiles 07 and 11 digits)."""
+    digits = re.sub(r"[\s()-]", "", value or "")
+    if digits.startswith("+44"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("0044"):
+        digits = "0" + digits[4:]
+    if not re.fullmatch(r"07\d{9}", digits):
+        return None
+    return f"{digits[:5]} {digits[5:]}"
+
+
 def normalise_upn(value: str) -> str | None:
     """A 13-character Unique Pupil Number with a valid check letter (DfE UPN guidance)."""
     compact = re.sub(r"\s", "", value or "").upper()
@@ -299,6 +312,10 @@ RELATIONSHIP_CHOICES = [
     ("partner", "Partner", "partner", True),
     ("grandparent", "Grandparent", "grandparent", True),
     ("grandchild", "Grandchild", "grandparent", False),
+    ("adoptive_parent", "Adoptive parent", "adoptive_parent", True),
+    ("adopted_child", "Adopted child", "adoptive_parent", False),
+    ("foster_carer", "Foster carer", "foster_carer", True),
+    ("foster_child", "Foster child", "foster_carer", False),
     ("other", "Other relationship", "other", True),
 ]
 
@@ -376,6 +393,8 @@ PERSON_DETAIL_LABELS = {
     "upn": "unique pupil number (UPN)",
     "immigration_status": "immigration status",
     "unaccompanied_asylum_seeking": "unaccompanied asylum-seeking child",
+    "email": "email address",
+    "mobile": "mobile phone number",
     "date_of_death": "date of death",
 }
 

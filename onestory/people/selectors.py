@@ -95,6 +95,15 @@ def _relationship_rows(user, person: Person, *, now: datetime) -> list[dict]:
                 ),
                 "other": other if other.pk in visible else None,
                 "responsibility": responsibility,
+                "alleged_harm": (
+                    (
+                        f"{person.full_name} is alleged to have harmed them"
+                        if seen_from_subject
+                        else f"Alleged to have harmed {person.full_name}"
+                    )
+                    if r.alleged_harm
+                    else ""
+                ),
                 "valid_from": r.valid_from,
                 "valid_to": r.valid_to,
                 "current": r.valid_to is None,
