@@ -296,6 +296,10 @@ def _comparators(module, end: date) -> int:
     return sum(len(module.comparators_for(m.id, end)) for m in measures.MEASURES)
 
 
+def _reach(module, end: date) -> int:
+    return len(module.reach_page(_period(end)).tables)
+
+
 # Add a dashboard's new part here: the benchmark times whatever is listed.
 PARTS: tuple[DashboardPart, ...] = (
     DashboardPart("headline measures", "measures", "compute", _headline),
@@ -305,6 +309,7 @@ PARTS: tuple[DashboardPart, ...] = (
     DashboardPart("disproportionality", "disproportionality", "group_table", _group_tables),
     DashboardPart("caseloads", "workforce", "caseloads", _caseloads),
     DashboardPart("comparators", "comparators", "comparators_for", _comparators),
+    DashboardPart("family hubs reach", "selectors_reach", "reach_page", _reach),
 )
 
 
