@@ -16,6 +16,7 @@ from onestory.access import audit
 from onestory.access.models import AuditEvent
 from onestory.core.errors import DetailsRefused, DomainError, full_clean_or_refuse
 from onestory.core.idempotency import DuplicateSubmission, previous_result, remember_result
+from onestory.core.locking import bump, locked
 
 from .. import rules
 from ..models import Booking, RegisteredPerson, Registration, Session
@@ -109,7 +110,7 @@ def _book(*, session, registration, people, form_token, acting_user, now, reques
         raise DetailsRefused({"people": NO_PEOPLE})
     with transaction.atomic():
         # The session's row is locked so two bookings at once cannot both take the last place.
-        current = Session.objects.select_for_update().select_related("activity").get(pk=session.pk)
+        current = locked(Session, session.pk, what="session")
         if current.cancelled_at is not None:
             raise DomainError(SESSION_CANCELLED)
         if current.ends_at <= now:
@@ -170,18 +171,13 @@ def booking_cancel(*, booking: Booking, acting_user, now: datetime, request=None
     cancelled."""
     require_manager(acting_user, NOT_A_MANAGER)
     with transaction.atomic():
-        current = (
-            Booking.objects.select_for_update().select_related("session").filter(pk=booking.pk)
-        ).first()
-        if current is None:
-            raise DomainError("This booking no longer exists.")
+        current = locked(Booking, booking.pk, what="booking")
         if current.cancelled_at is not None:
             raise DomainError(BOOKING_CANCELLED)
         if current.session.ends_at <= now:
             raise DomainError(BOOKING_HELD)
         current.cancelled_at = now
-        current.version += 1
-        current.save(update_fields=["cancelled_at", "version", "updated_at"])
+        bump(current, "cancelled_at")
         audit.record(
             actor=acting_user,
             action=AuditEvent.Action.UPDATE,

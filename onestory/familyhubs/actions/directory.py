@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from onestory.access import audit
 from onestory.access.models import AuditEvent, Notification
 from onestory.core.clock import today_in_london
-from onestory.core.errors import DetailsRefused, DomainError, StaleEdit, full_clean_or_refuse
+from onestory.core.errors import DetailsRefused, DomainError, full_clean_or_refuse
 from onestory.core.idempotency import once_per_form
+from onestory.core.locking import bump, locked
 from onestory.people.models import Postcode
 from onestory.people.rules import normalise_postcode
 from onestory.workforce.rules import Role
@@ -35,7 +36,6 @@ NOT_AN_EDITOR = (
     "Only family hub and early help practitioners and team managers change the service directory."
 )
 NOT_AN_IMPORTER = "Only team managers load an Open Referral UK feed into the directory."
-GONE = "This service is no longer in the directory."
 NO_NAME = "Enter the service's name, for example “Stay and play at Riverside”."
 NO_ORGANISATION = "Enter who runs the service, for example “Luton Borough Council”."
 BAD_POSTCODE = "Enter a real postcode, like LU1 2AB, or leave it empty if it is not in one place."
@@ -186,20 +186,15 @@ def service_update(
     _require(acting_user, EDITORS, NOT_AN_EDITOR)
     cleaned = _clean(details)
     with transaction.atomic():
-        current = Service.objects.select_for_update().filter(pk=service.pk).first()
-        if current is None:
-            raise DomainError(GONE)
-        if current.version != version:
-            raise StaleEdit("service")
+        current = locked(Service, service.pk, version=version, what="service")
         changed = [k for k, v in cleaned.items() if getattr(current, k) != v]
         for key, value in cleaned.items():
             setattr(current, key, value)
         current.ward = _ward_of(current.postcode)
         current.last_checked_on = today_in_london(now)
         current.stale_reminded_on = None
-        current.version += 1
         full_clean_or_refuse(current)
-        current.save()
+        bump(current, *cleaned, "ward", "last_checked_on", "stale_reminded_on")
         audit.record(
             actor=acting_user,
             action=AuditEvent.Action.UPDATE,
@@ -218,9 +213,7 @@ def service_checked(*, service: Service, acting_user, now: datetime, request=Non
     _require(acting_user, EDITORS, NOT_AN_EDITOR)
     today = today_in_london(now)
     with transaction.atomic():
-        current = Service.objects.select_for_update().filter(pk=service.pk).first()
-        if current is None:
-            raise DomainError(GONE)
+        current = locked(Service, service.pk, what="service")
         current.last_checked_on = today
         current.stale_reminded_on = None
         current.save(update_fields=["last_checked_on", "stale_reminded_on", "updated_at"])

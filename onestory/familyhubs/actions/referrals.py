@@ -11,8 +11,9 @@ from onestory.access import audit
 from onestory.access.models import AuditEvent
 from onestory.access.selectors import identifying_details_hidden_from
 from onestory.core.clock import today_in_london
-from onestory.core.errors import DetailsRefused, DomainError, StaleEdit, full_clean_or_refuse
+from onestory.core.errors import DetailsRefused, DomainError, full_clean_or_refuse
 from onestory.core.idempotency import once_per_form
+from onestory.core.locking import bump, locked
 from onestory.earlyhelp.actions.common import may_work_on
 from onestory.earlyhelp.models import Episode
 from onestory.earlyhelp.selectors import episodes_visible_to
@@ -212,19 +213,18 @@ def referral_create(
 
 
 def _locked(referral_id, *, version: int, acting_user, now: datetime) -> ServiceReferral:
-    """The referral, locked, if this worker may follow it up and nobody saved it since."""
+    """The referral, locked, if this worker may follow it up and nobody saved it since. Who may
+    follow it up rests on what never changes (who made it, where it came from), so it is asked
+    before the lock."""
     referral = (
-        # Only the referral's row: its episode may be none (an outer join cannot be locked).
-        ServiceReferral.objects.select_for_update(of=("self",))
-        .select_related("service", "episode")
-        .get(pk=referral_id)
+        referrals_visible_to(acting_user, now=now)
+        .select_related("episode")
+        .filter(pk=referral_id)
+        .first()
     )
-    visible = referrals_visible_to(acting_user, now=now).filter(pk=referral.pk).exists()
-    if not visible or not may_follow_up(acting_user, referral):
+    if referral is None or not may_follow_up(acting_user, referral):
         raise DomainError(NOT_YOURS)
-    if referral.version != version:
-        raise StaleEdit("referral")
-    return referral
+    return locked(ServiceReferral, referral.pk, version=version, what="referral")
 
 
 def referral_decide(
@@ -252,18 +252,8 @@ def referral_decide(
         referral.decided_at = now
         referral.decided_by = acting_user
         referral.declined_reason = "" if accepted else declined_reason
-        referral.version += 1
         full_clean_or_refuse(referral)
-        referral.save(
-            update_fields=[
-                "status",
-                "decided_at",
-                "decided_by",
-                "declined_reason",
-                "version",
-                "updated_at",
-            ]
-        )
+        bump(referral, "status", "decided_at", "decided_by", "declined_reason")
         _audit(
             referral, AuditEvent.Action.UPDATE, acting_user=acting_user, now=now, request=request
         )
@@ -306,19 +296,8 @@ def referral_close(
         referral.closed_by = acting_user
         referral.attended = attended
         referral.outcome = outcome
-        referral.version += 1
         full_clean_or_refuse(referral)
-        referral.save(
-            update_fields=[
-                "status",
-                "closed_at",
-                "closed_by",
-                "attended",
-                "outcome",
-                "version",
-                "updated_at",
-            ]
-        )
+        bump(referral, "status", "closed_at", "closed_by", "attended", "outcome")
         _audit(
             referral,
             AuditEvent.Action.UPDATE,

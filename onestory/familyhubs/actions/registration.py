@@ -15,8 +15,9 @@ from django.db import transaction
 from django.db.models import Count, F
 
 from onestory.access import audit
-from onestory.core.errors import DetailsRefused, DomainError, StaleEdit, full_clean_or_refuse
+from onestory.core.errors import DetailsRefused, DomainError, full_clean_or_refuse
 from onestory.core.idempotency import once_per_form
+from onestory.core.locking import bump, locked
 from onestory.people import actions as people_actions
 from onestory.people.models import Address, ChronologyEntry, HouseholdMember, Person
 from onestory.people.rules import normalise_postcode
@@ -281,9 +282,8 @@ def registration_create(
 
 
 def _locked(registration: Registration, version: int | None) -> Registration:
-    current = Registration.objects.select_for_update().get(pk=registration.pk)
-    if version is not None and current.version != version:
-        raise StaleEdit("family's registration")
+    """The registration, locked, refused if it has ended or changed since `version`."""
+    current = locked(Registration, registration.pk, version=version, what="family's registration")
     if current.ended_at is not None:
         raise DomainError(ENDED)
     return current
@@ -319,8 +319,7 @@ def registration_update(
         for name in changed:
             setattr(current, name, changes[name])
         full_clean_or_refuse(current)
-        current.version += 1
-        current.save(update_fields=[*changed, "version", "updated_at"])
+        bump(current, *changed)
         audit.record(
             actor=acting_user,
             action="update",
@@ -387,8 +386,7 @@ def registered_person_add(
         member = RegisteredPerson(registration=current, person=person, role=details["role"])
         full_clean_or_refuse(member, exclude=["registration", "person"])
         member.save()
-        current.version += 1
-        current.save(update_fields=["version", "updated_at"])
+        bump(current)
         audit.record(
             actor=acting_user,
             action="create",
@@ -419,14 +417,13 @@ def registration_end(
     """End a family's registration (they moved away, or asked to be taken off): their bookings
     of sessions still to come are cancelled, and what they attended stays on the record."""
     with transaction.atomic():
-        current = Registration.objects.select_for_update().get(pk=registration.pk)
-        if current.version != version:
-            raise StaleEdit("family's registration")
+        current = locked(
+            Registration, registration.pk, version=version, what="family's registration"
+        )
         if current.ended_at is not None:
             raise DomainError(ALREADY_ENDED)
         current.ended_at = now
-        current.version += 1
-        current.save(update_fields=["ended_at", "version", "updated_at"])
+        bump(current, "ended_at")
         cancelled = Booking.objects.filter(
             registration=current, cancelled_at__isnull=True, session__starts_at__gt=now
         ).update(cancelled_at=now, version=F("version") + 1, updated_at=now)

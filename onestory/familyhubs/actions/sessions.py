@@ -17,6 +17,7 @@ from onestory.core.calendar import bank_holidays_between
 from onestory.core.clock import LONDON
 from onestory.core.errors import DetailsRefused, DomainError, StaleEdit, full_clean_or_refuse
 from onestory.core.idempotency import DuplicateSubmission, previous_result, remember_result
+from onestory.core.locking import bump, locked
 
 from .. import rules_sites
 from ..models import Booking, Session
@@ -226,11 +227,7 @@ def session_update(
     below those already taken."""
     require_manager(acting_user, NOT_A_MANAGER)
     with transaction.atomic():
-        current = Session.objects.select_for_update().filter(pk=session.pk).first()
-        if current is None:
-            raise DomainError("This session no longer exists.")
-        if current.version != version:
-            raise StaleEdit("session")
+        current = locked(Session, session.pk, version=version, what="session")
         if current.cancelled_at is not None:
             raise DomainError(CANCELLED)
         problems = _time_problems(day, starts, ends)
@@ -268,9 +265,8 @@ def session_update(
         current.site = site
         current.starts_at, current.ends_at = starts_at, ends_at
         current.capacity = capacity
-        current.version += 1
         full_clean_or_refuse(current)
-        current.save()
+        bump(current, "site", "starts_at", "ends_at", "capacity")
         current.staff.set(list(staff))
         current.partners.set(list(partners))
         audit.record(
@@ -291,9 +287,8 @@ def session_cancel(
     same moment, and stay on its page. Returns the session and how many bookings it cancelled."""
     require_manager(acting_user, NOT_A_MANAGER)
     with transaction.atomic():
-        current = Session.objects.select_for_update().filter(pk=session.pk).first()
-        if current is None:
-            raise DomainError("This session no longer exists.")
+        current = locked(Session, session.pk, what="session")
+        # Cancelled from another tab: say that, before saying someone else changed it.
         if current.cancelled_at is not None:
             raise DomainError(ALREADY_CANCELLED)
         if current.version != version:
@@ -301,8 +296,7 @@ def session_cancel(
         if current.ends_at <= now:
             raise DomainError(ALREADY_HELD)
         current.cancelled_at = now
-        current.version += 1
-        current.save(update_fields=["cancelled_at", "version", "updated_at"])
+        bump(current, "cancelled_at")
         cancelled = Booking.objects.filter(session=current, cancelled_at__isnull=True).update(
             cancelled_at=now, updated_at=now
         )

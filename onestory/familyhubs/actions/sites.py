@@ -11,8 +11,9 @@ from django.db import transaction
 
 from onestory.access import audit
 from onestory.access.models import AuditEvent
-from onestory.core.errors import DetailsRefused, DomainError, StaleEdit, full_clean_or_refuse
+from onestory.core.errors import DetailsRefused, DomainError, full_clean_or_refuse
 from onestory.core.idempotency import once_per_form
+from onestory.core.locking import bump, locked
 from onestory.people.models import Postcode
 from onestory.people.rules import normalise_postcode
 from onestory.workforce.rules import Role
@@ -155,11 +156,7 @@ def site_update(
     the form was opened at `version`."""
     require_manager(acting_user)
     with transaction.atomic():
-        current = Site.objects.select_for_update().filter(pk=site.pk).first()
-        if current is None:
-            raise DomainError("This site no longer exists.")
-        if current.version != version:
-            raise StaleEdit("site")
+        current = locked(Site, site.pk, version=version, what="site")
         cleaned, problems = _site_problems(values, site=current)
         problem = _deactivation_problem(
             current, active, acting_user=acting_user, now=now, what="site", site=current
@@ -182,9 +179,8 @@ def site_update(
             current.active = active
         if "postcode" in changed:
             current.ward = _ward_of(current.postcode)
-        current.version += 1
         full_clean_or_refuse(current)
-        current.save()
+        bump(current, *changed, "ward")
         audit.record(
             actor=acting_user,
             action=AuditEvent.Action.UPDATE,
@@ -264,11 +260,7 @@ def activity_update(
     come) or bring it back. Refused (StaleEdit) if someone saved it since `version`."""
     require_manager(acting_user)
     with transaction.atomic():
-        current = Activity.objects.select_for_update().filter(pk=activity.pk).first()
-        if current is None:
-            raise DomainError("This activity no longer exists.")
-        if current.version != version:
-            raise StaleEdit("activity")
+        current = locked(Activity, activity.pk, version=version, what="activity")
         problems = _activity_problems(values)
         problem = _deactivation_problem(
             current, active, acting_user=acting_user, now=now, what="activity", activity=current
@@ -286,9 +278,8 @@ def activity_update(
         if current.active != active:
             changed.append("active")
             current.active = active
-        current.version += 1
         full_clean_or_refuse(current)
-        current.save()
+        bump(current, *changed)
         audit.record(
             actor=acting_user,
             action=AuditEvent.Action.UPDATE,
