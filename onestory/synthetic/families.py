@@ -90,7 +90,7 @@ class Schools:
 
 
 # How an adult who lives with the children is described to the front door, best first.
-RELATION_RANK = {"parent": 0, "step_parent": 1, "grandparent": 2, "carer": 3}
+RELATION_RANK = {"parent": 0, "step_parent": 1, "grandparent": 2, "carer": 3, "foster_carer": 3}
 
 
 @dataclass(eq=False)
@@ -871,7 +871,7 @@ class FamilyMaker:
                 school = self.schools.pick(ward, "secondary", rng)
                 yp.person.upn = self.schools.next_upn(school, arrived.year)
             for carer in carers:
-                self.relate(carer, yp, "carer", arrived, False)
+                self.relate(carer, yp, "foster_carer", arrived, False)
             young_people.append(yp)
             self.stats["uasc"] += 1
         members = carers + young_people

@@ -150,9 +150,9 @@ def test_the_town_s_mix_is_luton_like_with_more_south_asian_children_than_adults
 
 def test_every_child_has_a_parent_or_carer_and_no_one_is_their_own_relative():
     cared_for = set(
-        Relationship.objects.filter(kind__in=("parent", "carer", "step_parent")).values_list(
-            "to_person_id", flat=True
-        )
+        Relationship.objects.filter(
+            kind__in=("parent", "carer", "step_parent", "foster_carer")
+        ).values_list("to_person_id", flat=True)
     )
     children = set(_children().values_list("id", flat=True))
     assert children and children <= cared_for
