@@ -7,6 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from onestory.access.decorators import access_rule
@@ -71,74 +72,51 @@ def site_detail(request, pk):
     )
 
 
-def _site_form(request, *, data=None, initial=None, editing=False):
-    return SiteForm(
-        data,
-        initial=initial,
-        hubs=selectors_sites.hubs_for(request.user),
-        may_deactivate=request.user.role in site_actions.MAY_DEACTIVATE,
-        editing=editing,
-    )
+def _form_page(request, *, what, template, form_class, choices, create, update, new, record, done):
+    """A site's or an activity's add or change page (`record` None: adding, through `create`;
+    else changing it, through `update`). GET shows the form: `new` as its start when adding,
+    else the record's details; `choices` are the form's lists. A save answers `done(saved,
+    added)`: the message and where to go next. A stale change keeps what was typed, carrying the
+    record's latest version so a second save goes through."""
+    editing = record is not None
+    context = {what: record} if editing else {}
 
+    def make(data=None, initial=None):
+        may_deactivate = request.user.role in site_actions.MAY_DEACTIVATE
+        return form_class(
+            data, initial=initial, may_deactivate=may_deactivate, editing=editing, **choices
+        )
 
-@require_http_methods(["GET", "POST"])
-@access_rule(RULE)
-def site_create(request):
+    def save(form):
+        said = {"values": form.values(), "acting_user": request.user, "now": now()}
+        if not editing:
+            return create(form_token=form.cleaned_data["form_token"], request=request, **said)
+        return update(
+            **{what: record},
+            active=form.cleaned_data.get("active", record.active),
+            version=form.cleaned_data["version"],
+            request=request,
+            **said,
+        )
+
     if request.method != "POST":
-        form = _site_form(request, initial={"form_token": new_form_token()})
-        return render(request, "familyhubs/sites/site_form.html", {"form": form})
-    form = _site_form(request, data=request.POST)
+        form = make(initial=form_class.initial_of(record) if editing else new)
+        return render(request, template, context | {"form": form})
+    form = make(request.POST)
     if form.is_valid():
         try:
-            site = site_actions.site_create(
-                values=form.values(),
-                form_token=form.cleaned_data["form_token"],
-                acting_user=request.user,
-                now=now(),
-                request=request,
-            )
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, f"{site.name} added.")
-            return redirect("familyhubs:site", pk=site.pk)
-    return render(request, "familyhubs/sites/site_form.html", {"form": form})
-
-
-@require_http_methods(["GET", "POST"])
-@access_rule(RULE)
-def site_edit(request, pk):
-    site = selectors_sites.site_by_id(request.user, pk)
-    context = {"site": site}
-    if request.method != "POST":
-        form = _site_form(request, initial=SiteForm.initial_of(site), editing=True)
-        return render(request, "familyhubs/sites/site_form.html", context | {"form": form})
-    form = _site_form(request, data=request.POST, editing=True)
-    if form.is_valid():
-        try:
-            site = site_actions.site_update(
-                site=site,
-                values=form.values(),
-                active=form.cleaned_data.get("active", site.active),
-                version=form.cleaned_data["version"],
-                acting_user=request.user,
-                now=now(),
-                request=request,
-            )
+            saved = save(form)
         except StaleEdit as error:
-            # Keep what was typed; carry the latest version so a second save goes through.
-            site = selectors_sites.site_by_id(request.user, pk)
-            form = _stale(
-                form, site.version, lambda data: _site_form(request, data=data, editing=True)
-            )
+            record.refresh_from_db()
+            form = _stale(form, record.version, make)
             form.add_error(None, error.message)
-            context = {"site": site, "saved_since": True}
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"{site.name} saved.")
-            return redirect("familyhubs:site", pk=site.pk)
-    return render(request, "familyhubs/sites/site_form.html", context | {"form": form})
+            message, to = done(saved, added=not editing)
+            messages.success(request, message)
+            return redirect(to)
+    return render(request, template, context | {"form": form})
 
 
 def _stale(form, version: int, make):
@@ -148,6 +126,36 @@ def _stale(form, version: int, make):
     fresh = make(data)
     fresh.is_valid()
     return fresh
+
+
+def _site_page(request, site=None):
+    return _form_page(
+        request,
+        what="site",
+        template="familyhubs/sites/site_form.html",
+        form_class=SiteForm,
+        choices={"hubs": selectors_sites.hubs_for(request.user)},
+        create=site_actions.site_create,
+        update=site_actions.site_update,
+        new={"form_token": new_form_token()},
+        record=site,
+        done=lambda site, added: (
+            f"{site.name} {'added' if added else 'saved'}.",
+            reverse("familyhubs:site", args=[site.pk]),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access_rule(RULE)
+def site_create(request):
+    return _site_page(request)
+
+
+@require_http_methods(["GET", "POST"])
+@access_rule(RULE)
+def site_edit(request, pk):
+    return _site_page(request, selectors_sites.site_by_id(request.user, pk))
 
 
 # Activities ----------------------------------------------------------------------------------
@@ -163,77 +171,33 @@ def activity_list(request):
     return render(request, "familyhubs/sites/activity_list.html", {"activities": activities})
 
 
-def _activity_form(request, *, data=None, initial=None, editing=False):
-    return ActivityForm(
-        data,
-        initial=initial,
-        agencies=selectors_sites.partner_agencies(),
-        may_deactivate=request.user.role in site_actions.MAY_DEACTIVATE,
-        editing=editing,
+def _activity_page(request, activity=None):
+    return _form_page(
+        request,
+        what="activity",
+        template="familyhubs/sites/activity_form.html",
+        form_class=ActivityForm,
+        choices={"agencies": selectors_sites.partner_agencies()},
+        create=site_actions.activity_create,
+        update=site_actions.activity_update,
+        new={"form_token": new_form_token(), "audience": "universal"},
+        record=activity,
+        done=lambda activity, added: (
+            f"{activity.name} added. Arrange its sessions from the timetable."
+            if added
+            else f"{activity.name} saved.",
+            reverse("familyhubs:activities"),
+        ),
     )
 
 
 @require_http_methods(["GET", "POST"])
 @access_rule(RULE)
 def activity_create(request):
-    if request.method != "POST":
-        form = _activity_form(
-            request,
-            initial={"form_token": new_form_token(), "audience": "universal"},
-        )
-        return render(request, "familyhubs/sites/activity_form.html", {"form": form})
-    form = _activity_form(request, data=request.POST)
-    if form.is_valid():
-        try:
-            activity = site_actions.activity_create(
-                values=form.values(),
-                form_token=form.cleaned_data["form_token"],
-                acting_user=request.user,
-                now=now(),
-                request=request,
-            )
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(
-                request, f"{activity.name} added. Arrange its sessions from the timetable."
-            )
-            return redirect("familyhubs:activities")
-    return render(request, "familyhubs/sites/activity_form.html", {"form": form})
+    return _activity_page(request)
 
 
 @require_http_methods(["GET", "POST"])
 @access_rule(RULE)
 def activity_edit(request, pk):
-    activity = selectors_sites.activity_by_id(request.user, pk)
-    context = {"activity": activity}
-    if request.method != "POST":
-        form = _activity_form(request, initial=ActivityForm.initial_of(activity), editing=True)
-        return render(request, "familyhubs/sites/activity_form.html", context | {"form": form})
-    form = _activity_form(request, data=request.POST, editing=True)
-    if form.is_valid():
-        try:
-            activity = site_actions.activity_update(
-                activity=activity,
-                values=form.values(),
-                active=form.cleaned_data.get("active", activity.active),
-                version=form.cleaned_data["version"],
-                acting_user=request.user,
-                now=now(),
-                request=request,
-            )
-        except StaleEdit as error:
-            activity = selectors_sites.activity_by_id(request.user, pk)
-            form = _stale(
-                form,
-                activity.version,
-                lambda data: _activity_form(request, data=data, editing=True),
-            )
-            form.add_error(None, error.message)
-            context = {"activity": activity}
-        except DomainError as error:
-            form.add_domain_error(error)
-        else:
-            messages.success(request, f"{activity.name} saved.")
-            return redirect("familyhubs:activities")
-    return render(request, "familyhubs/sites/activity_form.html", context | {"form": form})
+    return _activity_page(request, selectors_sites.activity_by_id(request.user, pk))

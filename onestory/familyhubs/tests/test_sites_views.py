@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from onestory.access.models import AccessGrant, AuditEvent, RecordRestriction
 from onestory.core.calendar import bank_holidays_between
 from onestory.core.clock import now, today_in_london
-from onestory.familyhubs.models import Booking, Session, Site
+from onestory.familyhubs.models import Activity, Booking, Session, Site
 from onestory.workforce.rules import Role
 
 from .factories import ActivityFactory, SiteFactory, registered_family
@@ -442,3 +442,30 @@ def test_a_cancelled_session_cannot_be_changed(client, sign_in):
     session = session_on(_day(3), cancelled_at=now())
     response = client.get(reverse("familyhubs:session-edit", args=[session.pk]), follow=True)
     assert "This session has been cancelled: it cannot be changed." in response.content.decode()
+
+
+def test_an_activity_changed_by_someone_else_keeps_your_changes_and_a_second_save_wins(
+    client, sign_in
+):
+    sign_in(Role.FAMILY_HUB)
+    activity = ActivityFactory(name="Stay and play")
+    url = reverse("familyhubs:activity-edit", args=[activity.pk])
+    form = client.get(url).content.decode()
+    assert 'value="Stay and play"' in form
+    Activity.objects.filter(pk=activity.pk).update(version=activity.version + 1)
+    data = {
+        "name": "Stay and play (under 2s)",
+        "kind": activity.kind,
+        "audience": "universal",
+        "youngest_months": "0",
+        "oldest_months": "23",
+        "version": activity.version,
+    }
+    page = client.post(url, data).content.decode()
+    assert "Someone else changed this activity" in page
+    assert 'value="Stay and play (under 2s)"' in page
+    assert f'name="version" value="{activity.version + 1}"' in page
+    saved = client.post(url, data | {"version": activity.version + 1}, follow=True)
+    assert "Stay and play (under 2s) saved." in saved.content.decode()
+    activity.refresh_from_db()
+    assert (activity.name, activity.oldest_months) == ("Stay and play (under 2s)", 23)
