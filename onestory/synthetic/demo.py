@@ -36,6 +36,7 @@ from .chronology import allocation_summary
 from .earlyhelp import demo_episode, hand_over_for_demo
 from .familyhubs import DEMO_HUB, demo_sessions
 from .models import PlantedDuplicate
+from .recording import demo_drafts
 from .workforce import COUNCIL_NAME
 
 DEMO_PASSWORD = "onestory-demo"  # noqa: S105 - published on purpose: demo sign-ins only
@@ -695,12 +696,18 @@ def ensure_demo_users(*, now: datetime) -> list[DemoRow]:
         early_help_episodes = _early_help_episodes(workers["earlyhelp"], now=now)
         school_episodes = _school_episodes(workers["school"], school, now=now)
         hub_week, hub_today = demo_sessions(workers["familyhub"], now=now)
+        drafts = demo_drafts(social_worker, purposes=CHILD_IN_NEED_PURPOSES, now=now)
+        early_help_drafts = demo_drafts(
+            workers["earlyhelp"], purposes=(PURPOSE_EARLY_HELP,), now=now
+        )
 
     notes = {
         "socialworker": f"{social_work} children allocated, with their parents; "
-        + ", ".join(statutory),
+        + ", ".join(statutory)
+        + f"; {drafts} unfinished case notes",
         "earlyhelp": f"{early_help} children as lead professional, with their parents; "
-        f"leads {early_help_episodes} open early help episodes",
+        f"leads {early_help_episodes} open early help episodes; "
+        f"{early_help_drafts} unfinished case notes",
         "familyhub": f"runs {hub_week} sessions this week ({hub_today} today) at {DEMO_HUB.name}",
         "school": f"consent covers {consents} pupils of {school.name}; "
         f"leads {school_episodes} early help episodes",

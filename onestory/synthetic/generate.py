@@ -34,6 +34,7 @@ from . import casework as casework_module
 from . import contacts as contacts_module
 from . import earlyhelp as earlyhelp_module
 from . import familyhubs as familyhubs_module
+from . import recording as recording_module
 from . import socialcare as socialcare_module
 from .bulk import Buffers, FastInserter
 from .estimates import write_estimates, write_records_coverage
@@ -47,6 +48,7 @@ SQLITE_CACHE_KIB = 512 * 1024  # SQLite page cache while generating (this connec
 
 # Deleted in this order with plain DELETE statements (fast at any size); children before parents.
 GENERATED_TABLES = (
+    *recording_module.DELETION_ORDER,
     *familyhubs_module.DELETION_ORDER,
     *socialcare_module.DELETION_ORDER,
     *earlyhelp_module.DELETION_ORDER,
@@ -183,6 +185,7 @@ def _synthesise(*, scale: float, seed: int, now: datetime) -> SyntheticRun:
             + earlyhelp_module.TABLES
             + socialcare_module.TABLES
             + familyhubs_module.TABLES
+            + recording_module.TABLES
             + (Allocation,)
         ):
             town = TownGenerator(seed=seed, scale=scale, buffers=buffers)
@@ -233,6 +236,17 @@ def _synthesise(*, scale: float, seed: int, now: datetime) -> SyntheticRun:
                 front_door=front_door,
             )
             familyhubs_module.write(family_hubs, inserter=inserter, buffers=buffers)
+            recording = recording_module.generate(
+                seed=seed,
+                households=town.households,
+                workforce=workforce,
+                known_from=town.chronicle.known_from,
+                casework=work,
+                early_help=early_help,
+                social_care=social_care,
+                front_door=front_door,
+            )
+            recording_module.write(recording, inserter=inserter, buffers=buffers)
             casework_module.write(work, batch_size=BATCH_SIZE)
             town.chronicle.finish(
                 [*work.allocations, *early_help.allocations, *social_care.allocations]
@@ -267,6 +281,7 @@ def _synthesise(*, scale: float, seed: int, now: datetime) -> SyntheticRun:
             **early_help.counts,
             **social_care.counts,
             **family_hubs.counts,
+            **recording.counts,
         }
         run = SyntheticRun.objects.create(
             seed=seed,
