@@ -74,6 +74,52 @@ def _deactivation_problem(instance, active: bool, *, acting_user, now, what: str
     return None
 
 
+def _create(row, *, what: str, acting_user, now: datetime, request):
+    """Store a new site or activity, with its audit row."""
+    with transaction.atomic():
+        full_clean_or_refuse(row)
+        row.save()
+        audit.record(
+            actor=acting_user,
+            action=AuditEvent.Action.CREATE,
+            at=now,
+            obj=row,
+            detail={"page": f"family hub {what}"},
+            request=request,
+        )
+    return row
+
+
+def _update(
+    current, new: dict, problems: dict, *, active: bool, what: str, acting_user, now, request
+):
+    """Save a locked site's or activity's `new` values and whether it is in use (only managers
+    change that, and not while it has sessions to come), refusing everything when anything is
+    wrong. The audit row names the fields that changed."""
+    problem = _deactivation_problem(
+        current, active, acting_user=acting_user, now=now, what=what, **{what: current}
+    )
+    if problem:
+        problems["active"] = problem
+    if problems:
+        raise DetailsRefused(problems)
+    new = new | {"active": active}
+    changed = [name for name, value in new.items() if getattr(current, name) != value]
+    for name in changed:
+        setattr(current, name, new[name])
+    full_clean_or_refuse(current)
+    bump(current, *changed)
+    audit.record(
+        actor=acting_user,
+        action=AuditEvent.Action.UPDATE,
+        at=now,
+        obj=current,
+        detail={"page": f"family hub {what}", "fields": changed},
+        request=request,
+    )
+    return current
+
+
 def _site_problems(values: dict, *, site: Site | None) -> tuple[dict, dict]:
     """The cleaned values of a site and any problems with them."""
     problems = {}
@@ -115,6 +161,12 @@ def _site_problems(values: dict, *, site: Site | None) -> tuple[dict, dict]:
 SITE_FIELDS = ("name", "kind", "hub", "line_1", "line_2", "town", "postcode", "phone")
 
 
+def _site_values(cleaned: dict) -> dict:
+    """A site's stored details from its cleaned values (blank text as "", no hub as None)."""
+    values = {f: cleaned.get(f) or ("" if f != "hub" else None) for f in SITE_FIELDS}
+    return values | {"opening_times": cleaned["opening_times"]}
+
+
 @once_per_form(Site)
 def site_create(*, values: dict, acting_user, now: datetime, request=None) -> Site:
     """Add a site. `values`: name, kind, hub (a Site or None), line_1, line_2, town, postcode,
@@ -124,21 +176,9 @@ def site_create(*, values: dict, acting_user, now: datetime, request=None) -> Si
     cleaned, problems = _site_problems(values, site=None)
     if problems:
         raise DetailsRefused(problems)
-    with transaction.atomic():
-        site = Site(**{f: cleaned.get(f) or ("" if f != "hub" else None) for f in SITE_FIELDS})
-        site.opening_times = cleaned["opening_times"]
-        site.ward = _ward_of(site.postcode)
-        full_clean_or_refuse(site)
-        site.save()
-        audit.record(
-            actor=acting_user,
-            action=AuditEvent.Action.CREATE,
-            at=now,
-            obj=site,
-            detail={"page": "family hub site"},
-            request=request,
-        )
-    return site
+    new = _site_values(cleaned)
+    site = Site(**new, ward=_ward_of(new["postcode"]))
+    return _create(site, what="site", acting_user=acting_user, now=now, request=request)
 
 
 def site_update(
@@ -158,38 +198,21 @@ def site_update(
     with transaction.atomic():
         current = locked(Site, site.pk, version=version, what="site")
         cleaned, problems = _site_problems(values, site=current)
-        problem = _deactivation_problem(
-            current, active, acting_user=acting_user, now=now, what="site", site=current
-        )
-        if problem:
-            problems["active"] = problem
-        if problems:
-            raise DetailsRefused(problems)
-        changed = []
-        for field in SITE_FIELDS:
-            value = cleaned.get(field) or ("" if field != "hub" else None)
-            if getattr(current, field) != value:
-                changed.append(field)
-                setattr(current, field, value)
-        if current.opening_times != cleaned["opening_times"]:
-            changed.append("opening_times")
-            current.opening_times = cleaned["opening_times"]
-        if current.active != active:
-            changed.append("active")
-            current.active = active
-        if "postcode" in changed:
-            current.ward = _ward_of(current.postcode)
-        full_clean_or_refuse(current)
-        bump(current, *changed, "ward")
-        audit.record(
-            actor=acting_user,
-            action=AuditEvent.Action.UPDATE,
-            at=now,
-            obj=current,
-            detail={"page": "family hub site", "fields": changed},
+        new = {}
+        if not problems:
+            new = _site_values(cleaned)
+            if new["postcode"] != current.postcode:
+                new["ward"] = _ward_of(new["postcode"])
+        return _update(
+            current,
+            new,
+            problems,
+            active=active,
+            what="site",
+            acting_user=acting_user,
+            now=now,
             request=request,
         )
-    return current
 
 
 ACTIVITY_FIELDS = (
@@ -231,19 +254,8 @@ def activity_create(*, values: dict, acting_user, now: datetime, request=None) -
     problems = _activity_problems(values)
     if problems:
         raise DetailsRefused(problems)
-    with transaction.atomic():
-        activity = Activity(**{f: _activity_value(values, f) for f in ACTIVITY_FIELDS})
-        full_clean_or_refuse(activity)
-        activity.save()
-        audit.record(
-            actor=acting_user,
-            action=AuditEvent.Action.CREATE,
-            at=now,
-            obj=activity,
-            detail={"page": "family hub activity"},
-            request=request,
-        )
-    return activity
+    activity = Activity(**{f: _activity_value(values, f) for f in ACTIVITY_FIELDS})
+    return _create(activity, what="activity", acting_user=acting_user, now=now, request=request)
 
 
 def activity_update(
@@ -261,31 +273,13 @@ def activity_update(
     require_manager(acting_user)
     with transaction.atomic():
         current = locked(Activity, activity.pk, version=version, what="activity")
-        problems = _activity_problems(values)
-        problem = _deactivation_problem(
-            current, active, acting_user=acting_user, now=now, what="activity", activity=current
-        )
-        if problem:
-            problems["active"] = problem
-        if problems:
-            raise DetailsRefused(problems)
-        changed = []
-        for field in ACTIVITY_FIELDS:
-            value = _activity_value(values, field)
-            if getattr(current, field) != value:
-                changed.append(field)
-                setattr(current, field, value)
-        if current.active != active:
-            changed.append("active")
-            current.active = active
-        full_clean_or_refuse(current)
-        bump(current, *changed)
-        audit.record(
-            actor=acting_user,
-            action=AuditEvent.Action.UPDATE,
-            at=now,
-            obj=current,
-            detail={"page": "family hub activity", "fields": changed},
+        return _update(
+            current,
+            {f: _activity_value(values, f) for f in ACTIVITY_FIELDS},
+            _activity_problems(values),
+            active=active,
+            what="activity",
+            acting_user=acting_user,
+            now=now,
             request=request,
         )
-    return current
