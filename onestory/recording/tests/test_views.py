@@ -1,0 +1,178 @@
+import pytest
+from django.urls import reverse
+
+from onestory.people.models import ChronologyEntry
+from onestory.recording.models import CaseNote
+from onestory.workforce.rules import Role
+
+from .factories import child_of, draft_about, family_of, social_worker
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(note, child, **changes):
+    data = {
+        "version": str(note.version),
+        "kind": "visit",
+        "occurred_on": "09/03/2026",
+        "occurred_time": "10:30",
+        "present": "Mother",
+        "subjects": [str(child.pk)],
+        f"seen_{child.pk}": "seen_alone",
+        "text": "Saw the children at home.",
+        "action": "save",
+    }
+    data.update(changes)
+    return data
+
+
+def test_add_a_case_note_starts_a_draft_and_opens_it(client, sign_in):
+    worker = sign_in(Role.SOCIAL_WORKER)
+    child = child_of(worker)
+    start = reverse("recording:note-start")
+    first = client.post(start, {"person": str(child.pk), "form_token": "t1"})
+    again = client.post(start, {"person": str(child.pk), "form_token": "t1"})
+    note = CaseNote.objects.get()
+    assert first.url == again.url == reverse("recording:note-edit", args=[note.pk])
+    page = client.get(first.url)
+    assert page.status_code == 200 and child.full_name in page.content.decode()
+
+
+def test_a_note_cannot_be_started_on_a_record_the_worker_may_not_open(client, sign_in):
+    sign_in(Role.SOCIAL_WORKER)
+    other = child_of(social_worker())
+    response = client.post(reverse("recording:note-start"), {"person": str(other.pk)})
+    assert response.status_code == 404
+    assert not CaseNote.objects.exists()
+
+
+def test_a_family_note_offers_each_member_the_worker_may_open(client, sign_in):
+    worker = sign_in(Role.SOCIAL_WORKER)
+    household, mother, children = family_of(worker)
+    response = client.post(reverse("recording:note-start"), {"household": str(household.pk)})
+    note = CaseNote.objects.get()
+    assert response.url == reverse("recording:note-edit", args=[note.pk])
+    assert note.household == household
+    assert set(note.subjects.values_list("person_id", flat=True)) == {
+        mother.pk,
+        *(c.pk for c in children),
+    }
+
+
+def test_submit_from_the_form_lands_on_the_note_and_in_the_chronology(client, sign_in):
+    worker = sign_in(Role.SOCIAL_WORKER)
+    child = child_of(worker)
+    note = draft_about(worker, [child])
+    url = reverse("recording:note-edit", args=[note.pk])
+    response = client.post(url, _form(note, child, action="submit", significant="on"))
+    assert response.url == reverse("recording:note-detail", args=[note.pk])
+    entry = ChronologyEntry.objects.get(person=child)
+    assert entry.significant and entry.summary == "Visit: Saw the children at home."
+    # A submitted note opens as a page to read, not a form.
+    assert client.get(url).url == reverse("recording:note-detail", args=[note.pk])
+
+
+def test_bad_input_is_shown_with_what_to_fix_and_what_was_typed_is_kept(client, sign_in):
+    worker = sign_in(Role.SOCIAL_WORKER)
+    child = child_of(worker)
+    note = draft_about(worker, [child])
+    response = client.post(
+        reverse("recording:note-edit", args=[note.pk]),
+        _form(note, child, action="submit", occurred_on="09/03/2099", **{f"seen_{child.pk}": ""}),
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in body
+    assert "must be now or in the past" in body
+    assert f"Choose whether {child.full_name} was seen" in body
+    assert "Saw the children at home." in body
+    assert CaseNote.objects.get(pk=note.pk).text == "Saw the children at home."
+
+
+def test_a_stale_save_keeps_what_was_typed(client, sign_in):
+    worker = sign_in(Role.SOCIAL_WORKER)
+    child = child_of(worker)
+    note = draft_about(worker, [child])
+    url = reverse("recording:note-edit", args=[note.pk])
+    client.post(url, _form(note, child, text="Saved in another tab"))
+    response = client.post(url, _form(note, child, text="Typed in this tab"))
+    body = response.content.decode()
+    assert "after you opened it" in body and "Typed in this tab" in body
+    assert CaseNote.objects.get(pk=note.pk).text == "Saved in another tab"
+
+
+def test_autosave_answers_with_the_new_version_or_409_when_stale(client, sign_in):
+    worker = sign_in(Role.SOCIAL_WORKER)
+    child = child_of(worker)
+    note = draft_about(worker, [child])
+    url = reverse("recording:note-autosave", args=[note.pk])
+    saved = client.post(url, _form(note, child, text="As I type"))
+    assert saved.status_code == 200 and saved.json()["version"] == 2
+    stale = client.post(url, _form(note, child, text="Older tab"))
+    assert stale.status_code == 409
+    assert CaseNote.objects.get(pk=note.pk).text == "As I type"
+
+
+def test_a_draft_is_nobody_elses(client, sign_in):
+    author = social_worker()
+    child = child_of(author)
+    note = draft_about(author, [child], form_token="")
+    sign_in(Role.SOCIAL_WORKER, team=author.team)
+    for name in ("recording:note-edit", "recording:note-detail"):
+        assert client.get(reverse(name, args=[note.pk])).status_code == 404
+    autosave = client.post(reverse("recording:note-autosave", args=[note.pk]), {"version": "1"})
+    assert autosave.status_code == 404
+    assert child.full_name not in client.get(reverse("recording:drafts")).content.decode()
+    notes_page = client.get(reverse("recording:person-notes", args=[child.pk]))
+    assert "Your draft" not in notes_page.content.decode()
+
+
+def test_your_drafts_lists_the_workers_unfinished_notes(client, sign_in):
+    worker = sign_in(Role.SOCIAL_WORKER)
+    child = child_of(worker)
+    note = draft_about(worker, [child])
+    body = client.get(reverse("recording:drafts")).content.decode()
+    assert reverse("recording:note-edit", args=[note.pk]) in body and child.full_name in body
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [(Role.TEAM_MANAGER, 302), (Role.SOCIAL_WORKER, 404), (Role.ANALYST, 404)],
+)
+def test_only_a_team_manager_adds_management_oversight(client, sign_in, role, status):
+    worker = sign_in(role)
+    child = child_of(worker)
+    response = client.post(reverse("recording:oversight-add"), {"person": str(child.pk)})
+    assert response.status_code == status
+    assert CaseNote.objects.filter(kind="management_oversight").count() == (status == 302)
+
+
+@pytest.mark.parametrize("role", [Role.ANALYST, Role.DATA_PROTECTION_OFFICER])
+def test_roles_that_do_not_work_on_cases_have_no_case_note_pages(client, sign_in, role):
+    sign_in(role)
+    assert client.get(reverse("recording:drafts")).status_code == 404
+    assert client.get(reverse("recording:supervisions")).status_code == 404
+
+
+def test_a_manager_records_supervision_from_the_workers_caseload(client, sign_in):
+    manager = sign_in(Role.TEAM_MANAGER)
+    worker = social_worker(team=manager.team)
+    child = child_of(worker)
+    url = reverse("recording:supervision-add") + f"?worker={worker.pk}"
+    page = client.get(url).content.decode()
+    assert child.full_name in page
+    data = {
+        "form_token": "s1",
+        "held_on": "09/03/2026",
+        "discussion": "Workload",
+        "discussed_0": "Attendance",
+        "decision_0": "Visit weekly",
+    }
+    first = client.post(url, data)
+    again = client.post(url, data)
+    assert first.status_code == again.status_code == 302 and first.url == again.url
+    assert ChronologyEntry.objects.filter(person=child, category="supervision").count() == 1
+    sign_in(Role.SOCIAL_WORKER)  # not the supervisee
+    assert client.get(first.url).status_code == 404
+    client.force_login(worker)
+    assert "Attendance" in client.get(first.url).content.decode()
