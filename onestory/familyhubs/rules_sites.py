@@ -97,6 +97,46 @@ def age_range_problem(youngest_months: int | None, oldest_months: int | None) ->
     return None
 
 
+def months_old(born: date, on: date) -> int:
+    """Whole months from `born` to `on` (a child born on 31 January is one month old on the
+    last day of February, when no 31st comes)."""
+    months = (on.year - born.year) * 12 + on.month - born.month
+    last_day = (date(on.year + on.month // 12, on.month % 12 + 1, 1) - timedelta(days=1)).day
+    if on.day < min(born.day, last_day):
+        months -= 1
+    return months
+
+
+def within_ages(months: int, youngest_months: int | None, oldest_months: int | None) -> bool:
+    """Whether a child `months` old is in an activity's age range (a blank end is open)."""
+    if youngest_months is not None and months < youngest_months:
+        return False
+    return oldest_months is None or months <= oldest_months
+
+
+def age_words(months: int) -> str:
+    """A child's age as people say it: 'under a month', '1 month', '7 months', '3 years'."""
+    if months < 1:
+        return "under a month"
+    if months < 24:
+        return f"{months} month{'s' if months != 1 else ''}"
+    return f"{months // 12} years"
+
+
+def outside_ages_message(
+    activity: str, youngest_months: int | None, oldest_months: int | None, children: list
+) -> str:
+    """Why a booking was refused: the activity's ages and each child outside them, as
+    (name, months old) pairs."""
+    who = "; ".join(f"{name} is {age_words(months)} old" for name, months in children)
+    ages = age_range_label(youngest_months, oldest_months)
+    return (
+        f"{activity} is for children aged {ages[0].lower()}{ages[1:]}"
+        f" (on the day of this session {who}): nobody has been booked. Book only children in "
+        "that age range, with their carers, or choose another activity."
+    )
+
+
 def week_of(day: date) -> date:
     """The Monday of the week `day` falls in (timetables run Monday to Sunday)."""
     return day - timedelta(days=day.weekday())

@@ -233,7 +233,7 @@ def _withheld_ids(user, person_ids, *, now: datetime) -> set:
     )
 
 
-def _name_people(user, people, *, now: datetime) -> None:
+def name_people(user, people, *, now: datetime) -> None:
     """Set `shown_name` on each person: their name, or WITHHELD for a restricted record."""
     withheld = _withheld_ids(user, {p.pk for p in people}, now=now)
     for person in people:
@@ -251,7 +251,7 @@ def bookings_of(user, session: Session, *, now: datetime, request=None) -> list[
         .order_by("cancelled_at", "person__family_name", "person__given_name")
     )
     people = [b.person for b in bookings]
-    _name_people(user, people, now=now)
+    name_people(user, people, now=now)
     for booking in bookings:
         booking.cancelled_with_session = (
             booking.cancelled_at is not None and booking.cancelled_at == session.cancelled_at
@@ -297,7 +297,7 @@ def find_registrations(user, query: str, *, now: datetime, request=None) -> list
     for member in members:
         by_registration.setdefault(member.registration_id, []).append(member)
     people = [m.person for m in members]
-    _name_people(user, people, now=now)
+    name_people(user, people, now=now)
     for registration in found:
         registration.members = by_registration.get(registration.pk, [])
     audit.record(
@@ -326,7 +326,7 @@ def registration_to_book(user, pk, *, now: datetime, request=None) -> Registrati
     members = list(
         registration.people.select_related("person").order_by("role", "person__date_of_birth")
     )
-    _name_people(user, [m.person for m in members], now=now)
+    name_people(user, [m.person for m in members], now=now)
     registration.members = members
     if members:
         audit_views(

@@ -14,13 +14,14 @@ from django.db import transaction
 
 from onestory.access import audit
 from onestory.access.models import AuditEvent
+from onestory.core.clock import today_in_london
 from onestory.core.errors import DetailsRefused, DomainError, full_clean_or_refuse
 from onestory.core.idempotency import DuplicateSubmission, previous_result, remember_result
 from onestory.core.locking import bump, locked
 
-from .. import rules
+from .. import rules, rules_sites
 from ..models import Booking, RegisteredPerson, Registration, Session
-from ..selectors_sites import next_sessions_with_places, places_taken
+from ..selectors_sites import name_people, next_sessions_with_places, places_taken
 from .sites import require_manager
 
 NOT_A_MANAGER = "Only family hub practitioners and team managers book places at sessions."
@@ -33,6 +34,7 @@ REGISTRATION_ENDED = (
 NOT_IN_FAMILY = "Choose only people registered in this family."
 ALREADY_BOOKED = "Everyone you chose already has a place at this session."
 BOOKING_CANCELLED = "This booking has already been cancelled."
+CHILD = RegisteredPerson.Role.CHILD
 BOOKING_HELD = "This session has already taken place, so its bookings cannot be cancelled."
 
 
@@ -105,6 +107,33 @@ def booking_create(
         return _earlier_bookings(Booking.objects.get(pk=earlier))
 
 
+def _refuse_outside_ages(session: Session, children, *, acting_user, now: datetime) -> None:
+    """Refuse the booking when a child is outside the activity's ages on the session's day.
+    Carers are always welcome; a child with no date of birth (not yet born) is not checked.
+    A restricted child's name is withheld from the message, as on the form."""
+    activity = session.activity
+    on = today_in_london(session.starts_at)
+    name_people(acting_user, children, now=now)
+    outside = [
+        (child.shown_name, months)
+        for child in children
+        if child.date_of_birth is not None
+        and not rules_sites.within_ages(
+            months := rules_sites.months_old(child.date_of_birth, on),
+            activity.youngest_months,
+            activity.oldest_months,
+        )
+    ]
+    if outside:
+        raise DetailsRefused(
+            {
+                "people": rules_sites.outside_ages_message(
+                    activity.name, activity.youngest_months, activity.oldest_months, outside
+                )
+            }
+        )
+
+
 def _book(*, session, registration, people, form_token, acting_user, now, request):
     if not people:
         raise DetailsRefused({"people": NO_PEOPLE})
@@ -117,13 +146,15 @@ def _book(*, session, registration, people, form_token, acting_user, now, reques
             raise DomainError(SESSION_HELD)
         if registration.ended_at is not None:
             raise DomainError(REGISTRATION_ENDED)
-        members = set(
+        roles = dict(
             RegisteredPerson.objects.filter(registration=registration).values_list(
-                "person_id", flat=True
+                "person_id", "role"
             )
         )
-        if any(p.pk not in members for p in people):
+        if any(p.pk not in roles for p in people):
             raise DetailsRefused({"people": NOT_IN_FAMILY})
+        children = [p for p in people if roles[p.pk] == CHILD]
+        _refuse_outside_ages(current, children, acting_user=acting_user, now=now)
         booked = set(
             Booking.objects.filter(session=current, cancelled_at__isnull=True).values_list(
                 "person_id", flat=True

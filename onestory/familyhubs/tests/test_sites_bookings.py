@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from onestory.access.models import AuditEvent
+from onestory.access.models import AuditEvent, RecordRestriction
 from onestory.core.errors import DetailsRefused, DomainError
 from onestory.familyhubs.actions import bookings
 from onestory.familyhubs.models import Attendance, Booking
@@ -167,3 +167,44 @@ def test_cancelling_a_booking_frees_its_place(worker):
 def test_other_roles_cannot_book():
     with pytest.raises(DomainError, match="Only family hub practitioners"):
         _book(worker_with_role(Role.EARLY_HELP), session_on(date(2025, 5, 6)), registered_family())
+
+
+def test_a_child_outside_the_activitys_ages_is_refused_saying_the_ages(worker):
+    activity = ActivityFactory(name="Baby massage", youngest_months=0, oldest_months=11)
+    session = session_on(date(2025, 5, 6), activity=activity)
+    # Born 1 February 2023: 27 months old on the day of the session.
+    family = registered_family()
+    with pytest.raises(DetailsRefused) as refused:
+        _book(worker, session, family)
+    message = refused.value.problems["people"]
+    child = family.people.get(role="child").person
+    assert message.startswith("Baby massage is for children aged 0 to 11 months")
+    assert f"{child.full_name} is 2 years old" in message
+    assert not Booking.objects.exists()
+
+
+def test_carers_and_children_within_the_ages_are_booked(worker):
+    activity = ActivityFactory(youngest_months=24, oldest_months=35)
+    session = session_on(date(2025, 5, 6), activity=activity)
+    family = registered_family(children=1)
+    made = _book(worker, session, family)
+    assert {b.person_id for b in made} == {m.person_id for m in family.people.all()}
+    # A carer alone is booked on any activity, whatever its ages.
+    baby_group = session_on(
+        date(2025, 5, 7), activity=ActivityFactory(youngest_months=0, oldest_months=11)
+    )
+    carer = family.people.get(role="carer").person
+    assert [b.person_id for b in _book(worker, baby_group, family, people=[carer])] == [carer.pk]
+
+
+def test_a_restricted_childs_name_is_withheld_from_the_refusal(worker):
+    session = session_on(
+        date(2025, 5, 6), activity=ActivityFactory(youngest_months=0, oldest_months=11)
+    )
+    family = registered_family()
+    child = family.people.get(role="child").person
+    RecordRestriction.objects.create(person=child, reason="Safety", restricted_by=worker)
+    with pytest.raises(DetailsRefused) as refused:
+        _book(worker, session, family)
+    assert child.full_name not in refused.value.problems["people"]
+    assert "is 2 years old" in refused.value.problems["people"]

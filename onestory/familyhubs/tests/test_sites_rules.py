@@ -68,3 +68,28 @@ def test_a_weekly_series_skips_bank_holidays_without_running_longer():
     )
     assert days == [date(2025, 5, 19), date(2025, 6, 2), date(2025, 6, 9)]
     assert skipped == [date(2025, 5, 26)]
+
+
+def test_a_childs_age_in_months_turns_on_the_day_of_the_month_they_were_born():
+    assert rules_sites.months_old(date(2024, 3, 15), date(2025, 3, 14)) == 11
+    assert rules_sites.months_old(date(2024, 3, 15), date(2025, 3, 15)) == 12
+    # Born on the 31st: a month old on the last day of a shorter month.
+    assert rules_sites.months_old(date(2025, 1, 31), date(2025, 2, 28)) == 1
+    assert rules_sites.months_old(date(2025, 1, 31), date(2025, 2, 27)) == 0
+
+
+def test_an_activitys_age_range_includes_both_ends_and_a_blank_end_is_open():
+    assert rules_sites.within_ages(0, 0, 11) and rules_sites.within_ages(11, 0, 11)
+    assert not rules_sites.within_ages(12, 0, 11)
+    assert not rules_sites.within_ages(23, 24, None) and rules_sites.within_ages(200, 24, None)
+    assert rules_sites.within_ages(200, None, None)
+
+
+def test_the_refusal_says_the_activitys_ages_and_how_old_each_child_is():
+    message = rules_sites.outside_ages_message(
+        "Baby massage", 0, 11, [("Amy Smith", 30), ("Ben Smith", 13)]
+    )
+    assert message.startswith("Baby massage is for children aged 0 to 11 months")
+    assert "Amy Smith is 2 years old; Ben Smith is 13 months old" in message
+    assert "nobody has been booked" in message
+    assert "aged up to 11 months" in rules_sites.outside_ages_message("Baby club", None, 11, [])
