@@ -163,20 +163,22 @@ WEEKDAYS = (0, 1, 2, 3, 4)
 ADULT_AGE_MONTHS = 18 * 12
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ActivitySpec:
+    """One of the town's activities and how its weekly sessions run."""
+
     key: str
     name: str
     kind: str
     audience: str
-    youngest: int | None  # months
-    oldest: int | None
+    youngest_months: int | None  # None: any age
+    oldest_months: int | None
     who: str  # "family": children and a carer; "carers"; "children"; "antenatal"
     agency: str | None  # the partner agency delivering it (None: the hubs' own staff)
-    capacity: int  # people (children and adults)
-    minutes: int
-    slots: int  # sessions a week at scale 1
-    sites: tuple = ALL_SITES
+    capacity: int  # places (children and adults)
+    minutes: int  # how long each session lasts
+    sessions_a_week: int  # at scale 1
+    sites: tuple = ALL_SITES  # the kinds of site it runs at
     days: tuple = WEEKDAYS
     starts: tuple = ("09:30", "13:30")
     runs: str = "all"  # "all" (lighter in August), "term" or "holiday"
@@ -188,211 +190,238 @@ HOUSING = "Luton Housing Service"
 U = Activity.Audience.UNIVERSAL.value
 T = Activity.Audience.TARGETED.value
 # Hand-set: about 170 sessions a week at scale 1 (places for the reach with room to spare).
-# Each: key, name, kind, audience, youngest and oldest months, who comes, the partner agency
-# delivering it, capacity, minutes, sessions a week at scale 1, then (if not the defaults) the
-# kinds of site, weekdays, start times and when it runs.
 ACTIVITIES = (
     ActivitySpec(
-        "stay_play", "Stay and play", K.STAY_AND_PLAY, U, 0, 59, "family", None, 24, 90, 40
+        key="stay_play",
+        name="Stay and play",
+        kind=K.STAY_AND_PLAY,
+        audience=U,
+        youngest_months=0,
+        oldest_months=59,
+        who="family",
+        agency=None,
+        capacity=24,
+        minutes=90,
+        sessions_a_week=40,
     ),
     ActivitySpec(
-        "baby_massage",
-        "Baby massage",
-        K.OTHER,
-        U,
-        0,
-        11,
-        "family",
-        None,
-        16,
-        60,
-        6,
-        HUBS_AND_SATELLITES,
+        key="baby_massage",
+        name="Baby massage",
+        kind=K.OTHER,
+        audience=U,
+        youngest_months=0,
+        oldest_months=11,
+        who="family",
+        agency=None,
+        capacity=16,
+        minutes=60,
+        sessions_a_week=6,
+        sites=HUBS_AND_SATELLITES,
     ),
     ActivitySpec(
-        "antenatal",
-        "Antenatal class",
-        K.ANTENATAL,
-        U,
-        None,
-        None,
-        "antenatal",
-        HOSPITAL,
-        20,
-        120,
-        5,
-        ("hub",),
+        key="antenatal",
+        name="Antenatal class",
+        kind=K.ANTENATAL,
+        audience=U,
+        youngest_months=None,
+        oldest_months=None,
+        who="antenatal",
+        agency=HOSPITAL,
+        capacity=20,
+        minutes=120,
+        sessions_a_week=5,
+        sites=("hub",),
     ),
     ActivitySpec(
-        "infant_feeding",
-        "Infant feeding drop-in",
-        K.INFANT_FEEDING,
-        U,
-        0,
-        11,
-        "family",
-        HEALTH_VISITING,
-        16,
-        90,
-        6,
-        HUBS_AND_SATELLITES,
+        key="infant_feeding",
+        name="Infant feeding drop-in",
+        kind=K.INFANT_FEEDING,
+        audience=U,
+        youngest_months=0,
+        oldest_months=11,
+        who="family",
+        agency=HEALTH_VISITING,
+        capacity=16,
+        minutes=90,
+        sessions_a_week=6,
+        sites=HUBS_AND_SATELLITES,
     ),
     ActivitySpec(
-        "clinic",
-        "Child health clinic",
-        K.HEALTH_CLINIC,
-        U,
-        0,
-        59,
-        "family",
-        HEALTH_VISITING,
-        30,
-        150,
-        10,
-        HUBS_AND_SATELLITES,
+        key="clinic",
+        name="Child health clinic",
+        kind=K.HEALTH_CLINIC,
+        audience=U,
+        youngest_months=0,
+        oldest_months=59,
+        who="family",
+        agency=HEALTH_VISITING,
+        capacity=30,
+        minutes=150,
+        sessions_a_week=10,
+        sites=HUBS_AND_SATELLITES,
     ),
     ActivitySpec(
-        "oral_health",
-        "Healthy teeth",
-        K.ORAL_HEALTH,
-        U,
-        12,
-        59,
-        "family",
-        HEALTH_VISITING,
-        16,
-        60,
-        4,
+        key="oral_health",
+        name="Healthy teeth",
+        kind=K.ORAL_HEALTH,
+        audience=U,
+        youngest_months=12,
+        oldest_months=59,
+        who="family",
+        agency=HEALTH_VISITING,
+        capacity=16,
+        minutes=60,
+        sessions_a_week=4,
     ),
     ActivitySpec(
-        "speech",
-        "Chatter and play",
-        K.SPEECH_AND_LANGUAGE,
-        T,
-        18,
-        59,
-        "family",
-        HOSPITAL,
-        12,
-        60,
-        8,
-        HUBS_AND_SATELLITES,
+        key="speech",
+        name="Chatter and play",
+        kind=K.SPEECH_AND_LANGUAGE,
+        audience=T,
+        youngest_months=18,
+        oldest_months=59,
+        who="family",
+        agency=HOSPITAL,
+        capacity=12,
+        minutes=60,
+        sessions_a_week=8,
+        sites=HUBS_AND_SATELLITES,
         runs="term",
     ),
     ActivitySpec(
-        "music", "Toddler music and rhymes", K.STAY_AND_PLAY, U, 12, 47, "family", None, 20, 60, 8
+        key="music",
+        name="Toddler music and rhymes",
+        kind=K.STAY_AND_PLAY,
+        audience=U,
+        youngest_months=12,
+        oldest_months=47,
+        who="family",
+        agency=None,
+        capacity=20,
+        minutes=60,
+        sessions_a_week=8,
     ),
     ActivitySpec(
-        "parenting",
-        "Parenting course",
-        K.PARENTING,
-        T,
-        0,
-        215,
-        "carers",
-        None,
-        14,
-        120,
-        8,
-        HUBS_AND_SATELLITES,
+        key="parenting",
+        name="Parenting course",
+        kind=K.PARENTING,
+        audience=T,
+        youngest_months=0,
+        oldest_months=215,
+        who="carers",
+        agency=None,
+        capacity=14,
+        minutes=120,
+        sessions_a_week=8,
+        sites=HUBS_AND_SATELLITES,
         runs="term",
     ),
     ActivitySpec(
-        "dads",
-        "Dads' group",
-        K.PARENT_SUPPORT,
-        U,
-        0,
-        59,
-        "family",
-        None,
-        20,
-        120,
-        3,
-        ("hub",),
-        (5,),
-        ("09:30",),
+        key="dads",
+        name="Dads' group",
+        kind=K.PARENT_SUPPORT,
+        audience=U,
+        youngest_months=0,
+        oldest_months=59,
+        who="family",
+        agency=None,
+        capacity=20,
+        minutes=120,
+        sessions_a_week=3,
+        sites=("hub",),
+        days=(5,),
+        starts=("09:30",),
     ),
     ActivitySpec(
-        "send",
-        "SEND family group",
-        K.SEND,
-        T,
-        0,
-        215,
-        "family",
-        None,
-        16,
-        120,
-        6,
-        HUBS_AND_SATELLITES,
+        key="send",
+        name="SEND family group",
+        kind=K.SEND,
+        audience=T,
+        youngest_months=0,
+        oldest_months=215,
+        who="family",
+        agency=None,
+        capacity=16,
+        minutes=120,
+        sessions_a_week=6,
+        sites=HUBS_AND_SATELLITES,
     ),
     ActivitySpec(
-        "afterschool",
-        "After-school family club",
-        K.OTHER,
-        U,
-        60,
-        131,
-        "family",
-        None,
-        24,
-        90,
-        22,
-        ALL_SITES,
-        WEEKDAYS,
-        ("15:30",),
-        "term",
+        key="afterschool",
+        name="After-school family club",
+        kind=K.OTHER,
+        audience=U,
+        youngest_months=60,
+        oldest_months=131,
+        who="family",
+        agency=None,
+        capacity=24,
+        minutes=90,
+        sessions_a_week=22,
+        sites=ALL_SITES,
+        days=WEEKDAYS,
+        starts=("15:30",),
+        runs="term",
     ),
     ActivitySpec(
-        "holiday",
-        "Holiday activities and food",
-        K.OTHER,
-        U,
-        60,
-        191,
-        "children",
-        "Brighter Futures Family Support",
-        30,
-        240,
-        30,
-        ALL_SITES,
-        WEEKDAYS,
-        ("10:00",),
-        "holiday",
+        key="holiday",
+        name="Holiday activities and food",
+        kind=K.OTHER,
+        audience=U,
+        youngest_months=60,
+        oldest_months=191,
+        who="children",
+        agency="Brighter Futures Family Support",
+        capacity=30,
+        minutes=240,
+        sessions_a_week=30,
+        sites=ALL_SITES,
+        days=WEEKDAYS,
+        starts=("10:00",),
+        runs="holiday",
     ),
     ActivitySpec(
-        "youth",
-        "Youth club",
-        K.YOUTH,
-        U,
-        132,
-        215,
-        "children",
-        "Hatters Youth Mentoring Project",
-        30,
-        120,
-        14,
-        ("hub", "outreach"),
-        (1, 3),
-        ("17:30",),
+        key="youth",
+        name="Youth club",
+        kind=K.YOUTH,
+        audience=U,
+        youngest_months=132,
+        oldest_months=215,
+        who="children",
+        agency="Hatters Youth Mentoring Project",
+        capacity=30,
+        minutes=120,
+        sessions_a_week=14,
+        sites=("hub", "outreach"),
+        days=(1, 3),
+        starts=("17:30",),
     ),
     ActivitySpec(
-        "money", "Money and housing advice", K.ADVICE, U, None, None, "carers", HOUSING, 10, 120, 5
+        key="money",
+        name="Money and housing advice",
+        kind=K.ADVICE,
+        audience=U,
+        youngest_months=None,
+        oldest_months=None,
+        who="carers",
+        agency=HOUSING,
+        capacity=10,
+        minutes=120,
+        sessions_a_week=5,
     ),
     ActivitySpec(
-        "english",
-        "English for parents",
-        K.ADULT_LEARNING,
-        U,
-        None,
-        None,
-        "carers",
-        None,
-        14,
-        120,
-        5,
-        HUBS_AND_SATELLITES,
+        key="english",
+        name="English for parents",
+        kind=K.ADULT_LEARNING,
+        audience=U,
+        youngest_months=None,
+        oldest_months=None,
+        who="carers",
+        agency=None,
+        capacity=14,
+        minutes=120,
+        sessions_a_week=5,
+        sites=HUBS_AND_SATELLITES,
         runs="term",
     ),
 )
@@ -552,8 +581,8 @@ class FamilyHubGenerator:
                     "kind": spec.kind.value if hasattr(spec.kind, "value") else spec.kind,
                     "description": texts.ACTIVITY_DESCRIPTIONS[spec.key],
                     "audience": spec.audience,
-                    "youngest_months": spec.youngest,
-                    "oldest_months": spec.oldest,
+                    "youngest_months": spec.youngest_months,
+                    "oldest_months": spec.oldest_months,
                     "delivered_by_id": agency.pk if agency else None,
                     "active": True,
                 }
@@ -580,7 +609,7 @@ class FamilyHubGenerator:
         rng.shuffle(choices)
         # Hubs first: they run most (a satellite or outreach venue gets what is left over).
         choices.sort(key=lambda c: self.sites[c[0]][3] != "hub")
-        wanted = max(1, round(spec.slots * self.scale))
+        wanted = max(1, round(spec.sessions_a_week * self.scale))
         hubs = [c for c in choices if self.sites[c[0]][3] == "hub"]
         others = [c for c in choices if self.sites[c[0]][3] != "hub"]
         # About half at the two hubs, the rest round the other sites.
@@ -767,8 +796,8 @@ class FamilyHubGenerator:
             months = _months(born, day)
             if (
                 months < ADULT_AGE_MONTHS
-                and (spec.youngest is None or months >= spec.youngest)
-                and (spec.oldest is None or months <= spec.oldest)
+                and (spec.youngest_months is None or months >= spec.youngest_months)
+                and (spec.oldest_months is None or months <= spec.oldest_months)
                 and self._known(pid, day)
             ):
                 people.append(pid)
@@ -845,8 +874,8 @@ class FamilyHubGenerator:
             spec
             for spec in ACTIVITIES
             if spec.who in ("family", "children")
-            and (spec.youngest is None or months >= spec.youngest)
-            and (spec.oldest is None or months <= spec.oldest)
+            and (spec.youngest_months is None or months >= spec.youngest_months)
+            and (spec.oldest_months is None or months <= spec.oldest_months)
         ]
 
     def _child_visit(self, family, focus, children, first, last, tries) -> tuple:
@@ -862,7 +891,7 @@ class FamilyHubGenerator:
             choices = self._activities_for(_months(born, day))
             if not choices:
                 continue
-            spec = rng.choices(choices, [c.slots for c in choices])[0]
+            spec = rng.choices(choices, [c.sessions_a_week for c in choices])[0]
             session, group = self._place(family, spec, since, day, until, children, pid)
             if session is not None:
                 return session, group
