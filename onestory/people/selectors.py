@@ -228,9 +228,20 @@ def chronology_categories(person_ids) -> list[tuple[str, str]]:
 _EVENT = ("occurred_at", "category", "summary", "source_type", "source_id", "recorded_by")
 
 
-def chronology_entries(person_ids, *, category="", date_from=None, date_to=None, page_number=1):
-    """The chronology of these people, newest first, one line per event, paginated."""
+def chronology_entries(
+    person_ids,
+    *,
+    category="",
+    date_from=None,
+    date_to=None,
+    significant_only=False,
+    page_number=1,
+):
+    """The chronology of these people, newest first, one line per event, paginated; only the
+    significant events for the summary view."""
     entries = ChronologyEntry.objects.filter(person_id__in=person_ids)
+    if significant_only:
+        entries = entries.filter(significant=True)
     if category:
         entries = entries.filter(category=category)
     if date_from:

@@ -68,7 +68,9 @@ def _chronology(request, person_ids) -> dict:
     form = forms.ChronologyFilterForm(
         request.GET or None, categories=selectors.chronology_categories(person_ids)
     )
-    context = {"form": form, "entries": [], "page": None}
+    # "Summary (significant events)" or "Everything": a choice of view, not personal data.
+    summary = request.GET.get("view") == "summary"
+    context = {"form": form, "entries": [], "page": None, "summary": summary}
     if not form.is_bound or form.is_valid():
         filters = form.cleaned_data if form.is_bound else {}
         context.update(
@@ -77,6 +79,7 @@ def _chronology(request, person_ids) -> dict:
                 category=filters.get("category", ""),
                 date_from=filters.get("date_from"),
                 date_to=filters.get("date_to"),
+                significant_only=summary,
                 page_number=request.GET.get("page", 1),
             )
         )
