@@ -588,9 +588,10 @@ class FamilyHubGenerator:
                 }
             )
 
-    def _slots(self, spec: ActivitySpec) -> list[tuple]:
-        """The activity's weekly slots: (site key, weekday, start), spread over the sites."""
-        rng = self.rng
+    @staticmethod
+    def _fitting(spec: ActivitySpec) -> list[tuple]:
+        """Every weekly slot the activity could have: (site key, weekday, start) where the site
+        is of a kind it runs at and open for the whole session."""
         choices = []
         for site in texts.SITES:
             if site.kind not in spec.sites:
@@ -606,6 +607,12 @@ class FamilyHubGenerator:
                         and f"{ends // 60:02d}:{ends % 60:02d}" <= (opening["closes"])
                     ):
                         choices.append((site.key, opening["day"], start))
+        return choices
+
+    def _slots(self, spec: ActivitySpec) -> list[tuple]:
+        """The activity's weekly slots: (site key, weekday, start), spread over the sites."""
+        rng = self.rng
+        choices = self._fitting(spec)
         rng.shuffle(choices)
         # Hubs first: they run most (a satellite or outreach venue gets what is left over).
         choices.sort(key=lambda c: self.sites[c[0]][3] != "hub")
@@ -622,75 +629,100 @@ class FamilyHubGenerator:
         return [ordered[i % len(ordered)] for i in range(wanted)]
 
     def make_sessions(self) -> None:
-        rng = self.rng
         mondays = []
         monday = HISTORY_START - timedelta(days=HISTORY_START.weekday())
         while monday < TIMETABLE_END:
             mondays.append(monday)
             monday += timedelta(days=7)
         holiday_weeks = {m for m in mondays if _school_holiday(m, self.bank_holidays)}
-        staff_through = self.rows[Session.staff.through]
-        partners_through = self.rows[Session.partners.through]
-        agencies = self.workforce.agencies
-        partners = self.workforce.partners
+        weeks = (mondays, holiday_weeks)
         for spec in ACTIVITIES:
-            activity_id = self.activities[spec.key][0]
-            agency = agencies.get(spec.agency) if spec.agency else None
-            partner_staff = [w.pk for w in partners.get(spec.agency, [])] if spec.agency else []
-            made = []
-            for site_key, weekday, start in self._slots(spec):
-                site_id, _, area, _ = self.sites[site_key]
-                # The same practitioner runs a weekly session (hand-set), with a partner's.
-                staff = [rng.choice(self.staff[area])] if self.staff[area] else []
-                if partner_staff:
-                    staff.append(rng.choice(partner_staff))
-                for monday in mondays:
-                    day = monday + timedelta(days=weekday)
-                    if day < HISTORY_START or day >= TIMETABLE_END:
-                        continue
-                    if day in self.bank_holidays or _closed_for_christmas(day):
-                        continue
-                    holiday = monday in holiday_weeks
-                    if spec.runs == "holiday" and not holiday:
-                        continue
-                    if spec.runs == "term" and holiday:
-                        continue
-                    if spec.runs == "all" and day.month == 8 and rng.random() >= AUGUST_RUNS:
-                        continue
-                    starts_at = _utc(day, start)
-                    cancelled = None
-                    if rng.random() < CANCELLED_SESSION_SHARE:
-                        cancelled = starts_at - timedelta(hours=rng.randint(2, 72))
-                    session = _Session(
-                        new_uuid(rng),
-                        spec.key,
-                        site_key,
-                        day,
-                        starts_at,
-                        starts_at + timedelta(minutes=spec.minutes),
-                        spec.capacity,
-                        cancelled,
-                        staff,
-                    )
-                    made.append(session)
-                    self.rows[Session].append(
-                        {
-                            "id": session.id,
-                            "activity_id": activity_id,
-                            "site_id": site_id,
-                            "starts_at": session.starts_at,
-                            "ends_at": session.ends_at,
-                            "capacity": spec.capacity,
-                            "cancelled_at": cancelled,
-                        }
-                    )
-                    for worker_id in staff:
-                        staff_through.append({"session_id": session.id, "worker_id": worker_id})
-                    if agency is not None:
-                        partners_through.append({"session_id": session.id, "agency_id": agency.pk})
+            self.sessions[spec.key] = [
+                session for slot in self._slots(spec) for session in self._weekly(spec, slot, weeks)
+            ]
+        # At a small scale the spread above leaves some sites without sessions: every site runs
+        # at least one activity each week, whatever the scale (the first that runs all year and
+        # fits its hours). At scale 1 every site already has several, so nothing is added.
+        used = {s.site for made in self.sessions.values() for s in made}
+        for site in texts.SITES:
+            if site.key in used:
+                continue
+            for spec in ACTIVITIES:
+                slot = next((c for c in self._fitting(spec) if c[0] == site.key), None)
+                if spec.runs == "all" and slot is not None:
+                    self.sessions[spec.key] += self._weekly(spec, slot, weeks)
+                    break
+        for spec in ACTIVITIES:
+            made = self.sessions[spec.key]
             made.sort(key=lambda s: (s.starts_at, s.site))
-            self.sessions[spec.key] = made
             self.session_days[spec.key] = [s.day for s in made]
+
+    def _weekly(self, spec: ActivitySpec, slot: tuple, weeks: tuple) -> list[_Session]:
+        """The sessions of one weekly slot from the history's start to the timetable's end:
+        none on bank holidays or over Christmas, term-time or holiday-time as the activity runs,
+        fewer in August, a few cancelled."""
+        rng = self.rng
+        mondays, holiday_weeks = weeks
+        site_key, weekday, start = slot
+        activity_id = self.activities[spec.key][0]
+        agency = self.workforce.agencies.get(spec.agency) if spec.agency else None
+        partners = self.workforce.partners
+        partner_staff = [w.pk for w in partners.get(spec.agency, [])] if spec.agency else []
+        site_id, _, area, _ = self.sites[site_key]
+        # The same practitioner runs a weekly session (hand-set), with a partner's.
+        staff = [rng.choice(self.staff[area])] if self.staff[area] else []
+        if partner_staff:
+            staff.append(rng.choice(partner_staff))
+        made = []
+        for monday in mondays:
+            day = monday + timedelta(days=weekday)
+            if day < HISTORY_START or day >= TIMETABLE_END:
+                continue
+            if day in self.bank_holidays or _closed_for_christmas(day):
+                continue
+            holiday = monday in holiday_weeks
+            if spec.runs == "holiday" and not holiday:
+                continue
+            if spec.runs == "term" and holiday:
+                continue
+            if spec.runs == "all" and day.month == 8 and rng.random() >= AUGUST_RUNS:
+                continue
+            starts_at = _utc(day, start)
+            cancelled = None
+            if rng.random() < CANCELLED_SESSION_SHARE:
+                cancelled = starts_at - timedelta(hours=rng.randint(2, 72))
+            session = _Session(
+                new_uuid(rng),
+                spec.key,
+                site_key,
+                day,
+                starts_at,
+                starts_at + timedelta(minutes=spec.minutes),
+                spec.capacity,
+                cancelled,
+                staff,
+            )
+            made.append(session)
+            self.rows[Session].append(
+                {
+                    "id": session.id,
+                    "activity_id": activity_id,
+                    "site_id": site_id,
+                    "starts_at": session.starts_at,
+                    "ends_at": session.ends_at,
+                    "capacity": spec.capacity,
+                    "cancelled_at": cancelled,
+                }
+            )
+            for worker_id in staff:
+                self.rows[Session.staff.through].append(
+                    {"session_id": session.id, "worker_id": worker_id}
+                )
+            if agency is not None:
+                self.rows[Session.partners.through].append(
+                    {"session_id": session.id, "agency_id": agency.pk}
+                )
+        return made
 
     # ----- families ---------------------------------------------------------------------------
 
