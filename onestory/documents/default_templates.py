@@ -46,9 +46,9 @@ Our reference: {{ record.reference }}
 
 Dear {{ recipient.name }},
 
-Invitation to a {{ conference.kind }} about {{ child.name }}
+Invitation to a child protection conference about {{ child.name }}
 
-You are invited to the {{ conference.kind }} for {{ child.name }} (born {{ child.date_of_birth }}) on {{ conference.date }}. The conference is chaired by {{ conference.chair }}, who is independent of the social workers working with your family.
+You are invited to a conference about {{ child.name }} (born {{ child.date_of_birth }}) on {{ conference.date }} ({{ conference.kind }}). The conference is chaired by {{ conference.chair }}, who is independent of the social workers working with your family.
 
 At the conference, everyone who knows {{ child.first_name }} shares what is going well and what worries them, and together we decide whether {{ child.first_name }} needs a child protection plan.
 
