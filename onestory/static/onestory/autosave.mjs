@@ -148,7 +148,7 @@ function start (form) {
       stopped = true
       removeStored(key)
       if (retry) window.clearInterval(retry)
-      say(answer.message || 'Not saved: someone else saved this assessment after you opened it.', 'problem')
+      say(answer.message || 'Not saved: this was saved elsewhere after you opened it.', 'problem')
     } else if (response.status === 400 && json) {
       dirty = true
       say(answer.message || 'Not saved: check your answers, then use “Save draft”.', 'problem')
@@ -192,7 +192,7 @@ function start (form) {
       say(`What you typed on this device${when} had not been saved: it is back in the form and will be saved in a moment.`, 'problem')
       schedule()
     } else {
-      // The assessment has been saved since (usually by that very save): nothing to put back.
+      // The draft has been saved since (usually by that very save): nothing to put back.
       removeStored(key)
     }
   }
