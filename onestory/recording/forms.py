@@ -18,6 +18,33 @@ from . import rules
 from .actions import notes as actions
 from .rules import NoteKind
 
+
+class NeededToSubmit:
+    """A field the note needs before it is submitted, so not marked optional, that a draft may
+    still leave empty (the action checks it on submit, with a message saying what to fix)."""
+
+    def validate(self, value):
+        if value in self.empty_values:
+            return
+        super().validate(value)
+
+
+class DraftDateField(NeededToSubmit, GovukDateField):
+    pass
+
+
+class DraftTimeField(NeededToSubmit, GovukTimeField):
+    pass
+
+
+class DraftTextField(NeededToSubmit, forms.CharField):
+    pass
+
+
+class DraftChoices(NeededToSubmit, forms.MultipleChoiceField):
+    pass
+
+
 SEEN_CHOICES = [(s.value, label) for s, label in rules.SEEN_LABELS.items()]
 
 
@@ -36,24 +63,27 @@ class NoteForm(GovukFormMixin, forms.Form):
         required=False,
         error_messages={"invalid_choice": actions.BAD_KIND},
     )
-    occurred_on = GovukDateField(label="Date it happened", required=False)
-    occurred_time = GovukTimeField(label="Time it happened", required=False)
+    occurred_on = DraftDateField(label="Date it happened")
+    occurred_time = DraftTimeField(label="Time it happened")
     present = _text(
         "Who was present?",
         rows=2,
         help_text="Names and roles, for example mother (Jo), health visitor",
     )
-    subjects = forms.MultipleChoiceField(
+    subjects = DraftChoices(
         label="Who is this note about?",
         widget=GovukCheckboxes,
-        required=False,
         help_text="The note is kept once and shown on the record of each person you choose",
         error_messages={"invalid_choice": actions.NOT_OPEN},
     )
-    text = _text("The note", rows=10, help_text="What happened, what was said and what you saw")
-    decision = _text(
-        "The decision",
-        rows=6,
+    text = DraftTextField(
+        label="The note",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="What happened, what was said and what you saw",
+    )
+    decision = DraftTextField(
+        label="The decision",
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text="What is to happen next, who will do it, by when, and why",
     )
     significant = forms.BooleanField(
@@ -72,8 +102,9 @@ class NoteForm(GovukFormMixin, forms.Form):
         self.fields["subjects"].choices = [(str(o.person.pk), o.person.full_name) for o in offers]
         if note.kind == NoteKind.MANAGEMENT_OVERSIGHT:
             del self.fields["kind"]
-            self.fields["text"].label = "What you considered"
-            self.fields["text"].help_text = "What you read and who you spoke to (optional)"
+            self.fields["text"] = _text(
+                "What you considered", help_text="What you read and who you spoke to"
+            )
         else:
             del self.fields["decision"]
         for offer in self.children:
