@@ -196,6 +196,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # E-mails and texts: GOV.UK Notify when a key is set, else written to the console (the demo).
 ONESTORY_NOTIFY_API_KEY = env("ONESTORY_NOTIFY_API_KEY", "")
+# The council's Notify templates for the prompt: each one's body is ((message)).
+ONESTORY_NOTIFY_EMAIL_TEMPLATE_ID = env("ONESTORY_NOTIFY_EMAIL_TEMPLATE_ID", "")
+ONESTORY_NOTIFY_SMS_TEMPLATE_ID = env("ONESTORY_NOTIFY_SMS_TEMPLATE_ID", "")
 WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {

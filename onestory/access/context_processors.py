@@ -34,6 +34,13 @@ def navigation(request):
     if user.role in CASE_ROLES:
         items.append(("Contexts", "pathways:contexts"))
         items.append(("Service directory", "familyhubs:directory"))
+        items.append(("Search notes and documents", "documents:search"))
+    if user.role in (Role.SOCIAL_WORKER, Role.EARLY_HELP, Role.TEAM_MANAGER):
+        items.append(("Supervision", "recording:supervisions"))
+    if user.role in (Role.FRONT_DOOR, Role.EARLY_HELP, Role.SOCIAL_WORKER, Role.TEAM_MANAGER):
+        items.append(("Letters to approve", "documents:letter-approvals"))
+    if user.role in (Role.TEAM_MANAGER, Role.ADMIN):
+        items.append(("Letter templates", "documents:template-list"))
     if user.role in (Role.FRONT_DOOR, Role.EARLY_HELP, Role.PARTNER, Role.TEAM_MANAGER):
         items.append(("Referrals to services", "familyhubs:referrals"))
     if user.role in (Role.ANALYST, Role.TEAM_MANAGER):

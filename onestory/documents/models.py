@@ -74,6 +74,9 @@ class DocumentSubject(models.Model):
         ]
         indexes = [models.Index(fields=["person", "document"])]
 
+    def __str__(self) -> str:
+        return f"{self.person_id} on {self.document_id}"
+
 
 class LetterTemplate(BaseModel):
     """A letter or report the council writes from the record: its body names fields from the

@@ -10,6 +10,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from onestory.access.models import AccessGrant, Allocation, Consent, RecordRestriction
+from onestory.documents.default_templates import load_default_templates
 from onestory.frontdoor.models import (
     Contact,
     ContactPerson,
@@ -41,6 +42,7 @@ from .estimates import write_estimates, write_records_coverage
 from .models import PlantedDuplicate, SyntheticRun
 from .population import TownGenerator
 from .reference import CHILDREN_AT_SCALE_1, child_populations, load_reference
+from .safety import mark as mark_safety
 from .workforce import build_workforce
 
 BATCH_SIZE = 1000  # rows per INSERT for the smaller tables (Django lowers it for SQLite)
@@ -254,6 +256,8 @@ def _synthesise(*, scale: float, seed: int, now: datetime) -> SyntheticRun:
         contacts_module.match_live_queue(front_door)
         estimates = write_estimates()
         write_records_coverage(contacts_module.HISTORY_START)
+        safety_marks = mark_safety(seed=seed)
+        load_default_templates(now=now)
         counts = {
             "people": buffers.counts[Person],
             "children": town.stats["children"],
@@ -282,6 +286,7 @@ def _synthesise(*, scale: float, seed: int, now: datetime) -> SyntheticRun:
             **social_care.counts,
             **family_hubs.counts,
             **recording.counts,
+            **safety_marks,
         }
         run = SyntheticRun.objects.create(
             seed=seed,

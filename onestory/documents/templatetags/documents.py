@@ -1,5 +1,6 @@
 """Documents shown on the person page, which may not import documents: the latest documents
-on the record this worker may see, and the links to all of them and to add one.
+on the record this worker may see, the links to all of them and to add one, and to the
+record's letters and reports for those who produce them.
 `{% load documents %}` in the template, then `{% person_documents person user %}`."""
 
 from django import template
@@ -8,6 +9,7 @@ from onestory.core.clock import now
 from onestory.workforce.rules import CASE_ROLES
 
 from ..selectors_documents import documents_on
+from ..selectors_letters import MAY_PRODUCE
 
 register = template.Library()
 LATEST_SHOWN = 3
@@ -24,4 +26,5 @@ def person_documents(person, user):
         "person": person,
         "latest": list(documents[:LATEST_SHOWN]),
         "count": documents.count(),
+        "letters": user.role in MAY_PRODUCE,
     }

@@ -215,7 +215,7 @@ def test_a_relationship_can_only_be_made_to_a_record_the_worker_can_open(client,
     worker = sign_in(Role.SOCIAL_WORKER)
     child = allocated_person(worker)
     sister = allocated_person(worker, sex="F")
-    stranger = PersonFactory()
+    stranger = PersonFactory(given_name="Zephyrine")
 
     page = html.unescape(client.get(f"/people/{child.pk}/relationships/add/").content.decode())
     assert sister.given_name in page and stranger.given_name not in page

@@ -26,11 +26,16 @@ from onestory.people.models import (
     Relationship,
 )
 from onestory.people.rules import CHRONOLOGY_CATEGORIES, RELATIONSHIP_KINDS
+from onestory.recording.models import CaseNoteSubject
+from onestory.recording.rules import CHRONOLOGY_CATEGORY as NOTE_CATEGORIES
+from onestory.recording.rules import DEFAULT_CHRONOLOGY_CATEGORY as CASE_NOTE
 from onestory.socialcare.actions.common import CHRONOLOGY_CATEGORY as SOCIAL_CARE
 from onestory.synthetic import socialcare as socialcare_module
 from onestory.synthetic.chronology import LAST_DAY
 from onestory.synthetic.drafts import REFERENCE_DATE
 from onestory.synthetic.models import PlantedDuplicate, SyntheticRun
+
+NOTES = {CASE_NOTE, *NOTE_CATEGORIES.values()}
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tiny_town")]
 
@@ -53,8 +58,9 @@ def test_everyone_has_a_chronology_that_starts_with_their_record_being_created()
 def test_a_few_entries_a_person_and_the_run_counts_them():
     entries = ChronologyEntry.objects.count()
     assert entries == SyntheticRun.objects.get().counts["chronology_entries"]
-    # Family hub attendance adds about two lines a person (the town's families come often).
-    assert 2.5 < entries / Person.objects.count() < 9.5
+    # Family hub attendance adds about two lines a person (the town's families come often), and
+    # the last year's case notes one or two more.
+    assert 2.5 < entries / Person.objects.count() < 11.5
 
 
 def test_categories_are_only_those_the_product_uses():
@@ -69,8 +75,17 @@ def test_categories_are_only_those_the_product_uses():
         SOCIAL_CARE,
         FAMILY_HUB,
         SERVICE_REFERRAL,
+        *NOTES,
     }
-    services = {"allocation", FRONT_DOOR, EARLY_HELP, SOCIAL_CARE, FAMILY_HUB, SERVICE_REFERRAL}
+    services = {
+        "allocation",
+        FRONT_DOOR,
+        EARLY_HELP,
+        SOCIAL_CARE,
+        FAMILY_HUB,
+        SERVICE_REFERRAL,
+        *NOTES,
+    }
     assert categories - services <= set(CHRONOLOGY_CATEGORIES)
 
 
@@ -83,7 +98,7 @@ def test_every_entry_is_before_the_reference_date_in_working_hours_and_recorded_
         assert occurred_at.utcoffset().total_seconds() == 0
         assert 8 <= occurred_at.astimezone(LONDON).hour <= 17
     # Allocations, casework and family hubs' work are recorded by the practitioner who did it.
-    worked = ("allocation", EARLY_HELP, SOCIAL_CARE, FAMILY_HUB, SERVICE_REFERRAL)
+    worked = ("allocation", EARLY_HELP, SOCIAL_CARE, FAMILY_HUB, SERVICE_REFERRAL, *NOTES)
     assert not entries.exclude(category__in=worked).filter(recorded_by__isnull=False).exists()
 
 
@@ -147,6 +162,9 @@ def test_every_entry_points_at_a_row_of_the_same_person():
         "servicereferral", "person"
     ):
         referred[str(referral)].add(person)
+    subjects = defaultdict(set)
+    for note, person in CaseNoteSubject.objects.values_list("note", "person"):
+        subjects[str(note)].add(person)
     seen = Counter()
     for person_id, source_type, source_id in ChronologyEntry.objects.values_list(
         "person_id", "source_type", "source_id"
@@ -160,6 +178,8 @@ def test_every_entry_points_at_a_row_of_the_same_person():
             assert person_id in members[source_id]
         elif source_type == "familyhubs.servicereferral":
             assert person_id in referred[source_id]
+        elif source_type == "recording.casenote":
+            assert person_id in subjects[source_id]
         else:
             assert owners[source_type][source_id] == person_id
     statutory = {key for key in owners if key.startswith("socialcare.")}
@@ -168,6 +188,7 @@ def test_every_entry_points_at_a_row_of_the_same_person():
         "frontdoor.contact",
         "earlyhelp.episode",
         "familyhubs.servicereferral",
+        "recording.casenote",
     }
     assert {"socialcare.assessment", "socialcare.careperiod"} <= set(seen)
 

@@ -189,3 +189,7 @@ def test_school_holidays_are_those_of_the_town_s_schools_roughly():
     assert familyhubs._school_holiday(date(2025, 8, 11), holidays)
     assert familyhubs._school_holiday(date(2025, 10, 27), holidays)
     assert not familyhubs._school_holiday(date(2025, 11, 10), holidays)
+
+
+def test_every_site_runs_at_least_one_activity_each_week_even_in_a_tiny_town():
+    assert not Site.objects.filter(active=True, sessions__isnull=True).exists()
