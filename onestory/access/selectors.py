@@ -215,8 +215,13 @@ def home_page_for(user, *, now: datetime, request=None) -> dict:
 
     mine = list(
         visible_to(user, now=now)
-        .filter(allocations__worker=user, allocations__starts_at__lte=now)
-        .exclude(allocations__ends_at__lte=now)
+        # One filter() so that the same allocation is the worker's, started and not ended: an
+        # earlier worker's ended allocation must not hide the child.
+        .filter(
+            Q(allocations__ends_at__isnull=True) | Q(allocations__ends_at__gt=now),
+            allocations__worker=user,
+            allocations__starts_at__lte=now,
+        )
         .distinct()
         .order_by("family_name", "given_name")[:HOME_LIST_LIMIT]
     )

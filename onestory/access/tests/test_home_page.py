@@ -26,6 +26,30 @@ def test_the_home_page_lists_children_and_adults_allocated_to_the_worker_apart(c
 
 
 @pytest.mark.django_db
+def test_a_child_whose_previous_worker_handed_over_is_on_the_new_worker_s_home_page(
+    client, sign_in
+):
+    worker = sign_in(Role.SOCIAL_WORKER)
+    child = PersonFactory(date_of_birth=datetime.date(2016, 1, 2))
+    AllocationFactory(
+        person=child, ends_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    )  # another worker's, ended
+    AllocationFactory(worker=worker, person=child)
+    # And one whose allocation to this worker has ended is not.
+    former = AllocationFactory(
+        worker=worker,
+        person=PersonFactory(date_of_birth=datetime.date(2015, 1, 2)),
+        ends_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC),
+    ).person
+
+    page = client.get("/").content.decode()
+
+    children_part = page.split("Adults allocated to you")[0]
+    assert escape(child.full_name) in children_part
+    assert escape(former.full_name) not in page
+
+
+@pytest.mark.django_db
 def test_a_team_manager_sees_each_team_members_caseload_of_children(client, sign_in):
     manager = sign_in(Role.TEAM_MANAGER)
     busy = WorkerFactory(team=manager.team, first_name="Busy", last_name="Worker")
