@@ -42,6 +42,7 @@ from .families import (
 from .identifiers import new_nhs_number, new_uuid
 from .names import Name, spelling_of
 from .reference import postcode_geography, street_names, ward_specs
+from .safety import give_contact_details
 
 __all__ = ["REFERENCE_DATE", "YEAR", "HouseholdInfo", "TownGenerator"]
 
@@ -80,6 +81,7 @@ class TownGenerator(FamilyMaker, DuplicatePlanter):
 
     def __init__(self, *, seed: int, scale: float, buffers: Buffers):
         self.rng = random.Random(seed)
+        self.seed = seed
         self.scale = scale
         self.buffers = buffers
         self.bank = NameBank()
@@ -320,6 +322,8 @@ class TownGenerator(FamilyMaker, DuplicatePlanter):
 
     def emit_person(self, draft: Draft, *, duplicate_of: Draft | None = None) -> None:
         person = draft.person
+        if duplicate_of is None:
+            give_contact_details(person, seed=self.seed)
         self.buffers.add(person)
         rows = [("legal", person.given_name, person.family_name, None, None), *draft.names]
         names, addresses = [], []

@@ -1,7 +1,7 @@
 """What the synthetic town's records hold back and how its adults can be reached, so letters,
 reports and notifications have real cases to get right.
 
-After the town and its social care are written:
+As the town is written, and after its social care is:
 - Contact details: most adults have a mobile number and many an email address. Numbers come
   from Ofcom's range kept for drama (07700 900000 to 07700 900999), addresses from example.org
   (reserved by RFC 2606): none can reach a real person.
@@ -15,10 +15,10 @@ Each choice is a hash of the person's id and the seed, so the town's other draws
 """
 
 import hashlib
-from datetime import date
 
 from django.db.models import Q
 
+from onestory.core.rules import add_months
 from onestory.people.models import Address, Person, Relationship
 from onestory.socialcare.models import Assessment
 
@@ -38,23 +38,20 @@ def _draw(seed: int, key, purpose: str) -> float:
     return int.from_bytes(digest, "big") / 2**64
 
 
-def _contact_details(seed: int) -> int:
-    adult_born_by = date(REFERENCE_DATE.year - 18, REFERENCE_DATE.month, REFERENCE_DATE.day)
-    adults = Person.objects.filter(
-        date_of_birth__lte=adult_born_by, date_of_death__isnull=True, merged_into__isnull=True
-    ).only("id", "given_name", "family_name")
-    changed = []
-    for person in adults.iterator(chunk_size=5000):
-        mobile = _draw(seed, person.pk, "mobile")
-        if mobile < MOBILE_SHARE:
-            person.mobile = f"07700 900{int(mobile * 10**6) % 1000:03d}"
-        if _draw(seed, person.pk, "email") < EMAIL_SHARE:
-            local = f"{person.given_name}.{person.family_name}".lower().replace(" ", "")
-            person.email = f"{''.join(c for c in local if c.isalnum() or c == '.')}@example.org"
-        if person.mobile or person.email:
-            changed.append(person)
-    Person.objects.bulk_update(changed, ["mobile", "email"], batch_size=2000)
-    return len(changed)
+def give_contact_details(person: Person, *, seed: int) -> None:
+    """Set an adult's mobile and email as the town writes them (a hash of their id and the seed;
+    children and the dead get none)."""
+    born = person.date_of_birth
+    if born is None or person.date_of_death is not None:
+        return
+    if add_months(born, 18 * 12) > REFERENCE_DATE:
+        return
+    mobile = _draw(seed, person.pk, "mobile")
+    if mobile < MOBILE_SHARE:
+        person.mobile = f"07700 900{int(mobile * 10**6) % 1000:03d}"
+    if _draw(seed, person.pk, "email") < EMAIL_SHARE:
+        local = f"{person.given_name}.{person.family_name}".lower()
+        person.email = f"{''.join(c for c in local if c.isalnum() or c == '.')}@example.org"
 
 
 def _domestic_abuse(seed: int) -> tuple[int, int]:
@@ -64,25 +61,35 @@ def _domestic_abuse(seed: int) -> tuple[int, int]:
         for person_id, factors in Assessment.objects.values_list("person_id", "factors")
         if DOMESTIC_ABUSE_FACTORS.intersection(factors or [])
     }
+    # Filtered here rather than with IN lists of thousands of ids, which PostgreSQL plans badly
+    # on tables just bulk-loaded and not yet analysed.
     parents: dict = {}
-    for parent, child in Relationship.objects.filter(
-        kind="parent", to_person_id__in=children
-    ).values_list("from_person_id", "to_person_id"):
-        parents.setdefault(parent, set()).add(child)
-    couples = Relationship.objects.filter(
-        kind="partner", from_person_id__in=parents, to_person_id__in=parents
-    ).select_related("from_person", "to_person")
+    for parent, child in Relationship.objects.filter(kind="parent").values_list(
+        "from_person_id", "to_person_id"
+    ):
+        if child in children:
+            parents.setdefault(parent, set()).add(child)
+    couples = [
+        r
+        for r in Relationship.objects.filter(kind="partner").only(
+            "pk", "from_person_id", "to_person_id", "alleged_harm"
+        )
+        if r.from_person_id in parents and r.to_person_id in parents
+    ]
+    men = set(Person.objects.filter(sex="M").values_list("pk", flat=True))
     marked, refuge = [], set()
     for couple in couples:
-        if couple.to_person.sex == "M" and couple.from_person.sex != "M":
+        if couple.to_person_id in men and couple.from_person_id not in men:
             # The relationship reads from the one alleged to have harmed the other.
-            couple.from_person, couple.to_person = couple.to_person, couple.from_person
+            couple.from_person_id, couple.to_person_id = couple.to_person_id, couple.from_person_id
         couple.alleged_harm = True
         marked.append(couple)
         victim = couple.to_person_id
         if _draw(seed, victim, "refuge") < REFUGE_SHARE:
             refuge |= {victim, *parents.get(victim, ())}
-    Relationship.objects.bulk_update(marked, ["from_person", "to_person", "alleged_harm"])
+    Relationship.objects.bulk_update(
+        marked, ["from_person", "to_person", "alleged_harm"], batch_size=500
+    )
     Address.objects.filter(person_id__in=refuge, valid_to__isnull=True).update(withheld="refuge")
     return len(marked), len(refuge)
 
@@ -97,11 +104,10 @@ def _foster_homes() -> int:
 
 
 def mark(*, seed: int) -> dict[str, int]:
-    """Write the contact details and safety markers; returns what was written, by kind."""
-    reachable = _contact_details(seed)
+    """Write the safety markers (the contact details are given as people are written: see
+    give_contact_details); returns what was written, by kind."""
     harmed, in_refuge = _domestic_abuse(seed)
     return {
-        "adults_with_contact_details": reachable,
         "alleged_harm_relationships": harmed,
         "people_in_refuges": in_refuge,
         "foster_homes_withheld": _foster_homes(),
