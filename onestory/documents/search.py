@@ -85,13 +85,31 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def note_vector() -> SearchVector:
+    """A note's words as PostgreSQL searches them. The GIN index of recording's migration 0002
+    is built over this very expression (a frozen copy): change one, change the other."""
+    return SearchVector("text", "decision", "present", config=CONFIG)
+
+
+def document_vector() -> SearchVector:
+    """A document's words, its title counting more than its text. The GIN index of documents'
+    migration 0002 is built over this very expression (a frozen copy): change one, change the
+    other."""
+    return SearchVector("title", weight="A", config=CONFIG) + SearchVector(
+        "text", weight="B", config=CONFIG
+    )
+
+
+# Matched with @@ (vector=search), which the GIN index answers; the rank only orders what
+# matched (a filter on the rank would read every row, and would keep a note missing one of
+# the words or holding a -word).
 def _ranked_notes(notes: QuerySet, query: str) -> list:
     if _postgres():
         search = SearchQuery(query, search_type="websearch", config=CONFIG)
-        vector = SearchVector("text", "decision", "present", config=CONFIG)
         return list(
-            notes.annotate(rank=SearchRank(vector, search))
-            .filter(rank__gt=0)
+            notes.alias(vector=note_vector())
+            .filter(vector=search)
+            .annotate(rank=SearchRank(F("vector"), search))
             .annotate(
                 headline=SearchHeadline(
                     F("text"),
@@ -115,12 +133,10 @@ def _ranked_notes(notes: QuerySet, query: str) -> list:
 def _ranked_documents(documents: QuerySet, query: str) -> list:
     if _postgres():
         search = SearchQuery(query, search_type="websearch", config=CONFIG)
-        vector = SearchVector("title", weight="A", config=CONFIG) + SearchVector(
-            "text", weight="B", config=CONFIG
-        )
         return list(
-            documents.annotate(rank=SearchRank(vector, search))
-            .filter(rank__gt=0)
+            documents.alias(vector=document_vector())
+            .filter(vector=search)
+            .annotate(rank=SearchRank(F("vector"), search))
             .annotate(
                 headline=SearchHeadline(
                     F("text"),
