@@ -140,7 +140,11 @@ def sign_out(request):
     audit.record(actor=request.user, action="sign_out", at=now(), request=request)
     logout(request)
     messages.success(request, "You have signed out.")
-    return redirect("access:sign-in")
+    response = redirect("access:sign-in")
+    # Forget what this browser kept of unsent forms (onestory/static/onestory/autosave.mjs): the
+    # next person at a shared computer must not find it. Drafts saved to the service are kept.
+    response["Clear-Site-Data"] = '"storage"'
+    return response
 
 
 @never_cache

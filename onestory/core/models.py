@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 
@@ -35,3 +36,27 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.result_type} {self.result_id}"
+
+
+class FormDraft(models.Model):
+    """What someone has typed into a form and not yet sent, saved as they type (core.drafts).
+
+    Private to its author: only they are ever given it back, on the same form. It is not part of
+    the record, so it has no audit trail of its own; the form's page audited the record it shows.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The form's page and the form's name: "/social-care/…/assessment/#AssessmentForm". Record ids
+    # only, never personal data.
+    key = models.CharField(max_length=300)
+    # [[name, value], …] as the browser's FormData gives them (a name may repeat: checkboxes).
+    fields = models.JSONField()
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="core_formdraft_one_per_form")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

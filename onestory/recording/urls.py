@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from . import views, views_supervision
+from . import views, views_drafts, views_supervision
 
 app_name = "recording"
 urlpatterns = [
+    path("drafts/form/", views_drafts.form_draft, name="form-draft"),
     path("notes/start/", views.note_start, name="note-start"),
     path("notes/drafts/", views.drafts, name="drafts"),
     path("notes/<uuid:note_id>/", views.note_detail, name="note-detail"),

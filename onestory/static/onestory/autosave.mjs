@@ -1,18 +1,30 @@
-// Saves a draft form as it is typed, and keeps what was typed on this device while the
-// connection is lost.
+// Saves a form as it is typed, and keeps what was typed on this device while the connection is
+// lost. Two kinds of form use it:
 //
-// The form names where to save (data-autosave-url) and its key on this device
-// (data-autosave-key), and carries its version in a hidden input named "version". After a few
-// seconds of quiet, and when the page is hidden, the form is sent to the autosave URL; the
-// answer is JSON {version, saved_at}, or 409 {message} when someone else saved first. While a
-// save fails (offline, a server error, signed out) the form's data stays in localStorage with the
-// version it was based on, and is sent again when the connection is back and every 15 seconds.
-// A page opened later at that same version puts it back in the form.
-// Without this script the form's own "Save draft" button does the same job.
+// - A record with a draft state of its own (a case note, an early help assessment): the form names
+//   where to save (data-autosave-url) and its key on this device (data-autosave-key), and carries
+//   its version in a hidden input named "version". The answer is JSON {version, saved_at}, or 409
+//   {message} when someone else saved first.
+// - Any other long form, through {% form_draft form %} (onestory/core/drafts.py): a hidden input
+//   named "_draft" carries a signed token, the save URL (data-draft-url), the key on this device
+//   and, when its author left one, the saved draft to put back (data-draft-saved). The answer is
+//   JSON {saved_at}. The draft is the author's alone and is deleted once the form is accepted.
+//
+// After a few seconds of quiet, and when the page is hidden, the form is sent to the save URL.
+// While a save fails (offline, a server error, signed out) the form's data stays in localStorage
+// and is sent again when the connection is back and every 15 seconds; a page opened later puts
+// it back in the form. Signing out clears this device's copies (Clear-Site-Data).
+// Without this script the form's own buttons still work: only the saving as it is typed is lost.
 
 const QUIET_MS = 3000
 const RETRY_MS = 15000
-const SKIPPED = new Set(['csrfmiddlewaretoken', 'version'])
+// Not sent or put back: the request's CSRF token, the draft token and a create form's one-time
+// token are the page's own. A record's version is managed by its saves; a form draft keeps the
+// version it was typed against, so that sending it after someone else's change is refused.
+const NOT_RESTORED = ['csrfmiddlewaretoken', '_draft', 'form_token']
+const SENT_KEY = 'onestory.sent'
+// A formset's count of rows belongs to the rows the page drew, not to the ones typed earlier.
+const FORMSET_COUNTS = /-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$/
 
 function clock (date) {
   return date.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' })
@@ -41,12 +53,12 @@ function removeStored (key) {
   } catch {}
 }
 
-function fieldsOf (form) {
+function fieldsOf (form, skipped) {
   return Array.from(new FormData(form).entries())
-    .filter(([name, value]) => !SKIPPED.has(name) && typeof value === 'string')
+    .filter(([name, value]) => !skipped.has(name) && typeof value === 'string')
 }
 
-function restore (form, fields) {
+function restore (form, fields, skipped) {
   const values = new Map()
   for (const [name, value] of fields) {
     if (!values.has(name)) values.set(name, [])
@@ -54,7 +66,7 @@ function restore (form, fields) {
   }
   const groups = new Map()
   for (const control of form.elements) {
-    if (!control.name || SKIPPED.has(control.name) || control.type === 'submit') continue
+    if (!control.name || skipped.has(control.name) || FORMSET_COUNTS.test(control.name) || control.type === 'submit') continue
     const wanted = values.get(control.name) || []
     if (control.type === 'radio' || control.type === 'checkbox') {
       control.checked = wanted.includes(control.value)
@@ -69,14 +81,40 @@ function restore (form, fields) {
   }
 }
 
-function start (form) {
-  const url = form.dataset.autosaveUrl
-  const key = form.dataset.autosaveKey
+// The two kinds of form, as start() needs them.
+function recordForm (form) {
   const versionInput = form.querySelector('input[name="version"]')
+  if (!form.dataset.autosaveUrl || !form.dataset.autosaveKey || !versionInput) return null
+  return {
+    url: form.dataset.autosaveUrl,
+    key: form.dataset.autosaveKey,
+    versionInput,
+    skipped: new Set(['csrfmiddlewaretoken', 'version']),
+    // The live region at the top of the page, and a copy by the buttons (not announced twice).
+    statuses: document.querySelectorAll('#autosave-status, [data-autosave-status]'),
+    saved: null
+  }
+}
+
+function draftForm (token) {
+  let saved = null
+  try {
+    saved = JSON.parse(token.dataset.draftSaved || 'null')
+  } catch {}
+  return {
+    url: token.dataset.draftUrl,
+    key: token.dataset.autosaveKey,
+    versionInput: null,
+    skipped: new Set(['csrfmiddlewaretoken', '_draft']),
+    statuses: token.form.querySelectorAll('[data-draft-status]'),
+    saved
+  }
+}
+
+function start (form, mode) {
+  const { url, key, versionInput, skipped, statuses } = mode
   const csrf = form.querySelector('input[name="csrfmiddlewaretoken"]')
-  // The live region at the top of the page, and a copy by the buttons (not announced twice).
-  const statuses = document.querySelectorAll('#autosave-status, [data-autosave-status]')
-  if (!url || !key || !versionInput) return
+  const notRestored = new Set([...skipped, ...NOT_RESTORED])
 
   let timer = null
   let retry = null
@@ -84,7 +122,7 @@ function start (form) {
   let dirty = false
   let stopped = false
 
-  function say (text, kind) {
+  function say (text, kind, action) {
     for (const status of statuses) {
       status.replaceChildren()
       if (!text) continue
@@ -93,12 +131,17 @@ function start (form) {
         ? 'govuk-inset-text govuk-!-font-weight-bold'
         : 'govuk-inset-text'
       box.textContent = text
+      if (action) box.append(' ', action())
       status.append(box)
     }
   }
 
   function keepOnDevice () {
-    writeStored(key, { version: versionInput.value, at: Date.now(), fields: fieldsOf(form) })
+    writeStored(key, {
+      version: versionInput ? versionInput.value : null,
+      at: Date.now(),
+      fields: fieldsOf(form, skipped)
+    })
   }
 
   function failed (text) {
@@ -109,13 +152,15 @@ function start (form) {
   }
 
   function succeeded (answer) {
-    versionInput.value = String(answer.version)
+    if (versionInput) versionInput.value = String(answer.version)
     if (!dirty) removeStored(key)
     if (retry) {
       window.clearInterval(retry)
       retry = null
     }
-    say(`Draft saved at ${answer.saved_at}`)
+    say(versionInput
+      ? `Draft saved at ${answer.saved_at}`
+      : `Draft saved at ${answer.saved_at}. Only you can see it; it joins the record when you send the form.`)
   }
 
   async function send (keepalive) {
@@ -141,7 +186,7 @@ function start (form) {
     }
     const json = (response.headers.get('Content-Type') || '').includes('application/json')
     const answer = json ? await response.json().catch(() => ({})) : {}
-    if (response.ok && json && answer.version) {
+    if (response.ok && json && (versionInput ? answer.version : answer.saved_at)) {
       succeeded(answer)
     } else if (response.status === 409) {
       // Someone else saved first: saving again would overwrite their work, so stop here.
@@ -183,18 +228,39 @@ function start (form) {
     timer = window.setTimeout(() => { save() }, QUIET_MS)
   }
 
-  // Put back what this device kept from a save that did not reach the server.
-  const kept = readStored(key)
-  if (kept && Array.isArray(kept.fields)) {
-    if (String(kept.version) === versionInput.value) {
-      restore(form, kept.fields)
-      const when = kept.at ? ` at ${clock(new Date(kept.at))}` : ''
-      say(`What you typed on this device${when} had not been saved: it is back in the form and will be saved in a moment.`, 'problem')
-      schedule()
-    } else {
-      // The draft has been saved since (usually by that very save): nothing to put back.
+  function discardButton () {
+    const button = document.createElement('button')
+    button.type = 'button'
+    button.className = 'govuk-button govuk-button--secondary govuk-!-margin-bottom-0 govuk-!-margin-top-2'
+    button.textContent = 'Discard it and start again'
+    button.addEventListener('click', async () => {
+      stopped = true
       removeStored(key)
-    }
+      const body = new FormData(form)
+      body.set('discard', '1')
+      await window.fetch(url, {
+        method: 'POST', body, credentials: 'same-origin', headers: { 'X-CSRFToken': csrf ? csrf.value : '' }
+      }).catch(() => {})
+      window.location.reload()
+    })
+    return button
+  }
+
+  // Put back what this device kept from a save that did not reach the server: it is newer than
+  // anything the server has, which is removed from the device once saved.
+  const kept = readStored(key)
+  if (kept && Array.isArray(kept.fields) && (!versionInput || String(kept.version) === versionInput.value)) {
+    restore(form, kept.fields, notRestored)
+    const when = kept.at ? ` at ${clock(new Date(kept.at))}` : ''
+    say(`What you typed on this device${when} had not been saved: it is back in the form and will be saved in a moment.`, 'problem')
+    schedule()
+  } else if (mode.saved && Array.isArray(mode.saved.fields)) {
+    removeStored(key)
+    restore(form, mode.saved.fields, notRestored)
+    say(`What you typed on ${mode.saved.saved_at} and did not send is back in the form. It is not part of the record until you send it.`, 'problem', discardButton)
+  } else {
+    // The draft has been saved since (usually by that very save): nothing to put back.
+    removeStored(key)
   }
 
   form.addEventListener('input', schedule)
@@ -218,6 +284,12 @@ function start (form) {
       window.clearInterval(retry)
       retry = null
     }
+    if (!versionInput) {
+      // Whatever this device still holds is forgotten once the next page shows the form was
+      // accepted (see the end of this file), and kept if it comes back refused.
+      keepOnDevice()
+      try { window.sessionStorage.setItem(SENT_KEY, key) } catch {}
+    }
     if (saving) {
       // Let the save under way finish, so the form is sent with the version it made.
       event.preventDefault()
@@ -232,7 +304,26 @@ function start (form) {
   })
 }
 
-for (const form of document.querySelectorAll('form[data-autosave-url]')) start(form)
+// A form draft sent from the previous page: if this page is a signed-in page without that form,
+// the form was accepted, so this device's copy goes. (On the sign-in page, after a session
+// expired, it stays, to be put back once signed in.)
+let sent = null
+try { sent = window.sessionStorage.getItem(SENT_KEY) } catch {}
+if (sent) {
+  const forms = Array.from(document.querySelectorAll('input[name="_draft"]')).map((token) => token.dataset.autosaveKey)
+  if (document.body.dataset.signedIn !== undefined) {
+    if (!forms.includes(sent)) removeStored(sent)
+    try { window.sessionStorage.removeItem(SENT_KEY) } catch {}
+  }
+}
+
+for (const form of document.querySelectorAll('form[data-autosave-url]')) {
+  const mode = recordForm(form)
+  if (mode) start(form, mode)
+}
+for (const token of document.querySelectorAll('form input[name="_draft"][data-draft-url]')) {
+  start(token.form, draftForm(token))
+}
 for (const element of document.querySelectorAll('[data-autosave-clear]')) {
   removeStored(element.dataset.autosaveClear)
 }
