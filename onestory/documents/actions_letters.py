@@ -1,21 +1,23 @@
 """Every write for letters: the council's templates (refused when saved if they name a field
 that does not exist), producing one letter per recipient from the one record it is for,
-approval by a second person and release. Each is audited in its own transaction."""
+approval by a second person, release (and how it went), withdrawal before release and recall
+after it. Each is audited in its own transaction."""
 
 from datetime import datetime
 
 from django.db import transaction
 
 from onestory.access import audit
+from onestory.access.models import Notification
 from onestory.access.selectors import visible_to
 from onestory.core.clock import today_in_london
-from onestory.core.errors import DetailsRefused, DomainError, full_clean_or_refuse
+from onestory.core.errors import DetailsRefused, DomainError, StaleEdit, full_clean_or_refuse
 from onestory.core.idempotency import DuplicateSubmission, previous_result, remember_result
 from onestory.core.locking import bump, locked
 from onestory.notify import actions as notify
 
 from . import rules
-from .fields import FIELDS, build_record
+from .fields import FIELDS, build_record, long_date
 from .models import Letter, LetterTemplate
 from .rendering import render_letter
 from .selectors_letters import (
@@ -23,6 +25,7 @@ from .selectors_letters import (
     MAY_PRODUCE,
     TEMPLATE_NEEDS,
     about_object,
+    managers_to_tell_of_a_recall,
     recipients_for,
 )
 
@@ -42,6 +45,23 @@ OWN_LETTER = "You produced this letter: someone else must approve it."
 NOT_APPROVED = "This letter cannot be released until someone other than its producer approves it."
 ALREADY_RELEASED = "This letter has already been released."
 NO_METHOD = "Choose how the letter is being sent."
+WITHDRAWN = "This letter has been withdrawn, so it cannot be approved or released."
+NO_WITHDRAW_REASON = (
+    "Enter why the letter is being withdrawn, for example ‘Produced for the wrong parent’."
+)
+ALREADY_WITHDRAWN = "This letter has already been withdrawn."
+RELEASED_NOT_WITHDRAWN = (
+    "This letter has already been released, so it cannot be withdrawn. If it should not have "
+    "gone, mark it as recalled and say why."
+)
+NO_RECALL_REASON = "Enter why the letter is being recalled, for example ‘Sent to an old address’."
+NOT_RELEASED_NOT_RECALLED = (
+    "Only a letter that has been released can be recalled. Withdraw it instead, so it is "
+    "never released."
+)
+ALREADY_RECALLED = "This letter has already been marked as recalled."
+REASON_TOO_LONG = "Keep the reason to {limit} characters or fewer."
+REASON_LIMIT = 2000
 
 PAGE = "letter"
 
@@ -198,18 +218,43 @@ def letters_produce(
     return letters
 
 
-def _letter_for_change(letter_id, *, version, acting_user, now):
+def _letter_for_change(letter_id, *, version, acting_user, now, repeat=None):
+    """The letter, locked, if this worker may open its child's record. `repeat` says whether
+    the letter already shows this very change by this worker (the same form sent twice): then
+    it is handed back as done, with True, instead of being refused as a stale save."""
     _may_work_on_letters(acting_user)
-    letter = locked(Letter, letter_id, version=version, what="letter")
+    letter = locked(Letter, letter_id, what="letter")
     if not visible_to(acting_user, now=now).filter(pk=letter.person_id).exists():
         raise DomainError("This letter cannot be found. It may have been removed.")
-    return letter
+    if repeat is not None and repeat(letter):
+        return letter, True
+    if letter.version != version:
+        raise StaleEdit("letter")
+    return letter, False
+
+
+def _reason(text, *, missing: str) -> str:
+    reason = (text or "").strip()
+    if not reason:
+        raise DetailsRefused({"reason": missing})
+    if len(reason) > REASON_LIMIT:
+        raise DetailsRefused({"reason": REASON_TOO_LONG.format(limit=REASON_LIMIT)})
+    return reason
 
 
 def letter_approve(*, letter_id, version: int, acting_user, now: datetime, request=None) -> Letter:
-    """A second person approves a letter for release outside the council."""
+    """A second person approves a letter for release outside the council. Approving twice
+    (the same page sent again) leaves the first approval as it was."""
     with transaction.atomic():
-        letter = _letter_for_change(letter_id, version=version, acting_user=acting_user, now=now)
+        letter, done = _letter_for_change(
+            letter_id, version=version, acting_user=acting_user, now=now,
+            repeat=lambda row: row.status == Letter.Status.APPROVED
+            and row.approved_by_id == acting_user.pk,
+        )  # fmt: skip
+        if done:
+            return letter
+        if letter.status == Letter.Status.WITHDRAWN:
+            raise DomainError(WITHDRAWN)
         if letter.status != Letter.Status.AWAITING_APPROVAL:
             raise DomainError(NOT_WAITING)
         if letter.produced_by_id == acting_user.pk:
@@ -229,13 +274,23 @@ def letter_approve(*, letter_id, version: int, acting_user, now: datetime, reque
 def letter_release(
     *, letter_id, version: int, method: str, acting_user, now: datetime, request=None
 ) -> Letter:
-    """Record that the letter went (by post, e-mail or hand) and tell the recipient, where the
-    record holds an e-mail address or mobile number for them, that it is on its way."""
-    if method not in rules.RELEASE_METHODS:
+    """Record that the letter went and how (post, secure e-mail, by hand or another way), and
+    tell the recipient, where the record holds an e-mail address or mobile number for them,
+    that it is on its way. Sent twice, the second leaves the release (and the prompt) as the
+    first made it."""
+    if method not in Letter.ReleaseMethod.values:
         raise DetailsRefused({"method": NO_METHOD})
     with transaction.atomic():
-        letter = _letter_for_change(letter_id, version=version, acting_user=acting_user, now=now)
-        if letter.status == Letter.Status.RELEASED:
+        letter, done = _letter_for_change(
+            letter_id, version=version, acting_user=acting_user, now=now,
+            repeat=lambda row: row.status == Letter.Status.RELEASED
+            and row.released_by_id == acting_user.pk and row.release_method == method,
+        )  # fmt: skip
+        if done:
+            return letter
+        if letter.status == Letter.Status.WITHDRAWN:
+            raise DomainError(WITHDRAWN)
+        if letter.status in Letter.LEFT_THE_COUNCIL:
             raise DomainError(ALREADY_RELEASED)
         ready = letter.status == Letter.Status.APPROVED or (
             letter.status == Letter.Status.PRODUCED and not letter.needs_approval
@@ -245,8 +300,9 @@ def letter_release(
         letter.status = Letter.Status.RELEASED
         letter.released_by = acting_user
         letter.released_at = now
+        letter.release_method = method
         full_clean_or_refuse(letter)
-        bump(letter, "status", "released_by", "released_at")
+        bump(letter, "status", "released_by", "released_at", "release_method")
         audit.record(
             actor=acting_user, action="release", at=now, person_id=letter.person_id, obj=letter,
             detail={"page": PAGE, "method": method}, request=request,
@@ -258,4 +314,83 @@ def letter_release(
                 acting_user=acting_user,
                 now=now,
             )
+    return letter
+
+
+def letter_withdraw(
+    *, letter_id, version: int, reason: str, acting_user, now: datetime, request=None
+) -> Letter:
+    """Withdraw a letter that has not been released (produced by mistake, or approved but not
+    to go), with the reason: it can no longer be approved or released. A released letter is
+    recalled instead. Sent twice, the second leaves the first withdrawal as it was."""
+    reason = _reason(reason, missing=NO_WITHDRAW_REASON)
+    with transaction.atomic():
+        letter, done = _letter_for_change(
+            letter_id, version=version, acting_user=acting_user, now=now,
+            repeat=lambda row: row.status == Letter.Status.WITHDRAWN
+            and row.withdrawn_by_id == acting_user.pk and row.withdrawn_reason == reason,
+        )  # fmt: skip
+        if done:
+            return letter
+        if letter.status == Letter.Status.WITHDRAWN:
+            raise DomainError(ALREADY_WITHDRAWN)
+        if letter.status in Letter.LEFT_THE_COUNCIL:
+            raise DomainError(RELEASED_NOT_WITHDRAWN)
+        letter.status = Letter.Status.WITHDRAWN
+        letter.withdrawn_by = acting_user
+        letter.withdrawn_at = now
+        letter.withdrawn_reason = reason
+        full_clean_or_refuse(letter)
+        bump(letter, "status", "withdrawn_by", "withdrawn_at", "withdrawn_reason")
+        audit.record(
+            actor=acting_user, action="withdraw", at=now, person_id=letter.person_id, obj=letter,
+            reason=reason, detail={"page": PAGE}, request=request,
+        )  # fmt: skip
+    return letter
+
+
+def letter_recall(
+    *, letter_id, version: int, reason: str, acting_user, now: datetime, request=None
+) -> Letter:
+    """Mark a released letter as recalled (it went to the wrong address, or should not have
+    gone), with the reason. The release stays recorded as it was; the team managers of the
+    child's record, and the worker's own manager, are told. Sent twice, the second leaves the
+    first recall as it was."""
+    reason = _reason(reason, missing=NO_RECALL_REASON)
+    with transaction.atomic():
+        letter, done = _letter_for_change(
+            letter_id, version=version, acting_user=acting_user, now=now,
+            repeat=lambda row: row.status == Letter.Status.RECALLED
+            and row.recalled_by_id == acting_user.pk and row.recalled_reason == reason,
+        )  # fmt: skip
+        if done:
+            return letter
+        if letter.status == Letter.Status.RECALLED:
+            raise DomainError(ALREADY_RECALLED)
+        if letter.status != Letter.Status.RELEASED:
+            raise DomainError(NOT_RELEASED_NOT_RECALLED)
+        letter.status = Letter.Status.RECALLED
+        letter.recalled_by = acting_user
+        letter.recalled_at = now
+        letter.recalled_reason = reason
+        full_clean_or_refuse(letter)
+        bump(letter, "status", "recalled_by", "recalled_at", "recalled_reason")
+        audit.record(
+            actor=acting_user, action="recall", at=now, person_id=letter.person_id, obj=letter,
+            reason=reason, detail={"page": PAGE, "method": letter.release_method},
+            request=request,
+        )  # fmt: skip
+        child = letter.person
+        message = (
+            f"{acting_user.get_full_name() or acting_user.username} marked a released letter "
+            f"on {child.full_name}’s record as recalled: {letter.template.name} for "
+            f"{letter.recipient_name}, sent {letter.get_release_method_display().lower()} on "
+            f"{long_date(today_in_london(letter.released_at))}. Their reason: {reason}"
+        )
+        Notification.objects.bulk_create(
+            [
+                Notification(recipient=manager, message=message, person=child)
+                for manager in managers_to_tell_of_a_recall(letter, acting_user, now=now)
+            ]
+        )
     return letter

@@ -1,4 +1,5 @@
-"""Forms for letter templates, producing letters and releasing them."""
+"""Forms for letter templates, producing letters, approving, releasing, withdrawing and
+recalling them."""
 
 from django import forms
 
@@ -6,7 +7,7 @@ from onestory.core.forms import GovukCheckboxes, GovukFormMixin, GovukRadios
 
 from . import actions_letters as actions
 from . import rules
-from .models import LetterTemplate
+from .models import Letter, LetterTemplate
 
 KIND_CHOICES = [(k.value, k.label) for k in rules.RecipientKind]
 
@@ -73,7 +74,7 @@ class ReleaseForm(GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     method = forms.ChoiceField(
         label="How is it being sent?",
-        choices=list(rules.RELEASE_METHODS.items()),
+        choices=Letter.ReleaseMethod.choices,
         widget=GovukRadios,
         error_messages={"required": actions.NO_METHOD},
     )
@@ -81,3 +82,34 @@ class ReleaseForm(GovukFormMixin, forms.Form):
 
 class ApproveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class WithdrawForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why is the letter being withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "true"}),
+        help_text="For example ‘Produced for the wrong parent’ or ‘The conference has moved’",
+        max_length=actions.REASON_LIMIT,
+        error_messages={
+            "required": actions.NO_WITHDRAW_REASON,
+            "max_length": actions.REASON_TOO_LONG.format(limit=actions.REASON_LIMIT),
+        },
+    )
+
+
+class RecallForm(GovukFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why is the letter being recalled?",
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "true"}),
+        help_text=(
+            "For example ‘Sent to an old address’. Say what has been done to get it back. Do not "
+            "write an address here"
+        ),
+        max_length=actions.REASON_LIMIT,
+        error_messages={
+            "required": actions.NO_RECALL_REASON,
+            "max_length": actions.REASON_TOO_LONG.format(limit=actions.REASON_LIMIT),
+        },
+    )

@@ -111,7 +111,11 @@ class Letter(BaseModel):
     """One rendering of a template for one recipient, produced from the one record it is for.
     Its HTML is fixed when produced (every page carries the record's reference and the
     recipient's name); the PDF is made from it. Released outside the council only once someone
-    other than its producer has approved it (a database constraint, not only a check)."""
+    other than its producer has approved it (a database constraint, not only a check).
+
+    A letter that should not go is withdrawn before release, with the reason; one that went
+    and should not have (the wrong address, the wrong person) is marked recalled, with the
+    reason: it stays released in every other respect, because it did leave the council."""
 
     class Status(models.TextChoices):
         PRODUCED = "produced", "Produced"
@@ -119,6 +123,17 @@ class Letter(BaseModel):
         APPROVED = "approved", "Approved"
         RELEASED = "released", "Released"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        RECALLED = "recalled", "Recalled"
+
+    class ReleaseMethod(models.TextChoices):
+        # "email" is the word the audit trail used before the method had its own field.
+        POST = "post", "By post"
+        SECURE_EMAIL = "email", "By secure e-mail"
+        HAND = "hand", "By hand"
+        OTHER = "other", "Another way"
+
+    # Statuses of a letter that has left the council (a recalled letter went, then was recalled).
+    LEFT_THE_COUNCIL = (Status.RELEASED, Status.RECALLED)
 
     template = models.ForeignKey(LetterTemplate, on_delete=models.PROTECT, related_name="letters")
     template_version = models.PositiveIntegerField()
@@ -149,13 +164,28 @@ class Letter(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     released_at = models.DateTimeField(null=True, blank=True)
+    # Only how it went: where it went is the recipient's address above, fixed when produced
+    # (an e-mail goes to the address on the record), so no second copy of an address is kept.
+    release_method = models.CharField(
+        "how it was sent", max_length=10, choices=ReleaseMethod.choices, blank=True
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField("why it was withdrawn", blank=True)
+    recalled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recalled_at = models.DateTimeField(null=True, blank=True)
+    recalled_reason = models.TextField("why it was recalled", blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["person", "-created_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(status__in=["approved", "released"])
+                condition=~models.Q(status__in=["approved", "released", "recalled"])
                 | models.Q(needs_approval=False)
                 | (
                     models.Q(approved_by__isnull=False, approved_at__isnull=False)
@@ -163,9 +193,52 @@ class Letter(BaseModel):
                 ),
                 name="letter_released_only_after_a_second_person_approves",
             ),
+            # A letter that left says who sent it, when and how; one that has not says none of
+            # it, so a withdrawn letter can never carry a release.
             models.CheckConstraint(
-                condition=~models.Q(status="released") | models.Q(released_at__isnull=False),
-                name="released_letter_has_released_at",
+                condition=(
+                    models.Q(
+                        status__in=["released", "recalled"],
+                        released_by__isnull=False,
+                        released_at__isnull=False,
+                        release_method__in=["post", "email", "hand", "other"],
+                    )
+                )
+                | (
+                    ~models.Q(status__in=["released", "recalled"])
+                    & models.Q(
+                        released_by__isnull=True, released_at__isnull=True, release_method=""
+                    )
+                ),
+                name="released_letter_records_who_when_and_how",
+            ),
+            # Withdrawn says who, when and why; and a letter carrying a withdrawal is withdrawn,
+            # so it cannot be approved or released without undoing the withdrawal record.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        status="withdrawn", withdrawn_by__isnull=False, withdrawn_at__isnull=False
+                    )
+                    & ~models.Q(withdrawn_reason="")
+                )
+                | (
+                    ~models.Q(status="withdrawn")
+                    & models.Q(withdrawn_by__isnull=True, withdrawn_at__isnull=True)
+                ),
+                name="withdrawn_letter_records_who_when_and_why",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        status="recalled", recalled_by__isnull=False, recalled_at__isnull=False
+                    )
+                    & ~models.Q(recalled_reason="")
+                )
+                | (
+                    ~models.Q(status="recalled")
+                    & models.Q(recalled_by__isnull=True, recalled_at__isnull=True)
+                ),
+                name="recalled_letter_records_who_when_and_why",
             ),
         ]
 

@@ -1,6 +1,6 @@
 """Reads for letters, always scoped to the acting worker: what a child's record offers a letter
-to be about, who it may go to (only people on the record), the letters a worker may open and
-the letters waiting for their approval."""
+to be about, who it may go to (only people on the record), the letters a worker may open, the
+letters waiting for their approval and the managers told when a letter is recalled."""
 
 import uuid
 from datetime import datetime
@@ -10,7 +10,7 @@ from django.http import Http404
 
 from onestory.access import audit
 from onestory.access.models import Allocation
-from onestory.access.selectors import visible_to
+from onestory.access.selectors import audit_views, visible_to
 from onestory.frontdoor.models import Contact
 from onestory.people.models import Person
 from onestory.socialcare.models import Assessment, ChildProtectionConference, ChildProtectionPlan
@@ -168,32 +168,73 @@ def letters_of_child(user, child: Person, *, now: datetime) -> QuerySet[Letter]:
     return (
         letters_visible_to(user, now=now)
         .filter(person=child)
-        .select_related("template", "produced_by", "approved_by")
+        .select_related(
+            "template", "produced_by", "approved_by", "released_by", "withdrawn_by", "recalled_by"
+        )
     )
 
 
-def approval_queue(user, *, now: datetime) -> QuerySet[Letter]:
+def approval_queue(user, *, now: datetime, request=None) -> list[Letter]:
     """Letters waiting for a second person's approval that this worker may approve (not their
-    own), oldest first."""
-    return (
+    own), oldest first. Each child whose letter is listed is audited once, as on other lists."""
+    letters = list(
         letters_visible_to(user, now=now)
         .filter(status=Letter.Status.AWAITING_APPROVAL)
         .exclude(produced_by=user)
         .select_related("template", "person", "produced_by")
         .order_by("created_at")
     )
+    children = list({letter.person_id: letter.person for letter in letters}.values())
+    if children:
+        audit_views(user, children, now=now, page="letters to approve", request=request)
+    return letters
+
+
+def managers_to_tell_of_a_recall(letter: Letter, acting_user, *, now: datetime) -> list:
+    """The team managers of the teams the letter's child is allocated to now (through a team or
+    a worker), and the manager of the worker recalling it, so that a recall is always seen by
+    a manager; never the worker themselves."""
+    allocations = (
+        Allocation.objects.filter(person_id=letter.person_id, starts_at__lte=now)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .select_related("team__manager", "worker__team__manager")
+    )
+    teams = [acting_user.team] if acting_user.team_id else []
+    for allocation in allocations:
+        team = allocation.team or (allocation.worker.team if allocation.worker_id else None)
+        if team is not None:
+            teams.append(team)
+    managers = {
+        team.manager.pk: team.manager
+        for team in teams
+        if team.manager_id and team.manager.is_active and team.manager_id != acting_user.pk
+    }
+    return list(managers.values())
 
 
 def access_letter_by_id(user, letter_id, *, now: datetime, request=None, page: str) -> Letter:
     """The letter, if this worker may open its child's record; the look is audited. Missing
-    and forbidden give the same 404."""
+    and forbidden give the same 404, and a refused look is audited too (in its own statement,
+    never inside a transaction the 404 would roll back)."""
     letter = (
         letters_visible_to(user, now=now)
-        .select_related("template", "person", "produced_by", "approved_by", "released_by")
+        .select_related(
+            "template", "person", "produced_by", "approved_by", "released_by", "withdrawn_by",
+            "recalled_by",
+        )
         .filter(pk=letter_id)
         .first()
-    )
+    )  # fmt: skip
     if letter is None:
+        audit.record(
+            actor=user,
+            action="denied",
+            at=now,
+            person_id=Letter.objects.filter(pk=letter_id).values_list("person_id", flat=True)
+            .first(),
+            detail={"page": page, "requested_id": str(letter_id)},
+            request=request,
+        )  # fmt: skip
         raise Http404("No letter found")
     audit.record(
         actor=user,

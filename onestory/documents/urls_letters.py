@@ -1,4 +1,5 @@
-"""Letter and report templates, letters produced for each recipient, approval and release."""
+"""Letter and report templates, letters produced for each recipient, approval, release,
+withdrawal and recall."""
 
 from django.urls import path
 
@@ -16,4 +17,6 @@ urlpatterns = [
     path("letters/<uuid:letter_id>/pdf/", views.letter_download, name="letter-pdf"),
     path("letters/<uuid:letter_id>/approve/", views.letter_approve, name="letter-approve"),
     path("letters/<uuid:letter_id>/release/", views.letter_release, name="letter-release"),
+    path("letters/<uuid:letter_id>/withdraw/", views.letter_withdraw, name="letter-withdraw"),
+    path("letters/<uuid:letter_id>/recall/", views.letter_recall, name="letter-recall"),
 ]

@@ -1,6 +1,6 @@
 """Pages for letters and reports: the council's templates, producing letters from a child's
-record, one letter (its document, PDF, approval and release) and the approval queue. Thin
-views over selectors_letters and actions_letters."""
+record, one letter (its document, PDF, approval, release, withdrawal and recall) and the
+approval queue. Thin views over selectors_letters and actions_letters."""
 
 from csp.decorators import csp_replace
 from django.contrib import messages
@@ -13,7 +13,7 @@ from onestory.access import audit
 from onestory.access.decorators import access_rule
 from onestory.access.selectors import access_person_by_id
 from onestory.core.clock import now, today_in_london
-from onestory.core.errors import DomainError
+from onestory.core.errors import DomainError, StaleEdit
 from onestory.core.idempotency import new_form_token
 
 from . import actions_letters as actions
@@ -145,6 +145,9 @@ def letter_produce(request, person_id):
     return render(request, "documents/letter_produce.html", {"person": person, "form": form})
 
 
+WITHDRAWABLE = (Letter.Status.PRODUCED, Letter.Status.AWAITING_APPROVAL, Letter.Status.APPROVED)
+
+
 def _letter_page(request, letter, *, approve_form=None, release_form=None, status=200):
     user = request.user
     may_approve = (
@@ -162,9 +165,21 @@ def _letter_page(request, letter, *, approve_form=None, release_form=None, statu
             "approve_form": approve_form or forms.ApproveForm(initial={"version": letter.version}),
             "may_release": may_release,
             "release_form": release_form or forms.ReleaseForm(initial={"version": letter.version}),
+            "may_withdraw": letter.status in WITHDRAWABLE,
+            "may_recall": letter.status == Letter.Status.RELEASED,
         },
         status=status,
     )
+
+
+def _with_current_version(form_class, form, letter):
+    """The form as it was sent, carrying the letter's current version: after a stale save the
+    worker reads the letter as it is now and can send their answer again."""
+    data = form.data.copy()
+    data["version"] = str(letter.version)
+    fresh = form_class(data)
+    fresh.is_valid()
+    return fresh
 
 
 @access_rule("signed_in", roles=selectors.MAY_PRODUCE)
@@ -218,6 +233,9 @@ def letter_approve(request, letter_id):
                 letter_id=row.pk, version=form.cleaned_data["version"],
                 acting_user=request.user, now=at, request=request,
             )  # fmt: skip
+        except StaleEdit as error:
+            form = _with_current_version(forms.ApproveForm, form, row)
+            form.add_error(None, error.message)
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -241,6 +259,9 @@ def letter_release(request, letter_id):
                 method=form.cleaned_data["method"], acting_user=request.user, now=at,
                 request=request,
             )  # fmt: skip
+        except StaleEdit as error:
+            form = _with_current_version(forms.ReleaseForm, form, row)
+            form.add_error(None, error.message)
         except DomainError as error:
             form.add_domain_error(error)
         else:
@@ -249,11 +270,73 @@ def letter_release(request, letter_id):
     return _letter_page(request, row, release_form=form, status=400)
 
 
+def _change_page(request, *, letter_id, page, allowed, refusal, form_class, action, template, done):
+    """A page that asks why, then withdraws or recalls the letter. Opened when the letter can
+    no longer change that way, it goes back to the letter and says why."""
+    at = now()
+    row = selectors.access_letter_by_id(request.user, letter_id, now=at, request=request, page=page)
+    if request.method != "POST":
+        if not allowed(row):
+            messages.info(request, refusal(row))
+            return redirect("documents:letter", letter_id=row.pk)
+        form = form_class(initial={"version": row.version})
+        return render(request, template, {"letter": row, "form": form})
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            action(
+                letter_id=row.pk, version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"], acting_user=request.user, now=at,
+                request=request,
+            )  # fmt: skip
+        except StaleEdit as error:
+            # What was typed is kept; the form now carries the letter's current version.
+            form = _with_current_version(form_class, form, row)
+            form.add_error(None, error.message)
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, done.format(name=row.recipient_name))
+            return redirect("documents:letter", letter_id=row.pk)
+    return render(request, template, {"letter": row, "form": form})
+
+
+@access_rule("signed_in", roles=selectors.MAY_PRODUCE)
+def letter_withdraw(request, letter_id):
+    """Withdraw a letter before it is released, saying why."""
+    return _change_page(
+        request, letter_id=letter_id, page="withdraw a letter",
+        allowed=lambda row: row.status in WITHDRAWABLE,
+        refusal=lambda row: actions.ALREADY_WITHDRAWN
+        if row.status == Letter.Status.WITHDRAWN
+        else actions.RELEASED_NOT_WITHDRAWN,
+        form_class=forms.WithdrawForm, action=actions.letter_withdraw,
+        template="documents/letter_withdraw.html",
+        done="The letter to {name} is withdrawn. It will not be released.",
+    )  # fmt: skip
+
+
+@access_rule("signed_in", roles=selectors.MAY_PRODUCE)
+def letter_recall(request, letter_id):
+    """Mark a released letter as recalled, saying why; managers are told."""
+    return _change_page(
+        request, letter_id=letter_id, page="recall a letter",
+        allowed=lambda row: row.status == Letter.Status.RELEASED,
+        refusal=lambda row: actions.ALREADY_RECALLED
+        if row.status == Letter.Status.RECALLED
+        else actions.NOT_RELEASED_NOT_RECALLED,
+        form_class=forms.RecallForm, action=actions.letter_recall,
+        template="documents/letter_recall.html",
+        done="The letter to {name} is marked as recalled.",
+    )  # fmt: skip
+
+
 @access_rule("signed_in", roles=selectors.MAY_PRODUCE)
 def approvals(request):
-    """Letters to people outside the council waiting for a second person's approval."""
+    """Letters to people outside the council waiting for a second person's approval; every
+    child listed is audited."""
     return render(
         request,
         "documents/letter_approvals.html",
-        {"letters": selectors.approval_queue(request.user, now=now())},
+        {"letters": selectors.approval_queue(request.user, now=now(), request=request)},
     )

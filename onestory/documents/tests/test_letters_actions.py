@@ -129,13 +129,16 @@ def test_a_colleague_approves_and_the_letter_is_released_with_a_prompt_to_the_re
 
 def test_an_approval_on_a_stale_page_is_refused(family):
     manager = worker_with_role(Role.TEAM_MANAGER, team=family.worker.team)
+    colleague = worker_with_role(Role.SOCIAL_WORKER, team=family.worker.team)
     [letter] = _produce(family, [f"person:{family.mother.pk}"])
     actions.letter_approve(
         letter_id=letter.pk, version=letter.version, acting_user=manager, now=NOW
     )
+    # The colleague opened the letter before the manager approved it. (The manager sending
+    # the same page twice is a double submit, not a stale page: test_letters_accounted_for.)
     with pytest.raises(StaleEdit):
         actions.letter_approve(
-            letter_id=letter.pk, version=letter.version, acting_user=manager, now=NOW
+            letter_id=letter.pk, version=letter.version, acting_user=colleague, now=NOW
         )
 
 
