@@ -101,7 +101,10 @@ def test_the_draft_stays_while_the_form_is_refused_and_goes_once_it_is_accepted(
     assert accepted.status_code == 302
     assert StorySoFar.objects.get(person=child).text == TYPED
     assert not FormDraft.objects.exists()
-    assert _saved_draft(client.get(url).content.decode()) is None
+    # The form shown next tells the browser to forget its own copy; once.
+    page = client.get(url).content.decode()
+    assert _saved_draft(page) is None and "data-draft-accepted" in page
+    assert "data-draft-accepted" not in client.get(url).content.decode()
 
 
 def test_a_refusal_shown_after_a_redirect_keeps_the_draft(client, rf, story):
@@ -154,3 +157,11 @@ def test_signing_out_clears_what_the_browser_kept(client, story):
     response = client.post(reverse("access:sign-out"))
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"storage"'
+
+
+def test_discarding_a_draft_deletes_it(client, story):
+    _, _, url, token = story
+    _save(client, token, version="0", text=TYPED)
+    assert _save(client, token, discard="1").json() == {"discarded": True}
+    assert not FormDraft.objects.exists()
+    assert _saved_draft(client.get(url).content.decode()) is None

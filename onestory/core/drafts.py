@@ -17,7 +17,6 @@ record itself as it is typed instead.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from datetime import datetime, timedelta
 
@@ -38,6 +37,8 @@ KEEP_FOR = timedelta(days=30)
 MAX_CHARACTERS = 200_000
 # Never kept: the request's own CSRF token and the draft token itself.
 NOT_KEPT = frozenset({"csrfmiddlewaretoken", TOKEN_FIELD})
+# The session's note of the form last accepted, for the next page that shows it.
+ACCEPTED = "onestory.drafts.accepted"
 
 
 class DraftRefused(Exception):
@@ -83,6 +84,14 @@ def draft_discard(*, user, token: str) -> None:
     FormDraft.objects.filter(user=user, key=key_from_token(user, token)).delete()
 
 
+def just_accepted(session, key: str) -> bool:
+    """Whether this form was accepted by the request before this one (then said only once)."""
+    if session.get(ACCEPTED) != key:
+        return False
+    del session[ACCEPTED]
+    return True
+
+
 def draft_for(*, user, key: str, now: datetime) -> FormDraft | None:
     """The author's unsent draft of this form, if one is kept; an old one is deleted instead."""
     draft = FormDraft.objects.filter(user=user, key=key).first()
@@ -115,7 +124,12 @@ class FormDraftMiddleware:
             and TOKEN_FIELD in request.POST
             and not _refused(request)
         ):
-            # An old or foreign token names no draft of this user's to delete.
-            with contextlib.suppress(DraftRefused):
-                draft_discard(user=request.user, token=request.POST[TOKEN_FIELD])
+            try:
+                key = key_from_token(request.user, request.POST[TOKEN_FIELD])
+            except DraftRefused:
+                return response  # an old or foreign token names no draft of this user's
+            FormDraft.objects.filter(user=request.user, key=key).delete()
+            # The page redirected to may show the same form again ("save and come back later"):
+            # it tells the browser to forget its own copy too (form_draft, ACCEPTED).
+            request.session[ACCEPTED] = key
         return response

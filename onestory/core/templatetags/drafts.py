@@ -32,6 +32,7 @@ def form_draft(context, form) -> str:
             "token_field": drafts.TOKEN_FIELD,
             "token": drafts.token_for(request.user, key),
             "device_key": f"onestory.draft.{key}",
+            "accepted": drafts.just_accepted(request.session, key),
             "saved": (
                 json.dumps(
                     {

@@ -30,6 +30,9 @@ function clock (date) {
   return date.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' })
 }
 
+// Set when the worker signs out: nothing more is kept on this device or sent.
+let signingOut = false
+
 function readStored (key) {
   try {
     return JSON.parse(window.localStorage.getItem(key) || 'null')
@@ -39,6 +42,7 @@ function readStored (key) {
 }
 
 function writeStored (key, value) {
+  if (signingOut) return false
   try {
     window.localStorage.setItem(key, JSON.stringify(value))
     return true
@@ -92,11 +96,14 @@ function recordForm (form) {
     skipped: new Set(['csrfmiddlewaretoken', 'version']),
     // The live region at the top of the page, and a copy by the buttons (not announced twice).
     statuses: document.querySelectorAll('#autosave-status, [data-autosave-status]'),
+    top: false,
     saved: null
   }
 }
 
 function draftForm (token) {
+  // Accepted by the service just now, and shown again: this device's copy is out of date.
+  if (token.dataset.draftAccepted !== undefined) removeStored(token.dataset.autosaveKey)
   let saved = null
   try {
     saved = JSON.parse(token.dataset.draftSaved || 'null')
@@ -107,6 +114,7 @@ function draftForm (token) {
     versionInput: null,
     skipped: new Set(['csrfmiddlewaretoken', '_draft']),
     statuses: token.form.querySelectorAll('[data-draft-status]'),
+    top: true,
     saved
   }
 }
@@ -122,8 +130,16 @@ function start (form, mode) {
   let dirty = false
   let stopped = false
 
-  function say (text, kind, action) {
-    for (const status of statuses) {
+  function say (text, kind, action, top = false) {
+    // A draft put back is also said at the top of a form, where it is seen on opening; later
+    // news is said by the buttons only, so the form does not move while someone types.
+    let places = statuses
+    if (top && mode.top) {
+      const box = document.createElement('div')
+      form.prepend(box)
+      places = [box, ...statuses]
+    }
+    for (const status of places) {
       status.replaceChildren()
       if (!text) continue
       const box = document.createElement('div')
@@ -205,7 +221,7 @@ function start (form, mode) {
   }
 
   function save (keepalive = false) {
-    if (stopped) return Promise.resolve()
+    if (stopped || signingOut) return Promise.resolve()
     if (timer) {
       window.clearTimeout(timer)
       timer = null
@@ -252,12 +268,12 @@ function start (form, mode) {
   if (kept && Array.isArray(kept.fields) && (!versionInput || String(kept.version) === versionInput.value)) {
     restore(form, kept.fields, notRestored)
     const when = kept.at ? ` at ${clock(new Date(kept.at))}` : ''
-    say(`What you typed on this device${when} had not been saved: it is back in the form and will be saved in a moment.`, 'problem')
+    say(`What you typed on this device${when} had not been saved: it is back in the form and will be saved in a moment.`, 'problem', null, true)
     schedule()
   } else if (mode.saved && Array.isArray(mode.saved.fields)) {
     removeStored(key)
     restore(form, mode.saved.fields, notRestored)
-    say(`What you typed on ${mode.saved.saved_at} and did not send is back in the form. It is not part of the record until you send it.`, 'problem', discardButton)
+    say(`What you typed on ${mode.saved.saved_at} and did not send is back in the form. It is not part of the record until you send it.`, 'problem', discardButton, true)
   } else {
     // The draft has been saved since (usually by that very save): nothing to put back.
     removeStored(key)
@@ -315,6 +331,19 @@ if (sent) {
     if (!forms.includes(sent)) removeStored(sent)
     try { window.sessionStorage.removeItem(SENT_KEY) } catch {}
   }
+}
+
+// Signing out forgets every form this device kept (the sign-out answer's Clear-Site-Data does
+// the same, but a page saving as it closes could write after it).
+for (const form of document.querySelectorAll('form[data-sign-out]')) {
+  form.addEventListener('submit', () => {
+    signingOut = true
+    try {
+      for (const key of Object.keys(window.localStorage)) {
+        if (key.startsWith('onestory.')) window.localStorage.removeItem(key)
+      }
+    } catch {}
+  })
 }
 
 for (const form of document.querySelectorAll('form[data-autosave-url]')) {
