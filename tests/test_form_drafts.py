@@ -137,6 +137,20 @@ def test_a_draft_left_for_over_a_month_is_deleted_not_given_back(client, story):
     assert not FormDraft.objects.exists()
 
 
+def test_saving_any_draft_deletes_the_authors_drafts_left_for_over_a_month(client, story):
+    worker, _, _, token = story
+    FormDraft.objects.create(
+        user=worker,
+        key="/early-help/episodes/x/close/#CloseForm",
+        fields=[["summary", "Old"]],
+        saved_at=timezone.now() - drafts.KEEP_FOR - timedelta(days=1),
+    )
+    _save(client, token, version="0", text=TYPED)
+    assert list(FormDraft.objects.values_list("key", flat=True)) == [
+        drafts.key_from_token(worker, token)
+    ]
+
+
 def test_forms_of_a_few_choices_keep_no_draft(client, sign_in):
     """Allocation is a choice of worker: nothing typed to lose, so no draft token."""
     manager = sign_in(Role.TEAM_MANAGER)

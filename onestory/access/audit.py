@@ -55,7 +55,8 @@ def record(
     return AuditEvent.objects.create(
         at=at,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
+        # An action the access log cannot name is refused: every entry must read as words.
+        action=AuditEvent.Action(action),
         person_id=person_id,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",

@@ -160,6 +160,15 @@ class AuditEvent(models.Model):
         SIGN_IN = "sign_in", "Signed in"
         SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
         SIGN_OUT = "sign_out", "Signed out"
+        SAVE = "save", "Saved a draft"
+        SUBMIT = "submit", "Submitted"
+        COMPLETE = "complete", "Completed"
+        APPROVE = "approve", "Approved"
+        RELEASE = "release", "Released"
+        WITHDRAW = "withdraw", "Withdrew"
+        RECALL = "recall", "Recalled"
+        DOWNLOAD = "download", "Downloaded"
+        NOTIFY = "notify", "Notified"
 
     id = models.BigAutoField(primary_key=True)
     at = models.DateTimeField(db_index=True)

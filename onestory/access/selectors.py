@@ -189,6 +189,7 @@ def audit_views(
 ) -> None:
     """One audit row per person shown (for lists, families and API pages), written in one go."""
     client = audit.client_of(request)
+    action = AuditEvent.Action(action)  # only actions the access log can name
     AuditEvent.objects.bulk_create(
         [
             AuditEvent(

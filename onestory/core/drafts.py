@@ -31,7 +31,8 @@ TOKEN_FIELD = "_draft"  # noqa: S105 (a form field's name, not a secret)
 # left open all day can still be saved once its author signs back in.
 TOKEN_MAX_AGE = timedelta(hours=12)
 # How long an unsent draft is kept. A worker away for a fortnight's leave comes back to it; after
-# that it is deleted when next found, as personal data kept with no purpose.
+# that it is personal data kept with no purpose, deleted when its form is next opened or its
+# author next saves any draft.
 KEEP_FOR = timedelta(days=30)
 # Bigger than any real form's answers (the longest textareas hold a few pages); refuses abuse.
 MAX_CHARACTERS = 200_000
@@ -74,6 +75,8 @@ def draft_save(*, user, token: str, fields: list[tuple[str, str]], now: datetime
         raise DraftRefused(
             "Not saved: the answers are too long to keep as a draft. Send the form to save them."
         )
+    # The author's drafts left unsent too long go as they write the next one.
+    FormDraft.objects.filter(user=user, saved_at__lt=now - KEEP_FOR).delete()
     draft, _ = FormDraft.objects.update_or_create(
         user=user, key=key, defaults={"fields": kept, "saved_at": now}
     )

@@ -80,14 +80,6 @@ def needs_approval(kind: str) -> bool:
     return RecipientKind(kind) != RecipientKind.COUNCIL_STAFF
 
 
-# How a released letter went.
-RELEASE_METHODS = {
-    "post": "By post",
-    "email": "By e-mail (a secure e-mail or the recipient's address on the record)",
-    "hand": "By hand",
-}
-
-
 # A template names fields as {{ child.name }}: lower-case words joined by dots.
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)?)\s*\}\}")
 # Anything else that looks like template syntax is refused: no tags, filters or comments.
