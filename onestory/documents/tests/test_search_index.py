@@ -4,7 +4,8 @@ thousand notes) that is the difference between a quick answer and one that keeps
 waiting. PostgreSQL uses an expression index only when the query's expression is the index's
 own, so these tests fail if search.py and the migrations drift apart. Matching through the
 index also means a result holds what the worker asked for, every word, the phrase, none of the
--words (a rank above zero, the earlier test, kept near misses)."""
+-words (a rank above zero, the earlier test, kept near misses); and past the most results
+shown, the newest are, as on SQLite (ranking every match of a common word took seconds)."""
 
 import datetime
 
@@ -111,3 +112,26 @@ def test_a_note_is_found_only_with_every_word_the_phrase_and_none_of_the_exclude
     assert found("boiler -fixed") == ["The boiler is still broken; the house is cold."]
     assert found("boiler landlord") == ["The boiler was fixed by the landlord."]
     assert found('"fixed boiler"') == []
+
+
+def test_past_the_most_results_the_newest_notes_are_shown():
+    worker = worker_with_role(Role.SOCIAL_WORKER)
+    child = allocated_child(worker)
+    now = timezone.now()
+    for day in range(search.MOST_RESULTS + 3):
+        # The oldest match best, so ranking every match would show them.
+        older = day >= search.MOST_RESULTS
+        note_on(
+            [child],
+            author=worker,
+            text=f"Home visit on day {day}" + (": visit, visit, visit" if older else ""),
+            occurred_at=now - datetime.timedelta(days=day + 1),
+        )
+
+    pages = range(1, search.MOST_RESULTS // search.PER_PAGE + 1)
+    found = [search.search(worker, "visit", now=now, page=n) for n in pages]
+
+    assert found[0].capped and found[0].total == search.MOST_RESULTS
+    shown = {r.source.occurred_at for page in found for r in page.results}
+    assert len(shown) == search.MOST_RESULTS
+    assert min(shown) == now - datetime.timedelta(days=search.MOST_RESULTS)
