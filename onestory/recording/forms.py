@@ -178,6 +178,17 @@ class NoteForm(GovukFormMixin, forms.Form):
         return super().field_for_problem(name)
 
 
+class AddendumForm(GovukFormMixin, forms.Form):
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    text = forms.CharField(
+        label="Add to this note",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The note stays as it was. What you add is shown beneath it with your name and "
+        "the time, and in the chronology of everyone it is about.",
+        error_messages={"required": actions.EMPTY_ADDENDUM},
+    )
+
+
 class ChooseSuperviseeForm(GovukFormMixin, forms.Form):
     worker = forms.ChoiceField(
         label="Who are you supervising?",

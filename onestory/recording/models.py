@@ -125,3 +125,24 @@ class CaseNoteSubject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} on {self.note_id}"
+
+
+class CaseNoteAddendum(BaseModel):
+    """Something added to a submitted note later (a fact learned after, a correction): the note
+    itself never changes, so what was first recorded stays readable beside what was added."""
+
+    note = models.ForeignKey(CaseNote, on_delete=models.PROTECT, related_name="addenda")
+    text = models.TextField("what is added")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_note_addenda"
+    )
+    written_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["written_at"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(text=""), name="an_addendum_says_something")
+        ]
+
+    def __str__(self) -> str:
+        return f"Addendum to {self.note_id}"

@@ -91,6 +91,16 @@ def chronology_summary(kind: str, text: str) -> str:
     return f"{label}: {shown}{'…' if len(words) > SUMMARY_WORDS else ''}"
 
 
+def addendum_summary(kind: str, occurred_on, text: str) -> str:
+    """The chronology line for something added to a note later: which note (its day, London
+    time, and kind), and the first words."""
+    label = NOTE_KIND_LABELS.get(kind, "Case note").lower()
+    words = text.split()
+    shown = " ".join(words[:SUMMARY_WORDS])
+    more = "…" if len(words) > SUMMARY_WORDS else ""
+    return f"Added to the case note of {occurred_on:%-d %b %Y} ({label}): {shown}{more}"
+
+
 def is_child(*, date_of_birth, expected_date_of_birth, estimated_age_years, today) -> bool:
     """Whether a person is a child on `today` (under 18, or not yet born). Someone whose age is
     not recorded is asked about as a child: asking whether they were seen costs a click,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("notes/drafts/", views.drafts, name="drafts"),
     path("notes/<uuid:note_id>/", views.note_detail, name="note-detail"),
     path("notes/<uuid:note_id>/edit/", views.note_edit, name="note-edit"),
+    path("notes/<uuid:note_id>/add/", views.note_add, name="note-add"),
     path("notes/<uuid:note_id>/autosave/", views.note_autosave, name="note-autosave"),
     path("people/<uuid:person_id>/notes/", views.person_notes, name="person-notes"),
     path("oversight/add/", views.oversight_add, name="oversight-add"),

@@ -20,7 +20,7 @@ from onestory.workforce.rules import CASE_ROLES, Role
 
 from . import selectors
 from .actions import notes as actions
-from .forms import NoteForm
+from .forms import AddendumForm, NoteForm
 from .models import CaseNote
 from .rules import NoteStatus
 
@@ -202,7 +202,40 @@ def note_detail(request, note_id):
     view = selectors.access_note_by_id(request.user, note_id, now=at, request=request)
     if view.is_draft:
         return redirect("recording:note-edit", note_id=view.note.pk)
-    return render(request, "recording/note_detail.html", {"view": view})
+    may_add = _may_add(request, view)
+    form = AddendumForm(initial={"form_token": new_form_token()}) if may_add else None
+    return render(request, "recording/note_detail.html", {"view": view, "form": form})
+
+
+def _may_add(request, view) -> bool:
+    return view.note.author_id == request.user.pk or request.user.role in actions.MANAGER_ROLES
+
+
+@require_POST
+@access_rule("signed_in", roles=CASE_ROLES)
+def note_add(request, note_id):
+    """Add to a submitted note: shown beneath it, and in each subject's chronology."""
+    at = now()
+    view = selectors.access_note_by_id(request.user, note_id, now=at, request=request)
+    form = AddendumForm(request.POST)
+    if view.is_draft or not _may_add(request, view):
+        raise Http404("No page found")
+    if form.is_valid():
+        try:
+            actions.note_add(
+                note_id=view.note.pk,
+                text=form.cleaned_data["text"],
+                form_token=form.cleaned_data["form_token"],
+                acting_user=request.user,
+                now=at,
+                request=request,
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Added to the note.")
+            return redirect("recording:note-detail", note_id=view.note.pk)
+    return render(request, "recording/note_detail.html", {"view": view, "form": form})
 
 
 @access_rule("person")

@@ -12,9 +12,10 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def form_draft(context, form) -> str:
+def form_draft(context, form, page: str = "") -> str:
     """Inside a <form>: the draft token, the status line and the script; and, on a form not yet
-    sent, the author's saved draft for the script to put back.
+    sent, the author's saved draft for the script to put back. `page` names the page the form
+    belongs to when it is also shown by the URL it is sent to (default: this page).
 
     Only forms someone writes in (with a text area) keep drafts: a form of a few choices loses
     nothing worth keeping.
@@ -24,7 +25,7 @@ def form_draft(context, form) -> str:
         return ""
     if not any(isinstance(field.widget, forms.Textarea) for field in form.fields.values()):
         return ""
-    key = drafts.form_key(request.path, form)
+    key = drafts.form_key(page or request.path, form)
     saved = None if form.is_bound else drafts.draft_for(user=request.user, key=key, now=now())
     return render_to_string(
         "core/form_draft.html",

@@ -18,9 +18,9 @@ from onestory.people.models import ChronologyEntry
 from onestory.workforce.rules import CASE_ROLES, Role
 
 from .. import rules
-from ..models import CaseNote, CaseNoteSubject
+from ..models import CaseNote, CaseNoteAddendum, CaseNoteSubject
 from ..rules import NoteKind, NoteStatus
-from ..selectors import offered_people
+from ..selectors import notes_visible_to, offered_people
 
 PAGE = "case note"
 MANAGER_ROLES = frozenset({Role.TEAM_MANAGER})
@@ -31,6 +31,8 @@ NOBODY = "Choose at least one person whose record you can open to write a note a
 NOT_OPEN = "Choose only people whose records you can open. Reload the page and choose again."
 NOT_YOURS = "Only the person who wrote this draft can change it."
 SUBMITTED = "This note was submitted, so it cannot be changed. To record more, write a new note."
+NOT_ADDABLE = "Only the person who wrote this note, or a team manager, can add to it."
+EMPTY_ADDENDUM = "Write what you are adding to the note."
 BAD_KIND = "Choose what kind of note this is from the list."
 BAD_SEEN = "Choose whether the child was seen from the list."
 SEEN_VALUES = frozenset(s.value for s in rules.Seen)
@@ -285,3 +287,58 @@ def write_chronology(note: CaseNote, *, acting_user, now: datetime, request=None
         _audit(
             note, "submit", acting_user=acting_user, now=now, request=request, person_id=person_id
         )
+
+
+# --- Adding to a submitted note ---------------------------------------------------------------
+
+
+@once_per_form(CaseNoteAddendum)
+def note_add(*, note_id, text: str, acting_user, now: datetime, request=None) -> CaseNoteAddendum:
+    """Add to a submitted note (its author, or a team manager who may read it): the note stays as
+    it was, and each person it is about gets a chronology line for what was added."""
+    text = text.strip()
+    if not text:
+        raise DetailsRefused({"text": EMPTY_ADDENDUM})
+    with transaction.atomic():
+        note = (
+            notes_visible_to(acting_user, now=now)
+            .select_for_update(of=("self",))
+            .filter(pk=note_id, status=NoteStatus.SUBMITTED)
+            .first()
+        )
+        if note is None:
+            raise DomainError(NOT_OPEN)
+        if note.author_id != acting_user.pk and acting_user.role not in MANAGER_ROLES:
+            raise DomainError(NOT_ADDABLE)
+        addendum = CaseNoteAddendum(note=note, text=text, author=acting_user, written_at=now)
+        full_clean_or_refuse(addendum)
+        addendum.save()
+        summary = rules.addendum_summary(
+            note.kind, today_in_london(note.occurred_at), text
+        )[:500]
+        people = list(note.subjects.values_list("person_id", flat=True))
+        ChronologyEntry.objects.bulk_create(
+            [
+                ChronologyEntry(
+                    person_id=person_id,
+                    occurred_at=now,
+                    category=rules.chronology_category(note.kind),
+                    summary=summary,
+                    recorded_by=acting_user,
+                    source_type=addendum._meta.label_lower,
+                    source_id=str(addendum.pk),
+                )
+                for person_id in people
+            ]
+        )
+        for person_id in people:
+            _audit(
+                note,
+                "create",
+                acting_user=acting_user,
+                now=now,
+                request=request,
+                person_id=person_id,
+                added=addendum.pk.hex,
+            )
+    return addendum

@@ -1,12 +1,15 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
+from onestory.access.models import Allocation
 from onestory.people.models import ChronologyEntry
 from onestory.recording.models import CaseNote
+from onestory.socialcare.tests.factories import referred_child
 from onestory.workforce.rules import Role
 
-from .factories import child_of, draft_about, family_of, social_worker
+from .factories import child_of, draft_about, family_of, social_worker, submitted_note
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +181,55 @@ def test_a_manager_records_supervision_from_the_workers_caseload(client, sign_in
     assert client.get(first.url).status_code == 404
     client.force_login(worker)
     assert "Attendance" in client.get(first.url).content.decode()
+
+
+def test_the_childs_social_care_page_shows_the_latest_case_notes_and_documents(client, sign_in):
+    worker = sign_in(Role.SOCIAL_WORKER)
+    child, _ = referred_child(worker, now=timezone.now())
+    submitted_note(worker, [child], text="Saw Maya at school; happy.", now=timezone.now())
+    page = client.get(reverse("socialcare:child", args=[child.pk])).content.decode()
+    assert "Saw Maya at school; happy." in page and "Add a case note" in page
+    assert reverse("recording:person-notes", args=[child.pk]) in page
+    assert "Documents" in page
+
+
+def test_the_author_adds_to_a_submitted_note_which_stays_as_it_was(client, sign_in):
+    worker = sign_in(Role.SOCIAL_WORKER)
+    child, _ = referred_child(worker, now=timezone.now())
+    note = submitted_note(worker, [child], text="Visited at home.", now=timezone.now())
+    url = reverse("recording:note-detail", args=[note.pk])
+    add = reverse("recording:note-add", args=[note.pk])
+    page = client.get(url).content.decode()
+    assert "Add to this note" in page
+
+    refused = client.post(add, {"form_token": "a1", "text": "  "})
+    assert refused.status_code == 200
+    assert "Write what you are adding to the note." in refused.content.decode()
+
+    data = {"form_token": "a2", "text": "Mum later said the boiler is fixed."}
+    assert client.post(add, data).status_code == client.post(add, data).status_code == 302
+    page = client.get(url).content.decode()
+    assert "Visited at home." in page and "Mum later said the boiler is fixed." in page
+    assert note.addenda.count() == 1
+    note.refresh_from_db()
+    assert note.text == "Visited at home."
+    line = ChronologyEntry.objects.get(person=child, source_type="recording.casenoteaddendum")
+    assert line.summary.startswith("Added to the case note of ")
+    assert line.summary.endswith("(visit): Mum later said the boiler is fixed.")
+
+
+def test_only_the_author_or_a_manager_adds_to_a_note(client, sign_in):
+    author = social_worker()
+    child = child_of(author)
+    note = submitted_note(author, [child], now=timezone.now())
+    colleague = sign_in(Role.SOCIAL_WORKER)
+    Allocation.objects.create(person=child, worker=colleague, starts_at=timezone.now())
+    url = reverse("recording:note-detail", args=[note.pk])
+    assert "Add to this note" not in client.get(url).content.decode()
+    add = reverse("recording:note-add", args=[note.pk])
+    assert client.post(add, {"form_token": "b1", "text": "Mine"}).status_code == 404
+
+    manager = sign_in(Role.TEAM_MANAGER, team=author.team)
+    assert "Add to this note" in client.get(url).content.decode()
+    assert client.post(add, {"form_token": "b2", "text": "Agreed."}).status_code == 302
+    assert note.addenda.get().author == manager
