@@ -10,11 +10,12 @@ first, with the passage around the first word found. Past MOST_RESULTS matches o
 either, the newest are shown."""
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.urls import reverse
 from django.utils.html import escape
@@ -132,32 +133,65 @@ def _ranked(rows: QuerySet, vector: SearchVector, query: str, *, date_field: str
     SQLite: ranking reads each row's words again, and whether the worker may open a note is
     checked note by note, so ranking every match of a common word ("visit", half of a large
     authority's 126,000 notes) took over a second; newest first, the checks stop at the
-    MOST_RESULTS-th note the worker may open (bench/search.py). The date is sorted as an
-    expression (+ 0 days) so the planner cannot walk the date's index backward, reading every
-    note's words until enough match: for a word the worker's own notes seldom hold, seconds."""
+    MOST_RESULTS-th note the worker may open (bench/search.py)."""
     search = SearchQuery(query, search_type="websearch", config=CONFIG)
     newest = (
-        rows.alias(vector=vector, newest=F(date_field) + Value(timedelta(0)))
+        rows.alias(vector=vector)
         .filter(vector=search)
-        .order_by("-newest")
+        .order_by(f"-{date_field}")
         .values("pk")[:MOST_RESULTS]
     )
-    return list(
-        rows.model.objects.filter(pk__in=newest)
-        .alias(vector=vector)
-        .annotate(
-            rank=SearchRank(F("vector"), search),
-            headline=SearchHeadline(
-                F("text"),
-                search,
-                config=CONFIG,
-                start_sel=START,
-                stop_sel=STOP,
-                max_words=35,
-                min_words=15,
-            ),
+    with planned_through_the_indexes():
+        return list(
+            rows.model.objects.filter(pk__in=newest)
+            .alias(vector=vector)
+            .annotate(
+                rank=SearchRank(F("vector"), search),
+                headline=SearchHeadline(
+                    F("text"),
+                    search,
+                    config=CONFIG,
+                    start_sel=START,
+                    stop_sel=STOP,
+                    max_words=35,
+                    min_words=15,
+                ),
+            )
+            .order_by("-rank", f"-{date_field}")
         )
-        .order_by("-rank", f"-{date_field}")
+
+
+# How the search's own queries are planned: see planned_through_the_indexes.
+PLANNER_SETTINGS = {"enable_seqscan": "off", "enable_indexscan": "off", "jit": "off"}
+
+
+@contextmanager
+def planned_through_the_indexes():
+    """Within this block PostgreSQL may neither read a table whole nor walk an index in order:
+    it goes through bitmaps, as the full-text indexes are read.
+
+    The planner prices working out a row's words (to_tsvector) at a sliver of its cost (some
+    30 µs a note), so for a few searches it reckoned reading every note, or walking the notes
+    newest first until enough matched, cheaper than the index, and took 2 s where the index
+    takes 0.2 s ("new concerns", "last night", "experience" at scale 1; bench/search.py). A
+    path forbidden here is still priced (at a huge cost) when nothing else is left, which would
+    make the plan look worth compiling to machine code (JIT, a second or more): so no JIT.
+    Set for the search's own queries only: set_config(..., true) lasts to the end of the
+    transaction, so the settings are put back after them (a failure rolls them back)."""
+    names = list(PLANNER_SETTINGS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
+        before = dict(zip(names, cursor.fetchone(), strict=True))
+        _set_config(cursor, PLANNER_SETTINGS)
+        yield
+        _set_config(cursor, before)
+
+
+def _set_config(cursor, settings: dict[str, str]) -> None:
+    """Settings for the rest of the transaction."""
+    cursor.execute(
+        "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(settings)),
+        [part for setting in settings.items() for part in setting],
     )
 
 

@@ -135,3 +135,18 @@ def test_past_the_most_results_the_newest_notes_are_shown():
     shown = {r.source.occurred_at for page in found for r in page.results}
     assert len(shown) == search.MOST_RESULTS
     assert min(shown) == now - datetime.timedelta(days=search.MOST_RESULTS)
+
+
+def test_the_search_leaves_the_planner_as_it_found_it():
+    """The search runs inside the test's transaction, as it may inside a caller's: the
+    settings it plans its own queries with must not outlive them."""
+    worker = worker_with_role(Role.SOCIAL_WORKER)
+    note_on([allocated_child(worker)], author=worker, text="Home visit")
+    names = list(search.PLANNER_SETTINGS)
+    settings = "SELECT " + ", ".join(["current_setting(%s)"] * len(names))
+    with connection.cursor() as cursor:
+        cursor.execute(settings, names)
+        before = cursor.fetchone()
+        assert search.search(worker, "visit", now=timezone.now()).total == 1
+        cursor.execute(settings, names)
+        assert cursor.fetchone() == before
