@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEMO_SCALE ?= 1
 DEMO_SEED ?= 2014
 
-.PHONY: demo test install lint bench frontend browsers pdf-libraries validators clean
+.PHONY: demo test install lint bench proof proof-quick frontend browsers pdf-libraries validators clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -100,6 +100,15 @@ lint: install
 
 bench: install pdf-libraries validators
 	$(BIN)/python -m bench
+
+# The reliability and security proof (issue 9): onestory under gunicorn over TLS with the
+# production settings, on PostgreSQL (DATABASE_URL's server; the proof makes its own database),
+# one table of figures. proof: scale 1, everything; proof-quick: a small town, the CI subset.
+proof: install pdf-libraries validators
+	$(BIN)/python -m proof
+
+proof-quick: install pdf-libraries validators
+	$(BIN)/python -m proof --quick
 
 frontend:
 	bash frontend/build.sh

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import resolve, reverse
+from django.utils.cache import add_never_cache_headers
 
 from onestory.workforce.rules import MUST_USE_SECOND_FACTOR
 
@@ -34,7 +35,12 @@ class SignInRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
+            # Whatever a signed-in worker is shown may be about a child: no browser, proxy or
+            # shared computer keeps a copy (the back button after signing out shows nothing).
+            add_never_cache_headers(response)
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.path.startswith(settings.STATIC_URL):
@@ -50,8 +56,9 @@ class SignInRequiredMiddleware:
             return redirect(f"{reverse('access:sign-in')}?{query}")
         if needs_second_factor(request):
             if is_api:
-                return JsonResponse({"detail": "Sign in with your second factor first."},
-                                    status=403)
+                return JsonResponse(
+                    {"detail": "Sign in with your second factor first."}, status=403
+                )
             query = urlencode({"next": request.path})
             return redirect(f"{reverse('access:second-factor')}?{query}")
         return None

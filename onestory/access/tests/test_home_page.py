@@ -2,6 +2,7 @@ import datetime
 from html import escape
 
 import pytest
+from django.urls import reverse
 
 from onestory.access.tests.factories import AllocationFactory, ConsentFactory
 from onestory.people.tests.factories import PersonFactory
@@ -83,3 +84,10 @@ def test_a_partner_sees_the_children_shared_with_their_agency_by_consent(client,
     section = page.split("Shared with your agency by consent")[1].split("allocated to you")[0]
     assert escape(shared.full_name) in section
     assert escape(not_shared.full_name) not in page
+
+
+@pytest.mark.django_db
+def test_nothing_a_signed_in_worker_is_shown_is_kept_by_a_browser_or_cache(client, sign_in):
+    sign_in(Role.SOCIAL_WORKER)
+    control = client.get(reverse("access:home"))["Cache-Control"]
+    assert "no-store" in control and "private" in control

@@ -1,0 +1,293 @@
+"""The service the proof runs against: PostgreSQL holding the synthetic local authority, and
+gunicorn serving onestory with the production settings over TLS on the loopback address.
+
+The database is made once per scale and reused: its comment records the scale and seed it was
+generated with and the migrations it holds, so a run after a change of either makes it again.
+Everything the proof keeps is under var/proof/ (the certificate, gunicorn's log, results).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import hashlib
+import ipaddress
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "proof"
+SEED = 2014
+DEMO_PASSWORD = "onestory-demo"  # onestory.synthetic.demo.DEMO_PASSWORD, the demo sign-ins'
+
+
+def log(message: str) -> None:
+    print(f"[proof {datetime.datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def _migrations_fingerprint() -> str:
+    files = sorted(ROOT.glob("onestory/*/migrations/0*.py"))
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@dataclass
+class Database:
+    url: str  # postgresql://…/onestory_proof
+
+    @property
+    def name(self) -> str:
+        return urlsplit(self.url).path.lstrip("/")
+
+    def _admin(self):
+        import psycopg
+
+        return psycopg.connect(_with_database(self.url, "postgres"), autocommit=True)
+
+    def comment(self) -> str | None:
+        with self._admin() as conn:
+            row = conn.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                [self.name],
+            ).fetchone()
+        return None if row is None else (row[0] or "")
+
+    def recreate(self) -> None:
+        from psycopg import sql
+
+        with self._admin() as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name))
+            )
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
+
+    def set_comment(self, text: str) -> None:
+        from psycopg import sql
+
+        with self._admin() as conn:
+            conn.execute(
+                sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                    sql.Identifier(self.name), sql.Literal(text)
+                )
+            )
+
+
+@dataclass
+class Stack:
+    """What the checks are given: where the service is, its database, and how it was set up."""
+
+    database: Database
+    scale: float
+    quick: bool
+    env: dict = field(default_factory=dict)  # the service's environment (settings, secrets)
+    base_url: str = ""
+    certificate: Path | None = None
+    server_log: Path = VAR / "gunicorn.log"
+    process: subprocess.Popen | None = None
+    command: list[str] = field(default_factory=list)
+
+    # --- Running onestory's commands against the proof database ------------------------------
+
+    def onestory(self, *args: str, settings: str = "config.settings.local") -> None:
+        env = {**os.environ, **self.env, "DJANGO_SETTINGS_MODULE": settings}
+        subprocess.run([str(ROOT / ".venv" / "bin" / "onestory"), *args], env=env, check=True)
+
+    def prepare_database(self, *, fresh: bool = False) -> None:
+        scale = f"{self.scale:g}"
+        wanted = f"onestory proof scale={scale} seed={SEED} migrations={_migrations_fingerprint()}"
+        if not fresh and self.database.comment() == wanted:
+            log(f"database {self.database.name} holds the synthetic authority at scale {scale}")
+            return
+        log(f"making database {self.database.name} at scale {self.scale:g} (this takes a while)")
+        self.database.recreate()
+        self.onestory("migrate", "--noinput", "-v", "0")
+        self.onestory("synth", "--scale", f"{self.scale:g}", "--seed", str(SEED))
+        self.onestory("demo_users")
+        self.database.set_comment(wanted)
+
+    def sql(self, query: str, params: list | tuple = ()) -> list[tuple]:
+        """Rows from the proof database, read directly (to choose records for the checks)."""
+        import psycopg
+
+        with psycopg.connect(self.database.url) as conn:
+            return conn.execute(query, params).fetchall()
+
+    def django(self) -> None:
+        """Set Django up in this process against the proof database (for checks that use the
+        models: planting markers, reading the audit trail). Call once, before importing models."""
+        import django
+
+        os.environ.update({**self.env, "DJANGO_SETTINGS_MODULE": "config.settings.local"})
+        django.setup()
+
+    # --- The server -----------------------------------------------------------------------------
+
+    def _certificate(self) -> tuple[Path, Path]:
+        """A self-signed certificate for 127.0.0.1, made once: the proof's own, not a real one."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        cert_path, key_path = VAR / "tls" / "cert.pem", VAR / "tls" / "key.pem"
+        if cert_path.exists() and key_path.exists():
+            return cert_path, key_path
+        cert_path.parent.mkdir(parents=True, exist_ok=True)
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+        now = datetime.datetime.now(datetime.UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=365))
+            .add_extension(
+                x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                critical=False,
+            )
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256())
+        )
+        key_path.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        key_path.chmod(0o600)
+        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        return cert_path, key_path
+
+    def start_server(self, *, workers: int = 3, threads: int = 8) -> None:
+        """gunicorn with the production settings, TLS on 127.0.0.1 (no proxy in front)."""
+        cert, key = self._certificate()
+        self.certificate = cert
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.base_url = f"https://127.0.0.1:{port}"
+        self.server_log.parent.mkdir(parents=True, exist_ok=True)
+        self.onestory(
+            "collectstatic", "--noinput", "-v", "0", settings="config.settings.production"
+        )
+        self.command = [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi:application",
+            "--bind", f"127.0.0.1:{port}",
+            "--certfile", str(cert),
+            "--keyfile", str(key),
+            "--worker-class", "gthread",
+            "--workers", str(workers),
+            "--threads", str(threads),
+            "--access-logfile", str(self.server_log),
+            "--error-logfile", str(self.server_log),
+            "--graceful-timeout", "5",
+        ]  # fmt: skip
+        self._launch()
+
+    def _launch(self) -> None:
+        env = {**os.environ, **self.env, "DJANGO_SETTINGS_MODULE": "config.settings.production"}
+        self.process = subprocess.Popen(
+            self.command, env=env, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL
+        )
+        self.wait_until_up()
+
+    def wait_until_up(self, timeout: float = 60) -> float:
+        """Seconds until the sign-in page answers."""
+        import requests
+
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(
+                    f"{self.base_url}/sign-in/", verify=str(self.certificate), timeout=2
+                ).ok:
+                    return time.monotonic() - started
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped: see {self.server_log}")
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer within {timeout:g} s: see {self.server_log}")
+
+    def stop_server(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.process = None
+
+    def restart_server(self) -> None:
+        """Start the same server again (after a check killed it)."""
+        self.stop_server()
+        self._launch()
+
+    # --- Signed-in clients ----------------------------------------------------------------------
+
+    def anonymous(self):
+        """A requests session that trusts the proof's certificate, and nothing from the
+        environment (a CA bundle or proxy set for the machine would override it)."""
+        import requests
+
+        client = requests.Session()
+        client.trust_env = False
+        client.verify = str(self.certificate)
+        return client
+
+    def session(self, username: str, password: str = DEMO_PASSWORD):
+        """A requests session signed in as a demo worker, with the CSRF token at hand."""
+        client = self.anonymous()
+        client.headers["Referer"] = f"{self.base_url}/"
+        client.get(f"{self.base_url}/sign-in/", timeout=30)
+        answer = client.post(
+            f"{self.base_url}/sign-in/",
+            data={
+                "username": username,
+                "password": password,
+                "csrfmiddlewaretoken": client.cookies.get("csrftoken", ""),
+            },
+            timeout=30,
+        )
+        if "/sign-in/" in answer.url:
+            raise RuntimeError(f"could not sign in as {username}: {answer.status_code}")
+        return client
+
+
+def environment(database_url: str) -> dict:
+    """The service's environment: the proof database, production secrets made for the run."""
+    return {
+        "DATABASE_URL": database_url,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        # No proxy in front: the worker's address is the connection's.
+        "ONESTORY_PROXY_COUNT": "0",
+        "ONESTORY_VAR_DIR": str(VAR / "var"),
+    }
+
+
+def default_database_url(quick: bool) -> str:
+    base = os.environ.get("DATABASE_URL", "postgresql://app:app@127.0.0.1:5432/onestory")
+    if not base.startswith("postgres"):
+        base = "postgresql://app:app@127.0.0.1:5432/onestory"
+    return _with_database(base, "onestory_proof_quick" if quick else "onestory_proof")
