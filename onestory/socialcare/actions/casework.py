@@ -6,11 +6,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from onestory.access.models import Allocation, Notification
 from onestory.core.clock import today_in_london
 from onestory.core.errors import DetailsRefused, DomainError, StaleEdit
 from onestory.core.idempotency import once_per_form
+from onestory.people.models import Person
 from onestory.workforce.models import Worker
 
 from .. import reference, rules, selectors
@@ -106,9 +108,20 @@ def allocate(
     _check_worker(acting_user, worker)
     kind = _kind_of(person, now)
     with transaction.atomic():
+        # The child's row first: two managers (or two tabs) allocating the same child at once
+        # to different workers wait for each other here, and the second finds the first's
+        # allocation. The worker's row keeps their caseload count true for the limit.
+        Person.objects.select_for_update().filter(pk=person.pk).first()
         Worker.objects.select_for_update().filter(pk=worker.pk).first()
-        existing = selectors.current_case_holder(person, now=now)
-        if existing is not None and existing.purpose in rules.SOCIAL_WORKER_PURPOSES:
+        # Any social worker allocation not ended, also one starting a moment after `now`: the
+        # request that waited for the lock began before the one that allocated.
+        held = Allocation.objects.filter(
+            Q(ends_at__isnull=True) | Q(ends_at__gt=now),
+            person=person,
+            worker__isnull=False,
+            purpose__in=rules.SOCIAL_WORKER_PURPOSES,
+        )
+        if held.exists():
             raise DomainError(ALREADY_ALLOCATED)
         _check_limit(worker, kind, now=now, anyway=allocate_anyway)
         allocation = Allocation.objects.create(

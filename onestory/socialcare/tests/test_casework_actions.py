@@ -203,3 +203,47 @@ def test_moving_a_care_leavers_case_moves_the_personal_adviser(now, manager):
     holder = selectors.current_case_holder(child, now=now)
     assert holder.worker == new
     assert holder.purpose == rules.ALLOCATION_PURPOSES[rules.CaseKind.CARE_LEAVER]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_allocations_of_one_child_at_the_same_moment_leave_one_social_worker(now, manager):
+    """Two managers' tabs allocating the same waiting child to two workers at once: one wins,
+    the other is told the child already has a social worker."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite serialises every write")
+    import threading
+
+    from django.db import connections
+
+    first, second = team_of(manager, 2)
+    child, _ = referred_child(None, now=now, team=manager.team)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def allocate(worker):
+        try:
+            barrier.wait()
+            casework.allocate(
+                form_token=new_form_token(), person=child, worker=worker, acting_user=manager,
+                now=now,
+            )  # fmt: skip
+            outcomes.append("allocated")
+        except DomainError as error:
+            outcomes.append(error.message)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=allocate, args=(w,)) for w in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == sorted(["allocated", casework.ALREADY_ALLOCATED])
+    assert (
+        Allocation.objects.filter(
+            person=child, ends_at__isnull=True, purpose__in=rules.SOCIAL_WORKER_PURPOSES
+        ).count()
+        == 1
+    )
