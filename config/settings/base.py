@@ -123,6 +123,8 @@ LOGOUT_REDIRECT_URL = "access:sign-in"
 # Sessions end after 30 minutes without a request (idle time-out), and with the browser.
 SESSION_COOKIE_AGE = int(env("ONESTORY_IDLE_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# However active, a session ends this many hours after signing in (a shift, not a week).
+ONESTORY_ABSOLUTE_SESSION_HOURS = int(env("ONESTORY_ABSOLUTE_SESSION_HOURS", "10"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,11 +3,18 @@
 A worker must also have passed their second factor (TOTP) in this session when their role
 requires one (administrators, under ONESTORY_REQUIRE_OTP_FOR_ADMIN) or when they have set one
 up themselves. Until then every page except the second-factor page sends them there.
+
+A session ends after ONESTORY_IDLE_MINUTES without a request (Django's session age, renewed on
+every request) and, however busy, ONESTORY_ABSOLUTE_SESSION_HOURS after signing in.
 """
+
+import time
 
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import resolve, reverse
@@ -18,6 +25,8 @@ from onestory.workforce.rules import MUST_USE_SECOND_FACTOR
 from .decorators import rule_of
 
 SECOND_FACTOR_REQUIRED = "onestory_second_factor_required"
+# When the worker signed in (seconds since the epoch): the session's absolute limit counts from it.
+SIGNED_IN_AT = "onestory_signed_in_at"
 OPEN_TO_ALL = {"public", "second_factor"}
 
 
@@ -35,6 +44,20 @@ class SignInRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
+            signed_in_at = request.session.get(SIGNED_IN_AT)
+            limit = settings.ONESTORY_ABSOLUTE_SESSION_HOURS * 3600
+            if not isinstance(signed_in_at, int | float):
+                # A session from before the limit was kept (or a test's forced sign-in) starts
+                # counting now.
+                request.session[SIGNED_IN_AT] = time.time()
+            elif time.time() - signed_in_at >= limit:
+                logout(request)
+                messages.info(
+                    request,
+                    f"You have been signed out because you signed in more than "
+                    f"{settings.ONESTORY_ABSOLUTE_SESSION_HOURS} hours ago. Sign in again.",
+                )
         response = self.get_response(request)
         if request.user.is_authenticated and not request.path.startswith(settings.STATIC_URL):
             # Whatever a signed-in worker is shown may be about a child: no browser, proxy or

@@ -6,6 +6,7 @@ bind a form, call one action and turn a DomainError into a form error.
 
 import base64
 import io
+import time as time_module
 from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 from onestory.core.clock import LONDON, now
 from onestory.core.errors import DomainError
@@ -50,10 +51,12 @@ from .forms import (
     SecondFactorForm,
     SignInForm,
 )
-from .middleware import SECOND_FACTOR_REQUIRED
+from .middleware import SECOND_FACTOR_REQUIRED, SIGNED_IN_AT
 from .models import AccessGrant
 
 BACKUP_CODES = 10
+# The secret of an authenticator being set up, until its first code is entered.
+SECOND_FACTOR_KEY = "onestory_second_factor_key"
 
 LOCKED_OUT = (
     "You cannot sign in for the next 15 minutes because there were too many failed attempts "
@@ -117,6 +120,7 @@ def sign_in(request):
             form.add_error(None, "The username or password is not right. Check them and try again.")
         else:
             login(request, user)
+            request.session[SIGNED_IN_AT] = time_module.time()
             audit.record(actor=user, action="sign_in", at=now(), request=request)
             next_url = _safe_next(request, "")
             if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
@@ -163,8 +167,11 @@ def second_factor(request):
         messages.success(request, "Your second factor is set up and you have used it to sign in.")
         return redirect(next_url or "access:home")
     if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="Authenticator app",
-                                           confirmed=False)
+        # Opening the page writes nothing: the new secret waits in the session until a code
+        # from it is entered (the device is saved then), so reading this page changes no row.
+        key = request.session.get(SECOND_FACTOR_KEY) or default_key()
+        request.session[SECOND_FACTOR_KEY] = key
+        device = TOTPDevice(user=request.user, name="Authenticator app", confirmed=False, key=key)
     form = SecondFactorForm(request.POST or None)
     if not device.confirmed:
         form.fields["token"].help_text = "The 6-digit code your authenticator app shows"
@@ -180,6 +187,7 @@ def second_factor(request):
         else:
             otp_login(request, matched)
             request.session.pop(SECOND_FACTOR_REQUIRED, None)
+            request.session.pop(SECOND_FACTOR_KEY, None)
             if not device.confirmed:
                 codes = _confirm_device(request.user, device)
                 return render(request, "access/backup_codes.html",

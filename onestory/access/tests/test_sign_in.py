@@ -1,6 +1,7 @@
 """Signing in and out: lockout, second factor, idle time-out and safe redirects."""
 
 import datetime
+import time
 
 import pytest
 from django.conf import settings
@@ -161,6 +162,39 @@ def test_every_request_moves_the_idle_time_out_forward(client, sign_in):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
 
 
+def _signed_in_hours_ago(client, hours: float) -> None:
+    session = client.session
+    session["onestory_signed_in_at"] = time.time() - hours * 3600
+    session.save()
+
+
+def test_a_busy_session_ends_ten_hours_after_signing_in(client):
+    worker = worker_with_role(Role.SOCIAL_WORKER)
+    sign_in_with(client, worker.username, PASSWORD)
+    assert isinstance(client.session.get("onestory_signed_in_at"), float)
+
+    _signed_in_hours_ago(client, 9.9)
+    assert client.get("/").status_code == 200  # still within the shift
+
+    _signed_in_hours_ago(client, 10)
+    response = client.get("/")
+
+    assert response.status_code == 302 and response.url.startswith("/sign-in/")
+    assert client.get("/api/people/").status_code == 403
+    assert settings.ONESTORY_ABSOLUTE_SESSION_HOURS == 10
+
+
+def test_signing_in_again_starts_the_ten_hours_afresh(client):
+    worker = worker_with_role(Role.SOCIAL_WORKER)
+    sign_in_with(client, worker.username, PASSWORD)
+    _signed_in_hours_ago(client, 11)
+    client.get("/")
+
+    sign_in_with(client, worker.username, PASSWORD)
+
+    assert client.get("/").status_code == 200
+
+
 # The second factor -------------------------------------------------------------------------
 
 
@@ -187,14 +221,15 @@ def test_an_administrator_who_sets_up_a_second_factor_gets_backup_codes_and_in(c
     admin = worker_with_role(Role.ADMIN)
     client.force_login(admin)
     client.get("/sign-in/second-factor/")
-    device = TOTPDevice.objects.get(user=admin)
+    assert not TOTPDevice.objects.filter(user=admin).exists()  # opening the page writes nothing
+    device = TOTPDevice(key=client.session["onestory_second_factor_key"])
 
     response = client.post("/sign-in/second-factor/", {"token": code_for(device)})
 
     assert response.status_code == 200
     assert "Keep your backup codes safe" in response.content.decode()
     assert StaticToken.objects.filter(device__user=admin).count() == 10
-    device.refresh_from_db()
+    device = TOTPDevice.objects.get(user=admin)
     assert device.confirmed
     assert client.get("/").status_code == 200
 
