@@ -9,7 +9,6 @@ every request) and, however busy, ONESTORY_ABSOLUTE_SESSION_HOURS after signing 
 """
 
 import time
-
 from urllib.parse import urlencode
 
 from django.conf import settings
