@@ -19,6 +19,11 @@ queue page, with the open contacts the generator left and with 300 more.
 Then the performance hub (bench/insight.py, PostgreSQL): every dashboard computed for a
 Luton-sized year (cold and warm, queries, p50/p95), and for many councils, one schema each, over
 five years (--councils measured, 150 extrapolated), with how the design scales past one machine.
+
+Then "Search notes and documents" (bench/search.py, PostgreSQL): words and phrases taken from
+the case notes of the performance hub's Luton-sized authority (about 126,000 notes), searched
+as a social worker and as a team manager (p50/p95 against a p95 goal of 300 ms, results per
+search), and a few of them again with the full-text indexes dropped, for what they buy.
 Figures are written as JSON to bench/results/.
 
     python -m bench                       # both databases, 2,000 searches, the front door
@@ -27,6 +32,7 @@ Figures are written as JSON to bench/results/.
     python -m bench --postgres postgres://app:app@127.0.0.1:5432/onestory_bench
     python -m bench --returns-only                     # the statutory returns only
     python -m bench --insight-only --councils 12       # the performance hub only
+    python -m bench --notes-search-only                # search notes and documents only
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from bench import insight, returns
+from bench import search as notes_search
 from bench.worker import STALE_EXIT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -511,7 +518,33 @@ def main(argv=None) -> int:
         help="processes computing the councils side by side after one alone (default: the "
         f"cores, {insight.DEFAULT_PROCESSES}; 1 leaves it out)",
     )
+    # "notes search", not "search": the flags above that say search mean "Known to us?".
+    parser.add_argument(
+        "--skip-notes-search",
+        action="store_true",
+        help="leave out the search notes and documents benchmark",
+    )
+    parser.add_argument(
+        "--notes-search-only",
+        action="store_true",
+        help="only the search notes and documents benchmark (PostgreSQL)",
+    )
+    parser.add_argument(
+        "--notes-search-queries",
+        type=int,
+        default=notes_search.DEFAULT_QUERIES,
+        help=f"searches of notes and documents per role (default {notes_search.DEFAULT_QUERIES})",
+    )
+    parser.add_argument(
+        "--notes-search-without-index",
+        type=int,
+        default=notes_search.DEFAULT_WITHOUT_INDEX,
+        help="of them, searches timed again with the full-text indexes dropped (default "
+        f"{notes_search.DEFAULT_WITHOUT_INDEX}; 0 leaves it out)",
+    )
     args = parser.parse_args(argv)
+    if args.skip_notes_search and args.notes_search_only:
+        parser.error("--skip-notes-search and --notes-search-only leave nothing to run")
     if args.skip_insight and args.insight_only:
         parser.error("--skip-insight and --insight-only leave nothing to run")
     if args.skip_returns and args.returns_only:
@@ -521,9 +554,11 @@ def main(argv=None) -> int:
 
     results = []
     if args.returns_only:
-        args.skip_sqlite = args.skip_postgres = args.skip_insight = True
+        args.skip_sqlite = args.skip_postgres = args.skip_insight = args.skip_notes_search = True
     if args.insight_only:
-        args.skip_sqlite = args.skip_postgres = args.skip_returns = True
+        args.skip_sqlite = args.skip_postgres = args.skip_returns = args.skip_notes_search = True
+    if args.notes_search_only:
+        args.skip_sqlite = args.skip_postgres = args.skip_returns = args.skip_insight = True
     if not args.skip_sqlite:
         path = Path(
             args.sqlite or ROOT / "var" / "bench" / f"bench-{args.scale:g}-{args.seed}.sqlite3"
@@ -560,7 +595,7 @@ def main(argv=None) -> int:
                 )
             )
 
-    if not (args.returns_only or args.insight_only):
+    if not (args.returns_only or args.insight_only or args.notes_search_only):
         print_table(results, args)
     returns_results = None
     if not args.skip_returns:
@@ -584,6 +619,18 @@ def main(argv=None) -> int:
             timeout=max(args.timeout, insight.DEFAULT_TIMEOUT),
         )
         insight.print_table(insight_results)
+    notes_search_results = None
+    if not args.skip_notes_search:
+        notes_search_results = notes_search.run(
+            postgres_url=_postgres_url(args.postgres),
+            # Its data is the performance hub's, made (or thrown away) by the part above.
+            prepare=lambda url: prepare_postgres(url, fresh=args.fresh and args.skip_insight),
+            seed=args.seed,
+            queries=args.notes_search_queries,
+            without_index=args.notes_search_without_index,
+            timeout=max(args.timeout, notes_search.DEFAULT_TIMEOUT),
+        )
+        notes_search.print_table(notes_search_results)
     RESULTS.mkdir(parents=True, exist_ok=True)
     target = RESULTS / f"bench-{datetime.now():%Y%m%d-%H%M%S}.json"
     target.write_text(
@@ -603,6 +650,7 @@ def main(argv=None) -> int:
                 "results": results,
                 "returns": returns_results,
                 "insight": insight_results,
+                "notes_search": notes_search_results,
             },
             indent=2,
             default=str,
@@ -611,7 +659,9 @@ def main(argv=None) -> int:
     print(f"figures written to {target.relative_to(ROOT)}")
     ran_returns = returns_results is not None and "skipped" not in returns_results
     ran_insight = insight_results is not None and "skipped" not in insight_results
-    return 0 if ran_returns or ran_insight or any("skipped" not in r for r in results) else 1
+    ran_notes_search = notes_search_results is not None and "skipped" not in notes_search_results
+    ran_any = ran_returns or ran_insight or ran_notes_search
+    return 0 if ran_any or any("skipped" not in r for r in results) else 1
 
 
 if __name__ == "__main__":
