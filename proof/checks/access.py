@@ -29,6 +29,9 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from html.parser import HTMLParser
+
+import requests
 
 from proof.figures import Figure, check, zero
 from proof.stack import DEMO_PASSWORD, VAR, Stack, log
@@ -527,14 +530,17 @@ def walk_urls(stack: Stack, world: dict, *, methods, variants, threads: int = 8)
         client = client_for(username)
         headers = {"X-CSRFToken": client.cookies.get("csrftoken", "")}
         data = {"csrfmiddlewaretoken": client.cookies.get("csrftoken", "")}
-        answer = client.request(
-            method,
-            stack.base_url + url,
-            data=data if method != "GET" else None,
-            headers=headers,
-            allow_redirects=False,
-            timeout=120,
-        )
+        try:
+            answer = client.request(
+                method,
+                stack.base_url + url,
+                data=data if method != "GET" else None,
+                headers=headers,
+                allow_redirects=False,
+                timeout=120,
+            )
+        except requests.RequestException as error:  # a worker killed mid-answer, a timeout
+            return {"error": f"{method} {route.name} as {username}: {type(error).__name__}"}
         return judge(route, username, method, variant, hidden, answer, markers, url)
 
     started = time.monotonic()
@@ -832,4 +838,329 @@ def moved_or_deactivated(stack: Stack) -> list[Figure]:
     return [
         zero("6", "requests served after a move or deactivation", served,
              note=f"{len(proven)} requests after the change" + _first(served)),
+    ]  # fmt: skip
+
+
+# --- Item 4: writes given extra protected fields -------------------------------------------------
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: their action and fields as a browser would send them."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms, self._form, self._select, self._textarea = [], None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            self._form = {"action": attrs.get("action") or "", "fields": [], "radios": {}}
+            self.forms.append(self._form)
+        if self._form is None:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("submit", "button", "file"):
+                return
+            if kind == "radio":
+                self._form["radios"].setdefault(name, attrs.get("value", ""))
+                if "checked" in attrs:
+                    self._form["radios"][name] = attrs.get("value", "")
+                return
+            if kind == "checkbox" and "checked" not in attrs:
+                return
+            self._form["fields"].append([name, attrs.get("value", "")])
+        elif tag == "select" and name:
+            self._select = [name, None]
+            self._form["fields"].append(self._select)
+        elif tag == "option" and self._select is not None:
+            if self._select[1] in (None, "") or "selected" in attrs:
+                self._select[1] = attrs.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+            self._form["fields"].append(self._textarea)
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            if self._textarea is not None and not self._textarea[1].strip():
+                self._textarea[1] = "Written by the proof to see what a form changes, and no more."
+            self._textarea = None
+        elif tag == "form" and self._form is not None:
+            self._form["fields"] += [[k, v] for k, v in self._form["radios"].items()]
+            self._form = None
+
+
+def page_form(client, url: str) -> tuple[list, list[str]]:
+    """The page's main POST form (the one with most fields) as (name, value) pairs."""
+    answer = client.get(url, timeout=120)
+    parser = _Forms()
+    parser.feed(answer.text)
+    forms = [f for f in parser.forms if "sign-out" not in f["action"]]
+    if not forms:
+        return [], []
+    form = max(forms, key=lambda f: len(f["fields"]))
+    pairs = [(k, "" if v is None else v) for k, v in form["fields"]]
+    return pairs, [k for k, _ in pairs]
+
+
+def _row(stack: Stack, table: str, pk) -> dict:
+    rows = stack.sql(f"SELECT row_to_json(t)::text FROM {table} t WHERE id = %s", [pk])  # noqa: S608
+    return json.loads(rows[0][0]) if rows else {}
+
+
+@dataclass
+class Write:
+    """One write endpoint: the form posted, the extra fields added, the row that must not change
+    beyond what the form says."""
+
+    what: str
+    username: str
+    url: str  # the form page
+    post_to: str  # where the form goes
+    table: str
+    pk: str
+    extras: dict  # protected field -> value the worker should not be able to set
+    always: tuple = ("id", "created_at")  # columns no form changes
+    change: dict | None = None  # field -> value the legitimate form changes
+    headers: dict | None = None
+    add_subject: bool = False  # also add the hidden child to the form's list of people
+
+
+def _injected_changes(before: dict, after: dict, extras: dict, fields: list, always) -> list:
+    """Columns changed by the extra fields: an extra's column that changed though the form has
+    no such field, or a column no form may change."""
+    changed = []
+    for column in before:
+        if before[column] == after.get(column):
+            continue
+        field = column.removesuffix("_id")
+        # The extra field's own value got in (a legitimate change, a decision moving the
+        # status on, is not the extra field's doing).
+        value = extras.get(column, extras.get(field))
+        injected = (
+            value is not None
+            and not {field, column} & set(fields)
+            and str(after.get(column)).startswith(str(value)[:10])
+        )
+        if column in always or injected:
+            changed.append(column)
+    return changed
+
+
+def _writes(stack: Stack, world: dict) -> list[Write]:
+    from onestory.workforce.models import Team, Worker
+
+    stranger = Worker.objects.get(username="proof-elsewhere")
+    elsewhere = Team.objects.get(name="Proof: Social Work Elsewhere")
+    other = world["other team"]
+    protected = {
+        "id": other["person_id"],
+        "pk": other["person_id"],
+        "team": str(elsewhere.pk),
+        "team_id": str(elsewhere.pk),
+        "worker": str(stranger.pk),
+        "owner": str(stranger.pk),
+        "author": str(stranger.pk),
+        "created_by": str(stranger.pk),
+        "recorded_by": str(stranger.pk),
+        "assigned_to": str(stranger.pk),
+        "lead_professional": str(stranger.pk),
+        "restricted": "on",
+        "is_restricted": "true",
+        "merged_into": other["person_id"],
+        "version": "999",
+        "status": "closed",
+        "created_at": "2001-01-01T00:00:00Z",
+        "person": other["person_id"],
+        "episode": other["episode_id"],
+        "household": other["household_id"],
+        "reference": "INJECTED-BY-PROOF",
+        "referrer_name": "Injected By Proof",
+        "submitted_at": "2001-01-01T00:00:00Z",
+    }
+    writes = []
+    child = stack.sql(
+        "SELECT a.person_id FROM access_allocation a JOIN workforce_worker w ON w.id = a.worker_id"
+        " LEFT JOIN access_recordrestriction r ON r.person_id = a.person_id"
+        " WHERE w.username = 'socialworker' AND a.ends_at IS NULL AND r.id IS NULL"
+        " ORDER BY a.person_id LIMIT 1"
+    )
+    if child:
+        pid = str(child[0][0])
+        writes.append(
+            Write("person edit", "socialworker", f"/people/{pid}/edit/", f"/people/{pid}/edit/",
+                  "people_person", pid, protected, ("id", "created_at", "merged_into_id"),
+                  change={"middle_names": f"Proof{int(time.time())}"})
+        )  # fmt: skip
+    action = stack.sql(
+        "SELECT a.id, a.episode_id FROM earlyhelp_planaction a JOIN earlyhelp_episode e"
+        " ON e.id = a.episode_id JOIN workforce_worker w ON w.id = e.lead_professional_id"
+        " WHERE w.username = 'earlyhelp' AND e.closed_at IS NULL ORDER BY a.id LIMIT 1"
+    )
+    if action:
+        aid, eid = action[0]
+        url = f"/early-help/{eid}/actions/{aid}/"
+        writes.append(
+            Write("early help plan action edit", "earlyhelp", url, url, "earlyhelp_planaction",
+                  str(aid), protected, ("id", "created_at", "episode_id", "created_by_id"),
+                  change={"success_looks_like": f"Proof {time.time():.0f}: the family is ok"})
+        )  # fmt: skip
+    # A new contact each run, as a school would send it, for the front door to decide.
+    from django.utils import timezone
+
+    from onestory.frontdoor.tests.factories import submit
+    from onestory.people.models import Person
+
+    contact = submit(Worker.objects.get(username="proof-referrer"), now=timezone.now())
+    known = Person.objects.filter(merged_into__isnull=True, restriction=None).exclude(
+        family_name__in=HIDDEN_WORDS
+    )
+    for n, named in enumerate(contact.people.order_by("pk")):  # linked as the screener would
+        named.person = known.order_by("pk")[n]
+        named.save(update_fields=["person"])
+    if contact:
+        url = f"/front-door/contacts/{contact.pk}/decide/"
+        writes.append(
+            Write("contact decide", "frontdoor", url, url, "frontdoor_contact",
+                  str(contact.pk), protected,
+                  ("id", "created_at", "reference", "referrer_name", "recorded_by_id",
+                   "referrer_worker_id", "received_at", "what_happened"))
+        )  # fmt: skip
+    return writes
+
+
+def _start_note(stack: Stack, client, person_id: str) -> str | None:
+    answer = client.post(
+        f"{stack.base_url}/recording/notes/start/",
+        data={"person": person_id, "csrfmiddlewaretoken": client.cookies["csrftoken"]},
+        timeout=120,
+        allow_redirects=False,
+    )
+    found = re.search(r"/recording/notes/([0-9a-f-]{36})/", answer.headers.get("Location", ""))
+    return found.group(1) if found else None
+
+
+def _post_write(stack: Stack, client, write: Write, fields: list, pairs: list, extras: dict):
+    data = [(k, write.change.get(k, v) if write.change else v) for k, v in pairs]
+    data = [(k, client.cookies["csrftoken"]) if k == "csrfmiddlewaretoken" else (k, v)
+            for k, v in data]  # fmt: skip
+    data += [(k, v) for k, v in extras.items() if k not in fields]
+    # A person list the form offers gets the hidden child added, as a forged browser would.
+    for name in ("people", "subjects", "person_ids", "members"):
+        if name in fields and write.add_subject:
+            data.append((name, extras["person"]))
+    return client.post(
+        stack.base_url + write.post_to,
+        data=data,
+        headers={"X-CSRFToken": client.cookies["csrftoken"], **(write.headers or {})},
+        timeout=120,
+        allow_redirects=False,
+    )
+
+
+@check("4", "Writes given extra protected fields (owner, team, restricted, version, status)",
+       quick=True)  # fmt: skip
+def protected_fields(stack: Stack) -> list[Figure]:
+    world = _plant(stack)
+    writes = _writes(stack, world)
+    sessions = {}
+    changed, accepted, covered = [], [], []
+
+    def attempt(write: Write):
+        client = sessions.setdefault(write.username, sign_in(stack, write.username))
+        pairs, fields = page_form(client, stack.base_url + write.url)
+        if not pairs:
+            changed.append(f"{write.what}: no form at {write.url}")
+            return
+        before = _row(stack, write.table, write.pk)
+        before_restricted = stack.sql(
+            "SELECT count(*) FROM access_recordrestriction WHERE person_id = %s",
+            [write.pk] if write.table == "people_person" else [world["other team"]["person_id"]],
+        )
+        answer = _post_write(stack, client, write, fields, pairs, write.extras)
+        after = _row(stack, write.table, write.pk)
+        covered.append(write.what)
+        saved = before != after
+        log(f"item 4: {write.what}: {answer.status_code}, row {'changed' if saved else 'same'}")
+        if saved:
+            accepted.append(f"{write.what} {answer.status_code}")
+        elif answer.status_code == 400:
+            log(f"item 4: {write.what} refused: {answer.text[:300]}")
+        elif answer.status_code == 200 and "govuk-error-summary" in answer.text:
+            problems = re.findall(r'<a href="#[^"]*">([^<]+)</a>', answer.text)[:3]
+            log(f"item 4: {write.what} refused: {problems}")
+        for column in _injected_changes(before, after, write.extras, fields, write.always):
+            changed.append(f"{write.what}: {column} {before.get(column)!r} → {after.get(column)!r}")
+        if write.table == "people_person" and before_restricted != stack.sql(
+            "SELECT count(*) FROM access_recordrestriction WHERE person_id = %s", [write.pk]
+        ):
+            changed.append(f"{write.what}: the record's restriction")
+        if (
+            write.change
+            and "version" in before
+            and after.get("version") not in (before["version"], before["version"] + 1)
+        ):
+            changed.append(f"{write.what}: version {before['version']} → {after['version']}")
+
+    for write in writes:
+        attempt(write)
+    # A case note: started on the social worker's own child, autosaved and then submitted with
+    # extra fields (author, status, subjects, household, submitted time).
+    child = next((w.pk for w in writes if w.table == "people_person"), None)
+    if child:
+        client = sessions.setdefault("socialworker", sign_in(stack, "socialworker"))
+        note = _start_note(stack, client, child)
+        if note is None:
+            changed.append("case note: could not start a note")
+        else:
+            edit = f"/recording/notes/{note}/edit/"
+            always = ("id", "created_at", "author_id", "household_id", "about_id", "about_type")
+            subjects = "SELECT person_id::text FROM recording_casenotesubject WHERE note_id = %s"
+            before_subjects = stack.sql(subjects, [note])
+            autosave = Write(
+                "case note autosave",
+                "socialworker",
+                edit,
+                f"/recording/notes/{note}/autosave/",
+                "recording_casenote",
+                note,
+                writes[0].extras,
+                always,
+                headers={"X-Requested-With": "fetch"},
+            )
+            attempt(autosave)
+            status = _row(stack, "recording_casenote", note).get("status")
+            if status != "draft":
+                changed.append(f"case note autosave: status became {status!r}")
+            submit = Write("case note submit", "socialworker", edit, edit, "recording_casenote",
+                           note, {**writes[0].extras, "action": "submit"}, always)  # fmt: skip
+            attempt(submit)
+            # The hidden child added to the note's people by a forged form: refused.
+            note = _start_note(stack, client, child)
+            edit = f"/recording/notes/{note}/edit/"
+            before_subjects = stack.sql(subjects, [note])
+            attempt(Write("case note with a hidden subject", "socialworker", edit, edit,
+                          "recording_casenote", note, {**writes[0].extras, "action": "submit"},
+                          always, add_subject=True))  # fmt: skip
+            after_subjects = stack.sql(subjects, [note])
+            if sorted(after_subjects) != sorted(before_subjects):
+                changed.append(f"case note: subjects {before_subjects} → {after_subjects}")
+    for text in changed:
+        log(f"item 4: {text}")
+    return [
+        zero("4", "protected fields changed by extra form fields", changed,
+             note=f"{', '.join(covered)}" + _first(changed)),
+        # Every legitimate write must go through, or the check proved nothing about it; the
+        # note with a hidden child among its people must be refused.
+        Figure("4", "legitimate writes accepted (with the extra fields ignored)", len(accepted),
+               goal=f"{len(covered) - 1}", ok=len(accepted) == len(covered) - 1
+               and not any("hidden subject" in a for a in accepted),
+               note="; ".join(accepted)),
     ]  # fmt: skip
