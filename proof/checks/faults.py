@@ -47,10 +47,12 @@ def _fingerprints(conn) -> dict[str, tuple[int, str]]:
     """Every table's row count and an order-free checksum of its rows' text."""
     found = {}
     for table in _tables(conn):
-        row = conn.execute(
-            f"SELECT count(*), coalesce(sum(('x' || substr(md5(t::text), 1, 15))::bit(60)"
-            f'::bigint::numeric), 0)::text FROM "{table}" t'
-        ).fetchone()
+        # Table names come from pg_tables.
+        checksum = (
+            "coalesce(sum(('x' || substr(md5(t::text), 1, 15))::bit(60)::bigint::numeric), 0)"
+        )
+        query = f'SELECT count(*), {checksum}::text FROM "{table}" t'  # noqa: S608
+        row = conn.execute(query).fetchone()
         found[table] = (row[0], row[1])
     return found
 
@@ -212,14 +214,10 @@ def _faults_in(action, *, label: str) -> tuple[list[str], int]:
         with connection.cursor() as cursor:
             found = {}
             for table in sorted(tables):
-                cursor.execute(
-                    f"SELECT count(*), count(*) FILTER (WHERE xmin::text::bigint >= %s), "
-                    f'max(updated_at)::text FROM "{table}"'
-                    if _has_updated_at(cursor, table)
-                    else f"SELECT count(*), count(*) FILTER (WHERE xmin::text::bigint >= %s), "
-                    f'NULL FROM "{table}"',
-                    [first_xid],
-                )
+                # Table names come from the SQL the action itself ran.
+                latest = "max(updated_at)::text" if _has_updated_at(cursor, table) else "NULL"
+                query = "SELECT count(*), count(*) FILTER (WHERE xmin::text::bigint >= %s), "
+                cursor.execute(f'{query}{latest} FROM "{table}"', [first_xid])  # noqa: S608
                 found[table] = cursor.fetchone()
             return found
 
@@ -440,9 +438,10 @@ def _submissions_killed(stack: Stack, kill, recover, *, requests: int = 200, lab
 def _contacts_made(stack: Stack, run: str) -> dict:
     """{marker: (contacts, people rows)} for this run's requests."""
     rows = stack.sql(
-        "SELECT substring(c.what_happened from 'proof-kill-[0-9a-f]+-[0-9]+'), count(DISTINCT c.id),"
-        " count(p.id) FROM frontdoor_contact c LEFT JOIN frontdoor_contactperson p "
-        "ON p.contact_id = c.id WHERE c.what_happened LIKE %s GROUP BY 1",
+        "SELECT substring(c.what_happened from 'proof-kill-[0-9a-f]+-[0-9]+'), "
+        "count(DISTINCT c.id), count(p.id) FROM frontdoor_contact c "
+        "LEFT JOIN frontdoor_contactperson p ON p.contact_id = c.id "
+        "WHERE c.what_happened LIKE %s GROUP BY 1",
         [f"%proof-kill-{run}-%"],
     )
     return {m: (n, people) for m, n, people in rows}
@@ -492,7 +491,7 @@ class ThrowawayPostgres:
         self.directory, self.port = directory, port
 
     def _as_postgres(self, *args: str, **kwargs):
-        return subprocess.run(["runuser", "-u", "postgres", "--", *args], check=True, **kwargs)
+        return subprocess.run(["runuser", "-u", "postgres", "--", *args], check=True, **kwargs)  # noqa: S607
 
     def create(self) -> None:
         if self.directory.exists():
@@ -523,7 +522,10 @@ class ThrowawayPostgres:
             return []
         main = int(pid_file.read_text().split()[0])
         children = subprocess.run(
-            ["pgrep", "-P", str(main)], capture_output=True, text=True, check=False
+            ["pgrep", "-P", str(main)],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=False,
         ).stdout.split()
         return [main, *map(int, children)]
 
