@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from requests.adapters import HTTPAdapter
 
 from proof.figures import Figure, at_most, check, zero
-from proof.stack import DEMO_PASSWORD, Stack, log
+from proof.stack import DEMO_PASSWORD, Stack
 
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 # Tables whose rows a GET may change: the audit trail (every look is recorded), the session
@@ -75,12 +75,13 @@ def _model_for(param: str, app_label: str):
         return Person
     stem = (param[:-3] if param.endswith("_id") else param).replace("_", "")
     models = [m for m in apps.get_models() if m._meta.app_label.startswith(("onestory", ""))]
+    same_app = [m for m in models if m._meta.app_label == app_label]
     ranked = (
-        [m for m in models if m._meta.app_label == app_label and m.__name__.lower() == stem]
+        [m for m in same_app if m.__name__.lower() == stem]
         + [m for m in models if m.__name__.lower() == stem]
-        + [m for m in models if m._meta.app_label == app_label and m.__name__.lower().endswith(stem)]
+        + [m for m in same_app if m.__name__.lower().endswith(stem)]
         + [m for m in models if m.__name__.lower().endswith(stem)]
-    )  # fmt: skip
+    )
     return ranked[0] if ranked else None
 
 
@@ -90,8 +91,11 @@ def _row_of(model, person_id: str):
 
     if model is Person:
         return person_id
-    fields = [f for f in model._meta.get_fields() if getattr(f, "many_to_one", False)
-              or getattr(f, "many_to_many", False)]  # fmt: skip
+    fields = [
+        f
+        for f in model._meta.get_fields()
+        if getattr(f, "many_to_one", False) or getattr(f, "many_to_many", False)
+    ]
     for f in fields:
         if f.related_model is Person:
             row = model.objects.filter(**{f.name: person_id}).values_list("pk", flat=True).first()
@@ -143,8 +147,13 @@ def urls_with_ids(stack: Stack, person_id: str) -> list[Route]:
         if "(?" in path or "^" in path:  # a regular-expression pattern: not requested
             continue
         routes.append(
-            Route(pattern, "/" + path, name, person_id if belongs else None,
-                  tuple(p for _, p in params))  # fmt: skip
+            Route(
+                pattern,
+                "/" + path,
+                name,
+                person_id if belongs else None,
+                tuple(p for _, p in params),
+            )
         )
     return routes
 
@@ -189,27 +198,43 @@ def csrf_and_safe_methods(stack: Stack) -> list[Figure]:
             for token in (None, wrong) if method == "POST" else (None,):
                 headers = {"X-CSRFToken": token} if token else {}
                 data = {"csrfmiddlewaretoken": token} if token else {}
-                answer = forger.request(method, stack.base_url + route.path, data=data,
-                                        headers=headers, allow_redirects=False, timeout=120)  # fmt: skip
+                answer = forger.request(
+                    method,
+                    stack.base_url + route.path,
+                    data=data,
+                    headers=headers,
+                    allow_redirects=False,
+                    timeout=120,
+                )
                 sent += 1
                 statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
                 if answer.status_code < 400:
-                    accepted.append(f"{method} {route.path} {'wrong' if token else 'no'} token: "
-                                    f"{answer.status_code}")  # fmt: skip
+                    accepted.append(
+                        f"{method} {route.path} {'wrong' if token else 'no'} token: "
+                        f"{answer.status_code}"
+                    )
     # The forger is still signed in (a forged sign-out accepted would have ended the session).
     still_in = forger.get(stack.base_url + "/", allow_redirects=False, timeout=60).status_code
     shown = ", ".join(f"{s}×{n}" for s, n in sorted(statuses.items()))
     figures = [
-        zero("11", "forged POST/PUT/PATCH/DELETE accepted (no or wrong CSRF token)", accepted,
-             note=(accepted[0] if accepted else f"{sent:,} requests on {len(routes)} patterns: "
-                   f"{shown}; still signed in: {still_in == 200}")),  # fmt: skip
+        zero(
+            "11",
+            "forged POST/PUT/PATCH/DELETE accepted (no or wrong CSRF token)",
+            accepted,
+            note=(
+                accepted[0]
+                if accepted
+                else f"{sent:,} requests on {len(routes)} patterns: "
+                f"{shown}; still signed in: {still_in == 200}"
+            ),
+        ),
     ]
 
     # Reading: GET every pattern as each worker; no table but the audit trail may change.
     time.sleep(STATISTICS_DELAY)
     before = _table_counts(stack)
     got = {}
-    for worker, client in clients.items():
+    for client in clients.values():
         for route in routes:
             answer = client.get(stack.base_url + route.path, allow_redirects=False, timeout=300)
             got[answer.status_code] = got.get(answer.status_code, 0) + 1
@@ -222,8 +247,315 @@ def csrf_and_safe_methods(stack: Stack) -> list[Figure]:
             changed.append(f"{name}: {was_rows}→{rows} rows, {changes - was_changes} row changes")
     shown = ", ".join(f"{s}×{n}" for s, n in sorted(got.items()))
     figures.append(
-        zero("11", "tables changed by GET requests (audit, sessions, axes aside)", changed,
-             note=(changed[0] if changed else f"{sum(got.values()):,} GETs as "
-                   f"{' and '.join(workers)} on {len(before)} tables: {shown}"))  # fmt: skip
+        zero(
+            "11",
+            "tables changed by GET requests (audit, sessions, axes aside)",
+            changed,
+            note=(
+                changed[0]
+                if changed
+                else f"{sum(got.values()):,} GETs as "
+                f"{' and '.join(workers)} on {len(before)} tables: {shown}"
+            ),
+        )
     )
     return figures
+
+
+# --- Item 12 ------------------------------------------------------------------------------------
+
+WRONG = "not-the-password-1"
+GUESSES = 12  # more than any sensible lockout allows
+
+
+class _FromAddress(HTTPAdapter):
+    """Connections from one loopback address (127.0.0.0/8 is all ours), so that each guess can
+    come from its own address (per-account lockout) or all from one (per-address lockout)."""
+
+    def __init__(self, address: str):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def _from(stack: Stack, address: str):
+    client = stack.anonymous()
+    client.mount("https://", _FromAddress(address))
+    client.headers["Referer"] = f"{stack.base_url}/"
+    client.get(f"{stack.base_url}/sign-in/", timeout=30)
+    return client
+
+
+def _try(client, stack: Stack, username: str, password: str):
+    began = time.perf_counter()
+    answer = client.post(
+        f"{stack.base_url}/sign-in/",
+        data={
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": client.cookies.get("csrftoken", ""),
+        },
+        allow_redirects=False,
+        timeout=60,
+    )
+    return answer, time.perf_counter() - began
+
+
+def _proof_worker(username: str, *, device: bool = False):
+    """A worker of the proof's own, like the demo social worker (never a demo sign-in, which
+    other checks use), with a confirmed authenticator when asked."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from onestory.workforce.models import Worker
+
+    model = Worker.objects.get(username="socialworker")
+    worker, _ = Worker.objects.get_or_create(
+        username=username,
+        defaults={"role": model.role, "team": model.team, "agency": model.agency},
+    )
+    worker.set_password(DEMO_PASSWORD)
+    worker.is_active = True
+    worker.save()
+    if device:
+        TOTPDevice.objects.filter(user=worker).delete()
+        return worker, TOTPDevice.objects.create(user=worker, name="Proof", confirmed=True)
+    return worker, None
+
+
+def _second_factor_by_role(stack: Stack) -> list[str]:
+    """Roles that see case data whose demo sign-in reaches a page without a second factor."""
+    from onestory.workforce.rules import CASE_ROLES
+
+    demo = dict(
+        stack.sql(
+            "SELECT role, username FROM workforce_worker WHERE username = ANY(%s)",
+            [
+                [
+                    "frontdoor",
+                    "earlyhelp",
+                    "familyhub",
+                    "school",
+                    "socialworker",
+                    "manager",
+                    "mashmanager",
+                    "analyst",
+                    "admin",
+                    "dpo",
+                ]
+            ],
+        )
+    )
+    without = []
+    for role in sorted(CASE_ROLES):
+        username = demo.get(role.value)
+        if username is None:
+            continue
+        client = _from(stack, "127.0.0.3")
+        answer, _ = _try(client, stack, username, DEMO_PASSWORD)
+        home = client.get(f"{stack.base_url}/", allow_redirects=False, timeout=60)
+        if answer.status_code == 302 and home.status_code == 200:
+            without.append(role.value)
+    return without
+
+
+@check("12", "Second factor for every role that sees case data", quick=False)
+def second_factor_for_case_roles(stack: Stack) -> list[Figure]:
+    _django(stack)
+    without = _second_factor_by_role(stack)
+    stack.onestory("axes_reset")
+    return [
+        zero(
+            "12",
+            "roles that see case data signed in without a second factor",
+            without,
+            note=("password alone: " + ", ".join(without))
+            if without
+            else "every case role is sent to its second factor",
+        ),
+    ]
+
+
+@check("12", "One-time codes, lockout, username enumeration, session expiry", quick=True)
+def signing_in(stack: Stack) -> list[Figure]:
+    _django(stack)
+    from django_otp.oath import totp
+
+    figures = []
+    stack.onestory("axes_reset")
+
+    # A one-time code used twice: signed in with it, signed out, signed in again with it.
+    _, device = _proof_worker("proof-totp", device=True)
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    reused = []
+    for attempt in range(2):
+        client = _from(stack, "127.0.0.4")
+        answer, _ = _try(client, stack, "proof-totp", DEMO_PASSWORD)
+        target = answer.headers.get("Location", "")
+        entered = client.post(
+            f"{stack.base_url}/sign-in/second-factor/",
+            data={"token": code, "csrfmiddlewaretoken": client.cookies.get("csrftoken", "")},
+            allow_redirects=False,
+            timeout=60,
+        )
+        home = client.get(f"{stack.base_url}/", allow_redirects=False, timeout=60)
+        if attempt == 0 and (
+            "second-factor" not in target or entered.status_code != 302 or home.status_code != 200
+        ):
+            raise RuntimeError(f"the first use of a code was refused: {entered.status_code}")
+        if attempt == 1 and home.status_code == 200:
+            reused.append(code)
+        client.post(
+            f"{stack.base_url}/sign-out/",
+            allow_redirects=False,
+            timeout=60,
+            data={"csrfmiddlewaretoken": client.cookies.get("csrftoken", "")},
+        )
+    figures.append(
+        zero(
+            "12",
+            "one-time codes accepted a second time",
+            reused,
+            note="the same TOTP code, in a second sign-in within its 30 s",
+        )
+    )
+
+    # Per account: each wrong password from its own address, until the account is locked.
+    _proof_worker("proof-lockout")
+    answered, locked_at = 0, None
+    for n in range(GUESSES):
+        answer, _ = _try(_from(stack, f"127.0.1.{n + 1}"), stack, "proof-lockout", WRONG)
+        if answer.status_code == 429:
+            locked_at = n
+            break
+        answered += 1
+    right, _ = _try(_from(stack, "127.0.1.200"), stack, "proof-lockout", DEMO_PASSWORD)
+    let_in = [] if right.status_code == 429 else ["the right password while locked"]
+    figures.append(
+        at_most(
+            "12",
+            "wrong passwords answered before an account locks",
+            answered,
+            5,
+            note=(
+                f"locked at guess {locked_at + 1}, each from its own address; "
+                if locked_at is not None
+                else f"never locked in {GUESSES}; "
+            )
+            + ("right password then refused" if not let_in else "right password then LET IN"),
+        )
+    )
+    figures.append(zero("12", "sign-ins let through a locked account", let_in))
+
+    # Per address: a different username each time, all from one address.
+    stack.onestory("axes_reset")
+    one = _from(stack, "127.0.2.1")
+    answered, locked_at = 0, None
+    for n in range(GUESSES):
+        answer, _ = _try(one, stack, f"proof-nobody-{n}-{uuid.uuid4().hex[:6]}", WRONG)
+        if answer.status_code == 429:
+            locked_at = n
+            break
+        answered += 1
+    figures.append(
+        at_most(
+            "12",
+            "wrong passwords answered before an address locks",
+            answered,
+            5,
+            note=f"locked at guess {locked_at + 1}, a new username each time"
+            if locked_at is not None
+            else f"never locked in {GUESSES}",
+        )
+    )
+    stack.onestory("axes_reset")
+
+    # Known and unknown usernames: the same status, the same page, the same time.
+    known = [
+        r[0]
+        for r in stack.sql(
+            "SELECT username FROM workforce_worker "
+            "WHERE is_active AND username NOT LIKE 'proof-%%' "
+            "ORDER BY id LIMIT 20"
+        )
+    ]
+    timings = {"known": [], "unknown": []}
+    shapes = {"known": set(), "unknown": set()}
+    for n, username in enumerate(known):
+        for kind, name in (("known", username), ("unknown", f"{username}x{n}q")):
+            client = _from(stack, f"127.0.3.{len(timings['known']) * 2 + len(timings['unknown'])}")
+            answer, took = _try(client, stack, name, WRONG)
+            timings[kind].append(took)
+            body = answer.text.replace(name, "").replace(client.cookies.get("csrftoken", ""), "")
+            body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", body)
+            shapes[kind].add((answer.status_code, len(body) // 16))
+    stack.onestory("axes_reset")
+    differ = sorted(shapes["known"] ^ shapes["unknown"])
+    p50 = {k: statistics.median(v) * 1000 for k, v in timings.items()}
+    gap = abs(p50["known"] - p50["unknown"])
+    figures.append(
+        zero(
+            "12",
+            "answers telling a known username from an unknown one",
+            differ,
+            note=f"{len(known)} of each; status and page length"
+            + (f": {differ[:2]}" if differ else " alike"),
+        )
+    )
+    figures.append(
+        at_most(
+            "12",
+            "p50 time, known vs unknown username (difference)",
+            round(gap),
+            50,
+            " ms",
+            note=f"known {p50['known']:.0f} ms, unknown {p50['unknown']:.0f} ms",
+        )
+    )
+
+    figures.append(zero("12", "sessions that end at the wrong time", _expiry_violations(stack)))
+    return figures
+
+
+def _expiry_violations(stack: Stack) -> list[str]:
+    """Age a signed-in session in the database and see whether the service still serves it:
+    idle 31 minutes (ended) and 29 (kept), signed in 10 h 1 min ago (ended) and 9 h 59 (kept)."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    found = []
+    cases = [
+        ("idle", 31, False),
+        ("idle", 29, True),
+        ("absolute", 601, False),
+        ("absolute", 599, True),
+    ]
+    for kind, minutes, kept in cases:
+        client = stack.session("socialworker")
+        key = client.cookies.get("sessionid")
+        if kind == "idle":
+            stack.sql(
+                "UPDATE django_session SET expire_date = now() + make_interval(mins => %s) "
+                "WHERE session_key = %s RETURNING session_key",
+                [30 - minutes, key],
+            )
+        else:
+            session = store(session_key=key)
+            session["onestory_signed_in_at"] = time.time() - minutes * 60
+            session.save()
+        served = client.get(f"{stack.base_url}/", allow_redirects=False, timeout=60)
+        if (served.status_code == 200) != kept:
+            found.append(
+                f"{kind} {minutes} min: {'served' if served.status_code == 200 else 'ended'}"
+            )
+        if kept and kind == "idle":
+            expiry = stack.sql(
+                "SELECT expire_date - now() FROM django_session WHERE session_key = %s", [key]
+            )
+            if not expiry or expiry[0][0].total_seconds() > 31 * 60:
+                found.append(f"a request set the idle expiry {expiry[0][0] if expiry else 'none'}")
+    return found
