@@ -20,7 +20,7 @@ from onestory.core.clock import now, today_in_london
 
 from . import rules
 from .models import Address, Household, HouseholdMember, Person, PersonName, Relationship
-from .selectors import access_household_by_id
+from .selectors import access_household_by_id, sees_withheld_addresses
 
 API_PAGE = "api"
 
@@ -78,7 +78,12 @@ class PersonDetailSerializer(serializers.ModelSerializer):
             .order_by("-valid_from")
             .first()
         )
-        return AddressSerializer(address).data if address else None
+        if address is None or (
+            address.withheld and not sees_withheld_addresses(self.context["request"].user)
+        ):
+            # A withheld address never leaves the council: a partner agency is given none.
+            return None
+        return AddressSerializer(address).data
 
     @extend_schema(responses=RelatedPersonSerializer(many=True))
     def get_relationships(self, person) -> list[dict]:

@@ -13,7 +13,7 @@ from onestory.access.models import AuditEvent
 from onestory.access.selectors import access_person_by_id, visible_to
 from onestory.core.clock import LONDON, today_in_london
 from onestory.workforce.models import Worker
-from onestory.workforce.rules import MAY_EDIT_PEOPLE
+from onestory.workforce.rules import MAY_EDIT_PEOPLE, Role
 
 from . import rules
 from .models import (
@@ -51,6 +51,33 @@ def housemate_ids(person, today: date) -> QuerySet:
         .exclude(person=person)
         .values("person_id")
     )
+
+
+def sees_withheld_addresses(user) -> bool:
+    """Whether this worker sees a withheld address (a refuge, a foster carer's or adopters'
+    home) on a record they may open. A withheld address never leaves the council (ADR 17), so a
+    partner agency's worker is told only that it is withheld and why."""
+    return getattr(user, "role", None) != Role.PARTNER
+
+
+def addresses_for(user, addresses) -> list[Address]:
+    """The addresses as this worker may see them: a withheld one, to someone outside the
+    council, carries only why it is withheld and its dates (`hidden` is set on it)."""
+    if sees_withheld_addresses(user):
+        return list(addresses)
+    return [_withheld_only(a) if a.withheld else a for a in addresses]
+
+
+def _withheld_only(address: Address) -> Address:
+    shown = Address(
+        pk=address.pk,
+        person_id=address.person_id,
+        withheld=address.withheld,
+        valid_from=address.valid_from,
+        valid_to=address.valid_to,
+    )
+    shown.hidden = True
+    return shown
 
 
 def _visible_ids(user, ids, *, now: datetime) -> set:
@@ -141,7 +168,7 @@ def person_page(user, person_id, *, now: datetime, request=None) -> dict:
     """Everything the person page shows; opening it is audited."""
     person = access_person_by_id(user, person_id, now=now, request=request, page="person")
     today = today_in_london(now)
-    addresses = list(Address.objects.filter(person=person).select_related("ward"))
+    addresses = addresses_for(user, Address.objects.filter(person=person).select_related("ward"))
     return {
         "person": person,
         "merged_records": PersonMerge.objects.filter(kept=person, undone_at__isnull=True).count(),
@@ -336,7 +363,7 @@ def family_page(user, household_id, *, now: datetime, request=None) -> dict:
     )
     addresses = {}
     current_addresses = Address.objects.filter(person_id__in=visible, valid_to__isnull=True)
-    for address in current_addresses.select_related("ward"):
+    for address in addresses_for(user, current_addresses.select_related("ward")):
         addresses.setdefault(address.person_id, []).append(address)
     rows = []
     for member in members:
