@@ -227,6 +227,9 @@ ONESTORY_COUNCIL_NAME = env("ONESTORY_COUNCIL_NAME", "Luton Borough Council (syn
 # How long a break-the-glass opening lasts, in hours.
 ONESTORY_BREAK_GLASS_HOURS = int(env("ONESTORY_BREAK_GLASS_HOURS", "8"))
 ONESTORY_REQUIRE_OTP_FOR_ADMIN = env_bool("ONESTORY_REQUIRE_OTP_FOR_ADMIN", True)
+# The daily audit report names a worker who opened at least this many records outside their
+# caseload in one day (onestory audit_report).
+ONESTORY_AUDIT_REPORT_THRESHOLD = int(env("ONESTORY_AUDIT_REPORT_THRESHOLD", "40"))
 # How many reverse proxies in front of the service append to X-Forwarded-For (0: none, trust
 # only the connection's own address).
 ONESTORY_PROXY_COUNT = int(env("ONESTORY_PROXY_COUNT", "0"))
