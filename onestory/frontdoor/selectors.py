@@ -21,10 +21,18 @@ from onestory.core.clock import today_in_london
 from onestory.core.rules import Rag, rag_status
 from onestory.people.models import Person
 from onestory.workforce.models import Team, Worker
+from onestory.workforce.rules import Role
 
 from . import rules
 from .actions import current_levels, may_screen, may_sign_off
-from .models import Contact, ContactPerson, Decision, Referral, StrategyDiscussion
+from .models import (
+    Contact,
+    ContactPerson,
+    Decision,
+    InformationRequest,
+    Referral,
+    StrategyDiscussion,
+)
 
 QUEUE_LIMIT = 200
 
@@ -300,6 +308,11 @@ def contact_page(user, contact: Contact, view: str, *, now: datetime) -> dict:
             }
         )
     latest = contact.decisions.select_related("decided_by", "signed_off_by", "level").first()
+    info_requests = contact.info_requests.select_related("requested_by", "reply_recorded_by")
+    if getattr(user, "role", None) == Role.PARTNER:
+        # What the police told the front door is for council staff only (ADR 17): a partner
+        # agency who may open a child named reads the contact without it.
+        info_requests = info_requests.exclude(agency_kind=InformationRequest.AgencyKind.POLICE)
     context.update(
         {
             "people": people,
@@ -313,7 +326,7 @@ def contact_page(user, contact: Contact, view: str, *, now: datetime) -> dict:
                     if r.replied_at
                     else rag_status(started_at=r.requested_at, due_at=r.due_at, now=now),
                 }
-                for r in contact.info_requests.select_related("requested_by", "reply_recorded_by")
+                for r in info_requests
             ],
             "latest_decision": latest,
             "decisions": list(

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from onestory.access.tests.factories import AllocationFactory
 from onestory.frontdoor import actions
 from onestory.frontdoor.models import Contact
 from onestory.people.tests.factories import PersonFactory
@@ -283,3 +284,47 @@ def test_a_decision_on_a_contact_changed_meanwhile_is_refused_and_kept(client, s
     answers["version"] = Contact.objects.get(pk=contact.pk).version
     response = client.post(reverse("frontdoor:contact-decide", args=[contact.pk]), answers)
     assert response.status_code == 302 and contact.decisions.count() == 1
+
+
+def test_a_partner_who_may_open_the_child_reads_the_contact_without_the_police_information(
+    client, sign_in
+):
+    child = PersonFactory()
+    contact = submit(
+        worker_with_role(Role.PARTNER),
+        now=timezone.now(),
+        people=[
+            {"role": "child", "given_name": child.given_name, "family_name": child.family_name}
+        ],
+    )
+    screener = worker_with_role(Role.FRONT_DOOR)
+    actions.contact_person_link(
+        contact_person_id=contact.people.get().pk,
+        person_id=child.pk,
+        acting_user=screener,
+        now=timezone.now(),
+    )
+    for kind, reply in (("police", "Two call-outs in May"), ("health", "Missed two appointments")):
+        asked = actions.information_request_add(
+            contact_id=contact.pk,
+            agency_kind=kind,
+            asked_of=f"The {kind} service",
+            question="Known?",
+            reply_within_hours=2,
+            acting_user=screener,
+            now=timezone.now(),
+        )
+        actions.information_request_reply(
+            information_request_id=asked.pk, reply=reply, acting_user=screener, now=timezone.now()
+        )
+    school = sign_in(Role.PARTNER, agency_name="Synthetic Academy")
+    AllocationFactory(person=child, worker=school)
+
+    page = unescape(client.get(reverse("frontdoor:contact", args=[contact.pk])).content.decode())
+
+    assert "Missed two appointments" in page
+    assert "Two call-outs in May" not in page
+    social_worker = sign_in(Role.SOCIAL_WORKER)
+    AllocationFactory(person=child, worker=social_worker)
+    page = unescape(client.get(reverse("frontdoor:contact", args=[contact.pk])).content.decode())
+    assert "Two call-outs in May" in page and "Missed two appointments" in page
