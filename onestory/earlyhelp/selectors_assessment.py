@@ -12,6 +12,7 @@ from onestory.access.models import Allocation
 from onestory.core.clock import today_in_london
 from onestory.people import rules as people_rules
 from onestory.people.models import Address, Relationship
+from onestory.people.selectors import addresses_for
 
 from . import rules
 from .models import Assessment, AssessmentFactor, Episode, EpisodeMember, Score
@@ -133,9 +134,9 @@ def family_picture(user, episode: Episode, *, now: datetime, members=None) -> Fa
     ids = [p.pk for p in people]
     roles = dict(episode.members.values_list("person_id", "role"))
     addresses = {}
-    for address in Address.objects.filter(person_id__in=ids, valid_to__isnull=True).order_by(
-        "-valid_from"
-    ):
+    current = Address.objects.filter(person_id__in=ids, valid_to__isnull=True)
+    # A withheld address (a refuge…) is shown to a partner agency only as withheld.
+    for address in addresses_for(user, current.order_by("-valid_from")):
         addresses.setdefault(address.person_id, address)
     rows = [
         Member(

@@ -134,6 +134,23 @@ def test_the_page_shows_the_family_as_the_record_knows_it(client, practitioner, 
     assert "Help with the rent." in page
 
 
+def test_a_partner_leading_early_help_is_told_a_refuge_address_is_withheld_not_where(
+    client, sign_in
+):
+    school = sign_in(Role.PARTNER)
+    episode = open_episode(school, now=timezone.now())
+    child = episode.members.filter(role="child").first().person
+    AddressFactory(person=child, line_1="7 Sanctuary Lane", postcode="LU2 7AA", valid_to=None,
+                   withheld="refuge")  # fmt: skip
+    assessment = _start(school, episode)
+
+    page = _page(client.get(_url(assessment)))
+
+    assert child.full_name in page
+    assert "Withheld: a refuge (only council staff may see it)" in page
+    assert "Sanctuary" not in page and "LU2 7AA" not in page
+
+
 def test_the_page_shows_what_the_front_door_heard(client, practitioner, episode):
     contact = submit(worker_with_role(Role.PARTNER), now=timezone.now())
     contact.handover_summary = "Known to the school nurse since September."
