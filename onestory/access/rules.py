@@ -60,3 +60,14 @@ def agencies_still_covered(covered: set, withdrawn: set) -> set:
 
 def well_reasoned(reason: str) -> bool:
     return len((reason or "").strip()) >= MIN_REASON_LENGTH
+
+
+# Why a worker takes figures or a report out of onestory: every download asks, and its audit
+# event records the answer (a fixed list, so the trail holds no free text about anyone).
+EXPORT_PURPOSES = {
+    "board": "A report to a board, committee or the strategy group",
+    "inspection": "An inspection, audit or statutory return",
+    "planning": "Planning or commissioning services",
+    "practice": "Improving practice in a team",
+    "data_quality": "Checking the data is right",
+}

@@ -517,15 +517,16 @@ def family_for(user, episode_id, *, now: datetime, request=None) -> FamilyRow:
     return row
 
 
-def claim_for(user, *, now: datetime, request=None) -> list[FamilyRow]:
-    """Every family's row, for the claim file; the download is audited with its count."""
+def claim_for(user, *, now: datetime, request=None, purpose: str = "") -> list[FamilyRow]:
+    """Every family's row, for the claim file; the download is audited with its count and
+    the purpose the worker gave."""
     _require_report(user)
     rows = family_rows(today=today_in_london(now))
-    record_export(user, rows, now=now, request=request, via="download")
+    record_export(user, rows, now=now, request=request, via="download", purpose=purpose)
     return rows
 
 
-def record_export(user, rows, *, now: datetime, request=None, via: str) -> None:
+def record_export(user, rows, *, now: datetime, request=None, via: str, purpose: str = "") -> None:
     """Audit a copy of the claim leaving the service (`user` None: the console command)."""
     audit.record(
         actor=user,
@@ -535,6 +536,7 @@ def record_export(user, rows, *, now: datetime, request=None, via: str) -> None:
             "page": f"{PAGE} claim",
             "via": via,
             "families": sum(1 for r in rows if r.status == ClaimStatus.CLAIMABLE),
+            **({"purpose": purpose} if purpose else {}),
         },
         request=request,
     )

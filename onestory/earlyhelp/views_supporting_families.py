@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from onestory.access import exports as export_purpose
 from onestory.access.decorators import access_rule
 from onestory.core.clock import now, today_in_london
 from onestory.core.errors import DomainError
@@ -141,8 +142,11 @@ def _evidence(row: sf.FamilyRow) -> list[dict]:
 @access_rule(REPORT)
 def claim_csv(request):
     """The claim: every family ready to claim, with the evidence for each."""
+    purpose = export_purpose.purpose_of(request)
+    if purpose is None:
+        return export_purpose.ask_purpose(request, what="the Supporting Families claim")
     at = now()
-    rows = sf.claim_for(request.user, now=at, request=request)
+    rows = sf.claim_for(request.user, now=at, request=request, purpose=purpose)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="supporting-families-claim-{today_in_london(at):%Y-%m-%d}.csv"'

@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from onestory.access import audit
+from onestory.access import exports as export_purpose
 from onestory.access.decorators import access_rule
 from onestory.access.models import AuditEvent
 from onestory.core.clock import now, today_in_london
@@ -233,6 +234,9 @@ def rollup(request):
         if request_format:
             if request.GET.get("table") != ROLLUP_TABLE or request_format not in exports.FORMATS:
                 raise Http404("No page found")
+            purpose = export_purpose.purpose_of(request)
+            if purpose is None:
+                return export_purpose.ask_purpose(request, what="the case audit results")
             audit.record(
                 actor=request.user,
                 action=AuditEvent.Action.EXPORT,
@@ -243,6 +247,7 @@ def rollup(request):
                     "format": request_format,
                     "start": period.start.isoformat(),
                     "end": period.end.isoformat(),
+                    "purpose": purpose,
                 },
                 request=request,
             )

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 
 from onestory.access import audit
+from onestory.access import exports as export_purpose
 from onestory.access.decorators import access_rule
 from onestory.access.models import AuditEvent
 from onestory.access.selectors import audit_views
@@ -61,6 +62,9 @@ def _download(request, tables: list, *, at, period: Period, page: str):
     table = selectors.tables_by_key(tables).get(request.GET.get("table", ""))
     if table is None or request_format not in exports.FORMATS:
         raise Http404("No page found")
+    purpose = export_purpose.purpose_of(request)
+    if purpose is None:
+        return export_purpose.ask_purpose(request, what=f"the table “{table.title}”")
     audit.record(
         actor=request.user,
         action=AuditEvent.Action.EXPORT,
@@ -71,6 +75,7 @@ def _download(request, tables: list, *, at, period: Period, page: str):
             "format": request_format,
             "start": period.start.isoformat(),
             "end": period.end.isoformat(),
+            "purpose": purpose,
         },
         request=request,
     )

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from onestory.access import audit
+from onestory.access import exports as export_purpose
 from onestory.access.decorators import access_rule
 from onestory.access.models import AuditEvent
 from onestory.core.clock import now, today_in_london
@@ -146,6 +147,9 @@ def report_edit(request, pk):
 def report_pdf(request, pk):
     """The report as an A4 PDF, downloaded. The download is recorded in the audit trail."""
     report = _report_or_404(pk)
+    purpose = export_purpose.purpose_of(request)
+    if purpose is None:
+        return export_purpose.ask_purpose(request, what="the board report")
     at = now()
     document = board_report.pdf(report, now=at, base_url=request.build_absolute_uri("/"))
     with transaction.atomic():
@@ -158,6 +162,7 @@ def report_pdf(request, pk):
                 "page": "board report",
                 "format": "pdf",
                 "period": [str(report.period_start), str(report.period_end)],
+                "purpose": purpose,
             },
             request=request,
         )

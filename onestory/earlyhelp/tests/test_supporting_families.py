@@ -370,7 +370,7 @@ def test_the_claim_file_lists_exactly_the_families_ready_to_claim_with_their_evi
     working = _family(practitioner, close=False)
     missed = _family(practitioner, needs={**IMPROVED, "housing": (4, 5)})
     analyst = sign_in(Role.ANALYST)
-    response = client.get(reverse("earlyhelp:supporting-families-csv"))
+    response = client.get(reverse("earlyhelp:supporting-families-csv"), {"purpose": "board"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     body = response.content.decode()
@@ -388,6 +388,7 @@ def test_the_claim_file_lists_exactly_the_families_ready_to_claim_with_their_evi
     assert "Zebedee" not in body
     event = AuditEvent.objects.get(actor=analyst, action="export")
     assert event.detail["families"] == 1
+    assert event.detail["purpose"] == "board"
 
 
 def test_the_command_prints_the_summary_and_writes_the_claim(tmp_path, practitioner):

@@ -292,14 +292,16 @@ def test_the_results_show_each_teams_grades_with_a_chart_and_download(client, wo
     assert "100%" in body
     assert team.children[0].full_name not in body
     download = client.get(
-        RESULTS, {**_period(now), "table": "case-audits-by-team", "format": "csv"}
+        RESULTS,
+        {**_period(now), "table": "case-audits-by-team", "format": "csv", "purpose": "practice"},
     )
     text = download.content.decode("utf-8-sig")
     assert download["Content-Type"].startswith("text/csv")
     assert text.splitlines()[0].startswith("Team,Audits completed,Outstanding,Good,")
     assert "Social Work East,1,0,1,0,0,1.0,Timeliness,0" in text
     assert "All teams,1,0,1,0,0,1.0,Timeliness,0" in text
-    assert AuditEvent.objects.filter(actor=analyst, action="export").exists()
+    event = AuditEvent.objects.get(actor=analyst, action="export")
+    assert event.detail["purpose"] == "practice"
 
 
 def _period(now) -> dict:

@@ -61,8 +61,11 @@ def test_analysts_and_team_managers_open_every_board_report_page(client, sign_in
     report = _report()
     for url in _urls(report):
         assert client.get(url).status_code == 200, url
-    pdf = client.get(reverse("insight:board-report-pdf", kwargs={"pk": report.pk}))
+    pdf = client.get(
+        reverse("insight:board-report-pdf", kwargs={"pk": report.pk}), {"purpose": "board"}
+    )
     assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
 
 
 @pytest.mark.parametrize("role", REFUSED)
@@ -220,7 +223,9 @@ def test_the_pdf_downloads_with_a_file_name_naming_nobody_and_is_audited(client,
     three_children_in_need()
     analyst = sign_in(Role.ANALYST)
     report = _report(commentary={"summary": "A steady year."})
-    response = client.get(reverse("insight:board-report-pdf", kwargs={"pk": report.pk}))
+    response = client.get(
+        reverse("insight:board-report-pdf", kwargs={"pk": report.pk}), {"purpose": "board"}
+    )
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
         'attachment; filename="board-report-2022-04-01-to-2023-03-31.pdf"'
@@ -232,3 +237,4 @@ def test_the_pdf_downloads_with_a_file_name_naming_nobody_and_is_audited(client,
     assert event.actor == analyst
     assert event.object_id == str(report.pk)
     assert event.detail["format"] == "pdf"
+    assert event.detail["purpose"] == "board"

@@ -234,7 +234,7 @@ def test_a_wrong_period_keeps_what_was_typed_and_says_how_to_fix_it(client, sign
 def test_every_table_downloads_as_csv_and_the_export_is_recorded(client, sign_in, town, table):
     analyst = sign_in(Role.ANALYST)
 
-    response = client.get(_url(YEAR, table=table, format="csv"))
+    response = client.get(_url(YEAR, table=table, format="csv", purpose="planning"))
 
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -247,7 +247,7 @@ def test_every_table_downloads_as_csv_and_the_export_is_recorded(client, sign_in
 def test_the_ward_table_downloads_as_xlsx_with_rates_and_families(client, sign_in, town):
     sign_in(Role.ANALYST)
 
-    response = client.get(_url(YEAR, table="reach-wards", format="xlsx"))
+    response = client.get(_url(YEAR, table="reach-wards", format="xlsx", purpose="planning"))
 
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]

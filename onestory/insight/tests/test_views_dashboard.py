@@ -370,7 +370,7 @@ def test_many_children_are_listed_a_page_at_a_time(client, manager_and_child, mo
 def test_a_trend_downloads_as_csv_and_the_download_is_recorded(client, manager_and_child):
     manager, _ = manager_and_child
     client.force_login(manager)
-    query = {**YEAR_2023, "table": "trend-children_in_need", "format": "csv"}
+    query = {**YEAR_2023, "table": "trend-children_in_need", "format": "csv", "purpose": "board"}
     response = client.get(_url("dashboard", query))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -383,11 +383,27 @@ def test_a_trend_downloads_as_csv_and_the_download_is_recorded(client, manager_a
     event = AuditEvent.objects.get(actor=manager, action=AuditEvent.Action.EXPORT)
     assert event.person_id is None
     assert event.detail["table"] == "trend-children_in_need"
+    assert event.detail["purpose"] == "board"
+
+
+def test_a_download_asks_why_first_and_records_nothing_until_told(client, manager_and_child):
+    manager, _ = manager_and_child
+    client.force_login(manager)
+    query = {**YEAR_2023, "table": "trend-children_in_need", "format": "csv"}
+    asked = client.get(_url("dashboard", query))
+    assert asked.status_code == 200
+    assert asked["Content-Type"].startswith("text/html")
+    page = asked.content.decode()
+    assert "Why are you downloading" in page
+    assert 'name="table" value="trend-children_in_need"' in page
+    refused = client.get(_url("dashboard", {**query, "purpose": "because"}))
+    assert "Choose why you are downloading it" in refused.content.decode()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
 
 
 def test_the_headline_measures_download_as_a_workbook(client, sign_in, manager_and_child):
     sign_in(Role.ANALYST)
-    query = {**YEAR_2023, "table": "measures", "format": "xlsx"}
+    query = {**YEAR_2023, "table": "measures", "format": "xlsx", "purpose": "planning"}
     response = client.get(_url("dashboard", query))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
@@ -407,7 +423,8 @@ def test_every_breakdown_table_downloads(client, sign_in, manager_and_child, nam
     keys = re.findall(r"table=([a-z0-9_-]+)&amp;format=csv", response.content.decode())
     assert keys
     for key in keys:
-        download = client.get(_url(name, {**YEAR_2023, "table": key, "format": "xlsx"}))
+        query = {**YEAR_2023, "table": key, "format": "xlsx", "purpose": "practice"}
+        download = client.get(_url(name, query))
         assert download.status_code == 200, key
         assert load_workbook(io.BytesIO(download.content)).active.max_row >= 1
 
