@@ -188,3 +188,32 @@ def test_the_schema_is_valid_openapi_and_lists_the_endpoints(client, worker):
         "/api/families/{household_id}/",
     }
     assert all(set(operations) == {"get"} for operations in schema["paths"].values())
+
+
+def test_the_schema_is_made_one_request_at_a_time_so_concurrent_first_requests_all_succeed(
+    monkeypatch,
+):
+    # drf-spectacular loads its extensions lazily and not thread-safely: two first requests at
+    # once in one threaded server process gave a server error.
+    import threading
+    import time
+
+    from drf_spectacular.views import SpectacularAPIView
+
+    from onestory.people.api_urls import SchemaView
+
+    inside, most = [0], [0]
+
+    def slow_get(self, request, *args, **kwargs):
+        inside[0] += 1
+        most[0] = max(most[0], inside[0])
+        time.sleep(0.05)
+        inside[0] -= 1
+
+    monkeypatch.setattr(SpectacularAPIView, "get", slow_get)
+    threads = [threading.Thread(target=SchemaView().get, args=(None,)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 1
