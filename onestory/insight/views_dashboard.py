@@ -242,6 +242,8 @@ def wards(request):
         period,
         measure_form=measure_form,
         measure_id=measure_id,
+        # The tables depend on the measure chosen, so their downloads name it too.
+        download_query=period_query(period, measure=measure_id),
         ward_page=ward_page.draw(),
         factors=factors,
     )
@@ -272,6 +274,7 @@ def disproportionality(request):
         form,
         period,
         measure_form=measure_form,
+        download_query=period_query(period, measure=measure_id),
         groups=[g.draw() for g in groups],
         one_measure=one,
     )

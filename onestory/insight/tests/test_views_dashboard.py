@@ -429,6 +429,23 @@ def test_every_breakdown_table_downloads(client, sign_in, manager_and_child, nam
         assert load_workbook(io.BytesIO(download.content)).active.max_row >= 1
 
 
+@pytest.mark.parametrize(
+    ("name", "measure"), [("wards", "referrals"), ("disproportionality", "children_in_care")]
+)
+def test_a_table_of_a_chosen_measure_downloads_from_its_link(
+    client, sign_in, manager_and_child, name, measure
+):
+    sign_in(Role.ANALYST)
+    page = client.get(_url(name, {**YEAR_2023, "measure": measure})).content.decode()
+    links = re.findall(r'href="\?([^"]*table=[^"]*format=csv)"', page)
+    assert links
+    for link in links:
+        query = html.unescape(link)
+        download = client.get(f"{_url(name)}?{query}&purpose=planning")
+        assert download.status_code == 200, query
+        assert download["Content-Type"].startswith("text/csv"), query
+
+
 def test_a_download_of_a_table_that_does_not_exist_or_in_another_format_is_not_found(
     client, sign_in
 ):
