@@ -271,6 +271,8 @@ def downloads(stack: Stack, quick: bool) -> list[Figure]:
                 step()
             except Exception as error:
                 log(f"item 8: could not put a planted name back: {error}")
+    for problem in [*failed, *read.hidden, *read.metadata, *read.formulas, *audited.missing][:20]:
+        log(f"item 8: {problem}")
     formats = sorted({k.rsplit("format=", 1)[-1] or k.split("?")[0].rsplit(".", 1)[-1]
                       for k, _ in exports})  # fmt: skip
     covered = f"{len(exports)} exports ({', '.join(formats)}) from {found.pages} pages"
