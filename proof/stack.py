@@ -14,6 +14,7 @@ import hashlib
 import ipaddress
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -88,6 +89,40 @@ class Database:
             )
 
 
+def _make_role(owner_url: str, role: str, password: str) -> bool:
+    """Make `role` a login with no other powers, or give it a new password: as the owner when it
+    may create roles, else as the postgres user when the proof runs as root (a DBA's job)."""
+    import psycopg
+    from psycopg import sql
+
+    statement = sql.SQL(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {name}) THEN "
+        "CREATE ROLE {role}; END IF; END $$; "
+        "ALTER ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
+        "PASSWORD {password}"
+    ).format(name=sql.Literal(role), role=sql.Identifier(role), password=sql.Literal(password))
+    try:
+        with psycopg.connect(owner_url, autocommit=True) as conn:
+            conn.execute(statement)
+        return True
+    except psycopg.errors.InsufficientPrivilege:
+        pass
+    local = urlsplit(owner_url).hostname in {"127.0.0.1", "localhost", "::1"}
+    runuser, psql = shutil.which("runuser"), shutil.which("psql")
+    if not local or os.geteuid() != 0 or runuser is None or psql is None:
+        return False
+    port = urlsplit(owner_url).port or 5432
+    text = statement.as_string(None)
+    done = subprocess.run(  # the password goes through stdin, not the process list
+        [runuser, "-u", "postgres", "--", psql, "-q", "-X", "-v", "ON_ERROR_STOP=1",
+         "-p", str(port), "-d", "postgres"],
+        input=text, text=True, capture_output=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        log(f"psql as postgres: {done.stderr.strip()}")
+    return done.returncode == 0
+
+
 @dataclass
 class Stack:
     """What the checks are given: where the service is, its database, and how it was set up."""
@@ -104,8 +139,14 @@ class Stack:
 
     # --- Running onestory's commands against the proof database ------------------------------
 
-    def onestory(self, *args: str, settings: str = "config.settings.local") -> None:
+    def onestory(
+        self, *args: str, settings: str = "config.settings.local", owner: bool = False
+    ) -> None:
+        """Run a management command as the service does, or with `owner` as the tables' owner
+        (migrate, synth, grant_service_role: what a council's DBA runs)."""
         env = {**os.environ, **self.env, "DJANGO_SETTINGS_MODULE": settings}
+        if owner:
+            env["DATABASE_URL"] = self.database.url
         subprocess.run([str(ROOT / ".venv" / "bin" / "onestory"), *args], env=env, check=True)
 
     def prepare_database(self, *, fresh: bool = False) -> None:
@@ -113,13 +154,36 @@ class Stack:
         wanted = f"onestory proof scale={scale} seed={SEED} migrations={_migrations_fingerprint()}"
         if not fresh and self.database.comment() == wanted:
             log(f"database {self.database.name} holds the synthetic authority at scale {scale}")
+        else:
+            log(f"making database {self.database.name} at scale {scale} (this takes a while)")
+            self.database.recreate()
+            self.onestory("migrate", "--noinput", "-v", "0", owner=True)
+            self.onestory("synth", "--scale", scale, "--seed", str(SEED), owner=True)
+            self.onestory("demo_users", owner=True)
+            self.database.set_comment(wanted)
+        self.use_service_role()
+
+    def use_service_role(self) -> None:
+        """The service connects as a role of its own, not the tables' owner (as a council runs
+        it: docs/adr/0019-service-database-role.md): the role is made (or given a new password),
+        `onestory grant_service_role` is run as the owner, and the service's DATABASE_URL names
+        the role. Without a way to make roles (CREATEROLE, or root to ask the postgres user) the
+        service stays on the owner's login, and the audit-tampering figures show it."""
+        role = f"{self.database.name}_service"[:63]
+        password = secrets.token_urlsafe(24)
+        if not _make_role(self.database.url, role, password):
+            log(f"cannot make the role {role}: the service connects as the tables' owner")
             return
-        log(f"making database {self.database.name} at scale {self.scale:g} (this takes a while)")
-        self.database.recreate()
-        self.onestory("migrate", "--noinput", "-v", "0")
-        self.onestory("synth", "--scale", f"{self.scale:g}", "--seed", str(SEED))
-        self.onestory("demo_users")
-        self.database.set_comment(wanted)
+        self.onestory("grant_service_role", role, owner=True)
+        parts = urlsplit(self.database.url)
+        netloc = f"{role}:{password}@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+        self.env["DATABASE_URL"] = urlunsplit(parts._replace(netloc=netloc))
+        log(f"the service connects as {role}, which does not own the tables")
+
+    @property
+    def service_url(self) -> str:
+        """The database URL the service connects with (its own role, or the owner's)."""
+        return self.env.get("DATABASE_URL", self.database.url)
 
     def sql(self, query: str, params: list | tuple = ()) -> list[tuple]:
         """Rows from the proof database, read directly (to choose records for the checks)."""
