@@ -504,12 +504,16 @@ def signing_in(stack: Stack) -> list[Figure]:
             + (f": {differ[:2]}" if differ else " alike"),
         )
     )
+    # A password check takes a few hundred milliseconds, and a busy machine moves medians by
+    # tens: the gap that tells usernames apart is the hash skipped for one kind (most of that
+    # time), so the line is a quarter of the quicker median, and never under 50 ms.
+    limit = max(50, round(min(p50.values()) / 4))
     figures.append(
         at_most(
             "12",
             "p50 time, known vs unknown username (difference)",
             round(gap),
-            50,
+            limit,
             " ms",
             note=f"known {p50['known']:.0f} ms, unknown {p50['unknown']:.0f} ms",
         )
