@@ -51,9 +51,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true", help="make the database again")
     args = parser.parse_args(argv)
 
-    chosen = [
-        c for c in CHECKS if (c.quick or not args.quick) and (not args.only or c.item in args.only)
-    ]
+    chosen = sorted(
+        (
+            c
+            for c in CHECKS
+            if (c.quick or not args.quick) and (not args.only or c.item in args.only)
+        ),
+        key=lambda c: int(c.item),
+    )
     scale = args.scale or (QUICK_SCALE if args.quick else FULL_SCALE)
     database_url = args.database_url or default_database_url(args.quick)
     stack = Stack(Database(database_url), scale, args.quick, environment(database_url))
