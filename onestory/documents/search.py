@@ -62,6 +62,7 @@ class Found:
     page: int
     pages: int
     capped: bool
+    most: int = MOST_RESULTS
 
     @property
     def has_next(self) -> bool:
