@@ -56,6 +56,8 @@ def navigation(request):
         items.append(("Add a person", "people:person-create"))
     if user.role in MAY_RESOLVE_DUPLICATES:
         items.append(("Possible duplicates", "people:duplicates"))
+    if user.role == Role.DATA_PROTECTION_OFFICER:
+        items.append(("Unusual access", "access:unusual-access"))
     if user.role == Role.ADMIN:
         items.append(("Workforce", "workforce:workers"))
     here = current_route_name(request)

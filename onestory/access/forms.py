@@ -169,3 +169,7 @@ class LiftRestrictionForm(GovukFormMixin, forms.Form):
         "The reason is shown in the access log.",
         "Enter why the restriction is being lifted",
     )
+
+
+class UnusualAccessDayForm(GovukFormMixin, forms.Form):
+    day = GovukDateField(label="Day", error_messages={"required": "Enter the day to look at."})

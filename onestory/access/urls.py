@@ -20,5 +20,6 @@ urlpatterns = [
          name="restriction-remove"),
     path("people/<uuid:person_id>/restriction/lift/", views.restriction_lift,
          name="restriction-lift"),
+    path("unusual-access/", views.unusual_access, name="unusual-access"),
     path("people/<uuid:person_id>/access-log/", views.person_access_log, name="person-access-log"),
 ]

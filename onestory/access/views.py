@@ -26,7 +26,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
-from onestory.core.clock import LONDON, now
+from onestory.core.clock import LONDON, now, today_in_london
 from onestory.core.errors import DomainError
 from onestory.workforce.models import Agency
 from onestory.workforce.rules import (
@@ -37,9 +37,11 @@ from onestory.workforce.rules import (
     MAY_RECORD_CONSENT,
     MAY_RESTRICT_RECORDS,
     MUST_USE_SECOND_FACTOR,
+    Role,
 )
 
 from . import actions, audit, selectors
+from .audit_report import unusual_access_on
 from .decorators import access_rule
 from .forms import (
     ConsentForm,
@@ -50,6 +52,7 @@ from .forms import (
     RestrictForm,
     SecondFactorForm,
     SignInForm,
+    UnusualAccessDayForm,
 )
 from .middleware import SECOND_FACTOR_REQUIRED, SIGNED_IN_AT
 from .models import AccessGrant
@@ -441,6 +444,28 @@ def person_access_log(request, person_id):
     return render(request, "access/access_log.html", {
         "person": person, "events": events, "may_open_record": request.user.role in CASE_ROLES,
     })
+
+
+@access_rule("signed_in", roles=[Role.DATA_PROTECTION_OFFICER])
+def unusual_access(request):
+    """The data protection officer's daily report: workers who opened many records outside
+    their caseload on a day (yesterday unless another day is chosen)."""
+    at = now()
+    form = UnusualAccessDayForm(request.GET or None)
+    day = (
+        form.cleaned_data["day"]
+        if form.is_bound and form.is_valid()
+        else today_in_london(at) - timedelta(days=1)
+    )
+    found = unusual_access_on(day)
+    audit.record(
+        actor=request.user, action="view", at=at, request=request,
+        detail={"page": "unusual access", "day": day.isoformat(), "workers": len(found)},
+    )  # fmt: skip
+    return render(request, "access/unusual_access.html", {
+        "form": form if form.is_bound else UnusualAccessDayForm(initial={"day": day}),
+        "day": day, "found": found, "threshold": settings.ONESTORY_AUDIT_REPORT_THRESHOLD,
+    })  # fmt: skip
 
 
 @access_rule("signed_in")

@@ -4,11 +4,14 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from onestory.access import audit
 from onestory.access.tests.factories import AllocationFactory
+from onestory.core.clock import today_in_london
 from onestory.people.tests.factories import PersonFactory
 from onestory.workforce.rules import Role
 from onestory.workforce.tests.factories import worker_with_role
@@ -137,6 +140,21 @@ def test_the_access_log_shows_who_viewed_the_record(page, site):
     row = page.locator("tbody tr", has_text="Jo Marsh").filter(has_text="Person").first
     expect(row).to_contain_text("Viewed")
     visit(page, "access log")
+
+
+def test_the_data_protection_officer_finds_a_worker_browsing_records(page, site):
+    snooper = worker_with_role(Role.SOCIAL_WORKER, first_name="Nosy", last_name="Parker")
+    for person in PersonFactory.create_batch(45):
+        audit.record(actor=snooper, action="view", at=timezone.now(), person_id=person.pk)
+    dpo = worker_with_role(Role.DATA_PROTECTION_OFFICER)
+    sign_in(page, site, dpo.username)
+    page.get_by_role("link", name="Unusual access").click()
+    page.get_by_label("Day").fill(today_in_london().strftime("%d/%m/%Y"))
+    page.get_by_role("button", name="Show this day").click()
+
+    row = page.locator("tbody tr", has_text="Nosy Parker")
+    expect(row).to_contain_text("45")
+    visit(page, "unusual access")
 
 
 def test_a_worker_searches_known_to_us_and_opens_the_record(page, site):

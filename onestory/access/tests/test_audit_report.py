@@ -5,9 +5,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from onestory.access import audit
 from onestory.access.audit_report import unusual_access_on
+from onestory.access.models import AuditEvent
 from onestory.access.tests.factories import AllocationFactory
 from onestory.people.tests.factories import PersonFactory
 from onestory.workforce.rules import Role
@@ -67,3 +69,26 @@ def test_the_command_names_the_worker_and_the_count():
     call_command("audit_report", "--day", "2026-11-02", "--threshold", "40", stdout=out)
 
     assert "curious" in out.getvalue() and "41 records outside their caseload" in out.getvalue()
+
+
+def test_the_data_protection_officer_reads_the_report_for_a_chosen_day(client, sign_in, settings):
+    settings.ONESTORY_AUDIT_REPORT_THRESHOLD = 40
+    snooper = worker_with_role(Role.SOCIAL_WORKER, first_name="Nosy", last_name="Parker")
+    opened(snooper, PersonFactory.create_batch(41))
+    dpo = sign_in(Role.DATA_PROTECTION_OFFICER)
+    url = reverse("access:unusual-access")
+
+    page = client.get(url, {"day": "02/11/2026"}).content.decode()
+
+    assert "Nosy Parker" in page and "<strong>41</strong>" in page
+    event = AuditEvent.objects.get(actor=dpo, detail__page="unusual access")
+    assert event.detail["day"] == "2026-11-02" and event.detail["workers"] == 1
+    quiet = client.get(url, {"day": "03/11/2026"}).content.decode()
+    assert "Nobody opened an unusual number" in quiet
+    assert "Enter a real date" in client.get(url, {"day": "31/02/2026"}).content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.TEAM_MANAGER, Role.SOCIAL_WORKER, Role.ANALYST])
+def test_only_the_data_protection_officer_has_the_report(client, sign_in, role):
+    sign_in(role)
+    assert client.get(reverse("access:unusual-access")).status_code == 404
