@@ -1,6 +1,9 @@
 from django.urls import include, path
 
+from onestory.access.views_health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("", include("onestory.access.urls")),
     path("", include("onestory.people.urls")),
     path("api/", include("onestory.people.api_urls")),
