@@ -28,6 +28,19 @@ ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "proof"
 SEED = 2014
 DEMO_PASSWORD = "onestory-demo"  # onestory.synthetic.demo.DEMO_PASSWORD, the demo sign-ins'
+# One sign-in per role (`onestory demo_users`; onestory.synthetic.demo).
+DEMO_SIGN_INS = (
+    "frontdoor",
+    "earlyhelp",
+    "familyhub",
+    "school",
+    "socialworker",
+    "manager",
+    "mashmanager",
+    "analyst",
+    "admin",
+    "dpo",
+)
 
 
 def log(message: str) -> None:
@@ -319,11 +332,12 @@ class Stack:
         client.verify = str(self.certificate)
         return client
 
-    def session(self, username: str, password: str = DEMO_PASSWORD):
-        """A requests session signed in as a demo worker, with the CSRF token at hand."""
+    def password_sign_in(self, username: str, password: str = DEMO_PASSWORD, *, timeout=30):
+        """(client, answer): a fresh session after sending the sign-in form, wherever the service
+        then sends it (home, the second-factor page, or back to sign in)."""
         client = self.anonymous()
         client.headers["Referer"] = f"{self.base_url}/"
-        client.get(f"{self.base_url}/sign-in/", timeout=30)
+        client.get(f"{self.base_url}/sign-in/", timeout=timeout)
         answer = client.post(
             f"{self.base_url}/sign-in/",
             data={
@@ -331,8 +345,13 @@ class Stack:
                 "password": password,
                 "csrfmiddlewaretoken": client.cookies.get("csrftoken", ""),
             },
-            timeout=30,
+            timeout=timeout,
         )
+        return client, answer
+
+    def session(self, username: str, password: str = DEMO_PASSWORD):
+        """A requests session signed in as a demo worker, with the CSRF token at hand."""
+        client, answer = self.password_sign_in(username, password)
         if "/sign-in/" in answer.url:
             raise RuntimeError(f"could not sign in as {username}: {answer.status_code}")
         return client

@@ -34,20 +34,9 @@ from html.parser import HTMLParser
 import requests
 
 from proof.figures import Figure, check, zero
-from proof.stack import DEMO_PASSWORD, VAR, Stack, log
+from proof.stack import DEMO_SIGN_INS, VAR, Stack, log
 
-ROLES = (
-    "frontdoor",
-    "earlyhelp",
-    "familyhub",
-    "school",
-    "socialworker",
-    "manager",
-    "mashmanager",
-    "analyst",
-    "admin",
-    "dpo",
-)
+ROLES = DEMO_SIGN_INS
 ANONYMOUS = "anonymous"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -369,18 +358,7 @@ def sign_in(stack: Stack, username: str):
     if username != "admin":
         return stack.session(username)
     # stack.session refuses the second-factor page the administrator is sent to: sign in here.
-    client = stack.anonymous()
-    client.headers["Referer"] = f"{stack.base_url}/"
-    client.get(f"{stack.base_url}/sign-in/", timeout=60)
-    client.post(
-        f"{stack.base_url}/sign-in/",
-        data={
-            "username": username,
-            "password": DEMO_PASSWORD,
-            "csrfmiddlewaretoken": client.cookies.get("csrftoken", ""),
-        },
-        timeout=60,
-    )
+    client, _ = stack.password_sign_in(username, timeout=60)
     answer = client.get(stack.base_url + "/", timeout=60, allow_redirects=False)
     if "second-factor" in answer.headers.get("Location", ""):
         try:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from requests.adapters import HTTPAdapter
 
 from proof.figures import Figure, at_most, check, zero
-from proof.stack import DEMO_PASSWORD, Stack
+from proof.stack import DEMO_PASSWORD, DEMO_SIGN_INS, Stack
 
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 # Tables whose rows a GET may change: the audit trail (every look is recorded), the session
@@ -332,20 +332,7 @@ def _second_factor_by_role(stack: Stack) -> list[str]:
     demo = dict(
         stack.sql(
             "SELECT role, username FROM workforce_worker WHERE username = ANY(%s)",
-            [
-                [
-                    "frontdoor",
-                    "earlyhelp",
-                    "familyhub",
-                    "school",
-                    "socialworker",
-                    "manager",
-                    "mashmanager",
-                    "analyst",
-                    "admin",
-                    "dpo",
-                ]
-            ],
+            [list(DEMO_SIGN_INS)],
         )
     )
     without = []
