@@ -6,7 +6,7 @@ is audited as a view and each list page writes one audit row per person listed.
 """
 
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 
 from onestory.access.decorators import access_rule
@@ -134,6 +134,17 @@ class FamilyDetailSerializer(serializers.ModelSerializer):
         return PersonSummarySerializer(self.context["members"], many=True).data
 
 
+# A record you may not open answers exactly as one that does not exist, and so does a page past
+# the end of a list: 404. The schema says so, so that clients (and the fuzzing proof) expect it.
+NOT_FOUND = OpenApiResponse(description="No such record that you may open, or no such page.")
+
+
+def _documented(serializer, *, many=False):
+    return extend_schema_view(
+        get=extend_schema(responses={200: serializer(many=many), 404: NOT_FOUND})
+    )
+
+
 class _Scoped:
     """Reads the clock once per request and hands it to the selectors and serializers."""
 
@@ -146,6 +157,7 @@ class _Scoped:
 
 
 @access_rule("signed_in")
+@_documented(PersonSummarySerializer, many=True)
 class PersonList(_Scoped, generics.ListAPIView):
     """The people whose records you may open, 50 a page. Each person listed is audited."""
 
@@ -166,6 +178,7 @@ class PersonList(_Scoped, generics.ListAPIView):
 
 
 @access_rule("person")
+@_documented(PersonDetailSerializer)
 class PersonDetail(_Scoped, generics.RetrieveAPIView):
     """One person's identity, names, current address and relationships to people you may open."""
 
@@ -180,6 +193,7 @@ class PersonDetail(_Scoped, generics.RetrieveAPIView):
 
 
 @access_rule("signed_in")
+@_documented(FamilySummarySerializer, many=True)
 class FamilyList(_Scoped, generics.ListAPIView):
     """Families with at least one current member whose record you may open.
 
@@ -206,6 +220,7 @@ class FamilyList(_Scoped, generics.ListAPIView):
 
 
 @access_rule("household")
+@_documented(FamilyDetailSerializer)
 class FamilyDetail(_Scoped, generics.RetrieveAPIView):
     """One family and its current members that you may open."""
 

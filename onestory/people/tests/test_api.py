@@ -190,6 +190,19 @@ def test_the_schema_is_valid_openapi_and_lists_the_endpoints(client, worker):
     assert all(set(operations) == {"get"} for operations in schema["paths"].values())
 
 
+def test_the_schema_says_a_record_or_page_you_may_not_open_is_not_found(client, worker):
+    """A client (or the fuzzing proof) reading the schema expects the 404 the API answers for a
+    record that is hidden or missing and for a page past the end; lists stay paginated."""
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    for path, operations in schema["paths"].items():
+        assert set(operations["get"]["responses"]) == {"200", "404"}, path
+    listed = schema["paths"]["/api/people/"]["get"]["responses"]["200"]["content"]
+    assert "Paginated" in listed["application/json"]["schema"]["$ref"]
+    assert client.get(f"/api/people/{uuid.uuid4()}/").status_code == 404
+    assert client.get("/api/people/?page=999").status_code == 404
+
+
 def test_the_schema_is_made_one_request_at_a_time_so_concurrent_first_requests_all_succeed(
     monkeypatch,
 ):
