@@ -147,7 +147,7 @@ class Session:
         try:
             answer = self.client.request(method, self.stack.base_url + path, timeout=60, **kwargs)
         except Exception as error:  # noqa: BLE001 - a refused or broken connection is an error
-            self.recorder.fail(f"{action}: {type(error).__name__}")
+            self.recorder.fail(f"{action}: {type(error).__name__} {str(error)[-80:]}")
             return None
         ms = (time.perf_counter() - started) * 1000
         good = answer.status_code == 200 and "/sign-in/" not in answer.url
