@@ -49,7 +49,7 @@ def _api(stack: Stack) -> list[Figure]:
     began = time.monotonic()
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=API_SECONDS + 60,
-                                env={"PATH": "/usr/bin:/bin", "HOME": str(out)},
+                                env={"PATH": "/usr/bin:/bin", "HOME": str(out)}, cwd=out,
                                 check=False)  # fmt: skip
         text = result.stdout + result.stderr
     except subprocess.TimeoutExpired as error:
