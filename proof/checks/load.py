@@ -36,6 +36,8 @@ from proof.figures import Figure, at_most, check, zero
 from proof.stack import DEMO_PASSWORD, Stack, log
 
 PAGE_GOAL_MS = 300
+# How the simulated practitioners divide between roles.
+SHARES = {"socialworker": 40, "earlyhelp": 30, "frontdoor": 15, "manager": 10, "analyst": 5}
 LOAD_PASSWORD = "onestory-load-proof"  # given to synthetic workers, in the proof database only
 DEMO = ("frontdoor", "earlyhelp", "socialworker", "manager", "analyst")
 ROLES = ("frontdoor", "earlyhelp", "socialworker", "manager", "analyst")
@@ -130,7 +132,22 @@ def _practitioners(stack: Stack, count: int) -> list[Practitioner]:
         )
         for worker_id, username, role in demo + synthetic
     ]
-    return [workers[i % len(workers)] for i in range(count)]
+    # A council's practitioners, not its sign-ins in alphabetical order: most are social workers
+    # and early help practitioners; few open the performance hub.
+    by_role: dict[str, list[Practitioner]] = defaultdict(list)
+    for worker in workers:
+        by_role[worker.role].append(worker)
+    shares = [(role, share) for role, share in SHARES.items() if by_role[role]]
+    chosen, seen = [], defaultdict(int)
+    for i in range(count):
+        role = (
+            shares[i % len(shares)][0]
+            if i < len(shares)
+            else random.Random(i).choices([r for r, _ in shares], [w for _, w in shares])[0]
+        )
+        chosen.append(by_role[role][seen[role] % len(by_role[role])])
+        seen[role] += 1
+    return chosen
 
 
 # --- What they do ------------------------------------------------------------------------------
