@@ -126,8 +126,9 @@ def test_every_url_declares_an_access_rule(route):
     assert rule in RULES or rule.startswith("roles:"), f"{route.name}: unknown rule {rule!r}"
 
 
-def test_only_the_sign_in_page_is_public():
-    assert [r.name for r in ROUTES if r.rule == "public"] == ["access:sign-in"]
+def test_only_the_sign_in_page_and_the_health_check_are_public():
+    """/healthz answers "ok" for load balancers and monitoring, and reads nothing."""
+    assert sorted(r.name for r in ROUTES if r.rule == "public") == ["access:sign-in", "healthz"]
 
 
 # The walk itself -----------------------------------------------------------------------------
