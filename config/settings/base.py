@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "onestory.recording",
     "onestory.notify",
     "onestory.documents",
+    "onestory.sar",
     "onestory.returns",
     "onestory.insight",
     "onestory.synthetic",
@@ -226,7 +227,9 @@ SPECTACULAR_SETTINGS = {
 ONESTORY_COUNCIL_NAME = env("ONESTORY_COUNCIL_NAME", "Luton Borough Council (synthetic)")
 # How long a break-the-glass opening lasts, in hours.
 ONESTORY_BREAK_GLASS_HOURS = int(env("ONESTORY_BREAK_GLASS_HOURS", "8"))
-ONESTORY_REQUIRE_OTP_FOR_ADMIN = env_bool("ONESTORY_REQUIRE_OTP_FOR_ADMIN", True)
+# Every worker passes a second factor (an authenticator app or a backup code) before any page
+# (onestory.workforce.rules.MUST_USE_SECOND_FACTOR says who). Off only for a demo on a laptop.
+ONESTORY_REQUIRE_SECOND_FACTOR = env_bool("ONESTORY_REQUIRE_SECOND_FACTOR", True)
 # The daily audit report names a worker who opened at least this many records outside their
 # caseload in one day (onestory audit_report).
 ONESTORY_AUDIT_REPORT_THRESHOLD = int(env("ONESTORY_AUDIT_REPORT_THRESHOLD", "40"))

@@ -14,3 +14,5 @@ STORAGES = {
 AXES_ENABLED = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 STATIC_ROOT = None  # files are served from the finders; no collectstatic needed
+# Most tests sign in with force_login; the tests of signing in turn the second factor on.
+ONESTORY_REQUIRE_SECOND_FACTOR = False

@@ -1,7 +1,7 @@
 """Deny by default: every page needs a signed-in worker unless its view is declared public.
 
 A worker must also have passed their second factor (TOTP) in this session when their role
-requires one (administrators, under ONESTORY_REQUIRE_OTP_FOR_ADMIN) or when they have set one
+requires one (every role, under ONESTORY_REQUIRE_SECOND_FACTOR) or when they have set one
 up themselves. Until then every page except the second-factor page sends them there.
 
 A session ends after ONESTORY_IDLE_MINUTES without a request (Django's session age, renewed on
@@ -33,7 +33,7 @@ def needs_second_factor(request) -> bool:
     user = request.user
     if user.is_verified():
         return False
-    if settings.ONESTORY_REQUIRE_OTP_FOR_ADMIN and user.role in MUST_USE_SECOND_FACTOR:
+    if settings.ONESTORY_REQUIRE_SECOND_FACTOR and user.role in MUST_USE_SECOND_FACTOR:
         return True
     return bool(request.session.get(SECOND_FACTOR_REQUIRED))
 

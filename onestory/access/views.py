@@ -159,7 +159,7 @@ def sign_out(request):
 def second_factor(request):
     """Set up an authenticator app (the first time) or enter its code.
 
-    Anyone may set one up; administrators must (ONESTORY_REQUIRE_OTP_FOR_ADMIN) before they can
+    Anyone may set one up; every role must (ONESTORY_REQUIRE_SECOND_FACTOR) before they can
     reach any other page. Once set up, the code is asked for at every sign-in.
     """
     if not request.user.is_authenticated:
@@ -199,7 +199,8 @@ def second_factor(request):
                          detail={"second_factor": True}, request=request)
             return redirect(next_url or "access:home")
     context = {"form": form, "setting_up": not device.confirmed, "next": next_url,
-               "required": request.user.role in MUST_USE_SECOND_FACTOR}
+               "required": settings.ONESTORY_REQUIRE_SECOND_FACTOR
+               and request.user.role in MUST_USE_SECOND_FACTOR}
     if not device.confirmed:
         image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
         buffer = io.BytesIO()

@@ -8,6 +8,8 @@ from datetime import datetime
 
 from axes.utils import reset as reset_sign_in_attempts
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onestory.access import audit
 from onestory.core.errors import DetailsRefused, StaleEdit, full_clean_or_refuse
@@ -180,6 +182,26 @@ def worker_unlock(*, worker: Worker, acting_user, now: datetime, request=None) -
             request=request,
         )
     return cleared
+
+
+def worker_reset_second_factor(*, worker: Worker, acting_user, now: datetime, request=None) -> int:
+    """Remove a worker's authenticator app and backup codes (a lost or replaced phone); returns
+    how many were removed. A session the removed app verified is no longer verified, so the
+    worker sets up a new app at their next page or sign-in."""
+    with transaction.atomic():
+        removed = 0
+        for model in (TOTPDevice, StaticDevice):
+            _, deleted = model.objects.filter(user=worker).delete()
+            removed += deleted.get(model._meta.label, 0)  # devices, not their backup codes
+        audit.record(
+            actor=acting_user,
+            action="update",
+            at=now,
+            obj=worker,
+            detail={"fields": [], "second_factor_reset": True, "removed": removed},
+            request=request,
+        )
+    return removed
 
 
 # --- Teams ----------------------------------------------------------------------------------

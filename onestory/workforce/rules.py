@@ -67,4 +67,7 @@ MAY_EDIT_PEOPLE = frozenset(
 MAY_CREATE_PEOPLE = frozenset(
     {Role.FRONT_DOOR, Role.EARLY_HELP, Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
 )
-MUST_USE_SECOND_FACTOR = frozenset({Role.ADMIN})
+# Everyone who signs in sees children's records, or the audit trails and figures about them, so
+# everyone passes a second factor (issue 9 item 12; NCSC, "Multi-factor authentication for your
+# corporate online services": use MFA for every account that reaches sensitive data).
+MUST_USE_SECOND_FACTOR = frozenset(Role)

@@ -35,6 +35,11 @@ def failed_sign_in_attempts(worker: Worker) -> int:
     return total or 0
 
 
+def has_second_factor(worker: Worker) -> bool:
+    """Whether the worker has set up an authenticator app."""
+    return TOTPDevice.objects.filter(user=worker, confirmed=True).exists()
+
+
 def teams_list():
     return Team.objects.select_related("agency", "manager").order_by("agency__name", "name")
 

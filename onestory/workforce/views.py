@@ -103,7 +103,8 @@ def worker_edit(request, worker_id):
         request,
         "workforce/worker_edit.html",
         {"form": form, "worker": worker,
-         "failed_attempts": selectors.failed_sign_in_attempts(worker)},
+         "failed_attempts": selectors.failed_sign_in_attempts(worker),
+         "has_second_factor": selectors.has_second_factor(worker)},
     )
 
 
@@ -120,6 +121,27 @@ def worker_unlock(request, worker_id):
         request,
         "workforce/worker_unlock.html",
         {"worker": worker, "failed_attempts": selectors.failed_sign_in_attempts(worker)},
+    )
+
+
+@access_rule(ADMIN_ONLY)
+def worker_reset_second_factor(request, worker_id):
+    """Confirm, then remove a worker's second factor so they can set up a new one."""
+    worker = selectors.worker_by_id(worker_id)
+    if request.method == "POST":
+        actions.worker_reset_second_factor(
+            worker=worker, acting_user=request.user, now=now(), request=request
+        )
+        messages.success(
+            request,
+            f"{worker.get_full_name()}'s second factor has been removed. They will set up a new "
+            "one when they next sign in.",
+        )
+        return redirect("workforce:worker-edit", worker_id=worker.pk)
+    return render(
+        request,
+        "workforce/worker_reset_second_factor.html",
+        {"worker": worker, "has_second_factor": selectors.has_second_factor(worker)},
     )
 
 

@@ -351,48 +351,10 @@ def _all_markers(world: dict) -> list[str]:
 
 
 def sign_in(stack: Stack, username: str):
-    """A signed-in session; the administrator also passes their second factor (TOTP computed
-    from their device in the proof database, as their app would)."""
+    """A signed-in session past the second factor (stack.session), or an anonymous one."""
     if username == ANONYMOUS:
         return stack.anonymous()
-    if username != "admin":
-        return stack.session(username)
-    # stack.session refuses the second-factor page the administrator is sent to: sign in here.
-    client, _ = stack.password_sign_in(username, timeout=60)
-    answer = client.get(stack.base_url + "/", timeout=60, allow_redirects=False)
-    if "second-factor" in answer.headers.get("Location", ""):
-        try:
-            _second_factor(stack, client, username)
-        except Exception as error:  # noqa: BLE001 (the walk goes on, held at the second factor)
-            log(f"{username} could not pass the second factor ({error}): walked without it")
-    return client
-
-
-def _second_factor(stack: Stack, client, username: str) -> None:
-    stack.django()
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    page = f"{stack.base_url}/sign-in/second-factor/"
-    for _ in range(3):
-        device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
-        if device is None:  # set up once, as the worker's authenticator app would be
-            from onestory.workforce.models import Worker
-
-            device = TOTPDevice.objects.create(
-                user=Worker.objects.get(username=username), name="Proof", confirmed=True
-            )
-        token = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
-        answer = client.post(
-            page,
-            data={"token": f"{token:06d}", "csrfmiddlewaretoken": client.cookies["csrftoken"]},
-            timeout=60,
-            allow_redirects=False,
-        )
-        if client.get(stack.base_url + "/", timeout=60, allow_redirects=False).status_code == 200:
-            return
-        time.sleep(max(1, device.step - time.time() % device.step + 1))  # a code is used once
-    raise RuntimeError(f"{username} could not pass the second factor: {answer.status_code}")
+    return stack.session(username)
 
 
 def _clone(stack: Stack, client):
@@ -463,11 +425,10 @@ def fill(route: Route, ids: dict) -> tuple[str, bool]:
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", one, route.route), bool(used)
 
 
-def _to_sign_in(answer, username: str) -> bool:
+def _to_sign_in(answer) -> bool:
+    """Sent to sign in, or to the second factor (every walking session has passed it)."""
     location = answer.headers.get("Location", "")
-    if answer.status_code in (301, 302, 303) and location.startswith("/sign-in/"):
-        return not location.startswith("/sign-in/second-factor/") or username == "admin"
-    return False
+    return answer.status_code in (301, 302, 303) and location.startswith("/sign-in/")
 
 
 def judge(route, username, method, variant, hidden_ids, answer, markers, url="") -> dict:
@@ -485,12 +446,12 @@ def judge(route, username, method, variant, hidden_ids, answer, markers, url="")
         hits = [m for m in words if m in body and m not in url]
         if hits:
             found["leak"] = f"{where}: {hits[0]!r} ({whose}) in the answer"
-    refused = answer.status_code in (403, 404, 405) or _to_sign_in(answer, username)
+    refused = answer.status_code in (403, 404, 405) or _to_sign_in(answer)
     if username == ANONYMOUS:
         if route.rule != "public" and not refused and answer.status_code != 401:
             found["allow"] = f"{where}: anonymous visitors must be refused or sent to sign in"
         return found
-    if _to_sign_in(answer, username) and username != "admin":
+    if _to_sign_in(answer):
         found["session"] = f"{where}: sent to sign in (the walk's session ended)"
     role = role_of(username)
     closed = route.allowed is not None and role not in route.allowed
@@ -796,7 +757,7 @@ def _allocated_record(worker) -> str | None:
 
 
 def _served(answer, username: str) -> bool:
-    return not (answer.status_code in (401, 403, 404) or _to_sign_in(answer, username))
+    return not (answer.status_code in (401, 403, 404) or _to_sign_in(answer))
 
 
 @check("6", "A worker moved to another team or deactivated, mid-session", quick=True)

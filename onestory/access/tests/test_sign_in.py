@@ -198,10 +198,11 @@ def test_signing_in_again_starts_the_ten_hours_afresh(client):
 # The second factor -------------------------------------------------------------------------
 
 
-@override_settings(ONESTORY_REQUIRE_OTP_FOR_ADMIN=True)
-def test_an_administrator_without_a_second_factor_can_reach_only_the_second_factor_page(client):
-    admin = worker_with_role(Role.ADMIN)
-    response = sign_in_with(client, admin.username, PASSWORD)
+@override_settings(ONESTORY_REQUIRE_SECOND_FACTOR=True)
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_every_role_without_a_second_factor_can_reach_only_the_second_factor_page(client, role):
+    worker = worker_with_role(role)
+    response = sign_in_with(client, worker.username, PASSWORD)
     assert response.status_code == 302
 
     for path in ["/", "/known-to-us/", "/api/schema/"]:
@@ -216,7 +217,7 @@ def test_an_administrator_without_a_second_factor_can_reach_only_the_second_fact
     assert "Your role needs a second factor" in page.content.decode()
 
 
-@override_settings(ONESTORY_REQUIRE_OTP_FOR_ADMIN=True)
+@override_settings(ONESTORY_REQUIRE_SECOND_FACTOR=True)
 def test_an_administrator_who_sets_up_a_second_factor_gets_backup_codes_and_in(client):
     admin = worker_with_role(Role.ADMIN)
     client.force_login(admin)

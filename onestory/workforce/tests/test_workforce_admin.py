@@ -2,7 +2,7 @@
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -268,6 +268,29 @@ def test_unlock_resets_axes_attempts(client, admin):
     assert event.detail["sign_in_unlocked"] is True and event.detail["fields"] == []
 
 
+@override_settings(ONESTORY_REQUIRE_SECOND_FACTOR=True)
+def test_a_worker_who_lost_their_phone_is_reset_and_sets_up_a_new_app(client, admin):
+    worker = worker_with_role(Role.SOCIAL_WORKER)
+    TOTPDevice.objects.create(user=worker, name="App", confirmed=True)
+    backup = worker.staticdevice_set.create(name="Backup codes", confirmed=True)
+    backup.token_set.create(token="abcdefgh")
+    edit = client.get(reverse("workforce:worker-edit", args=[worker.pk])).content.decode()
+    assert "They have set up a second factor" in edit
+
+    response = client.post(reverse("workforce:worker-reset-second-factor", args=[worker.pk]))
+
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=worker).exists()
+    assert not worker.staticdevice_set.exists()  # the old backup codes no longer work
+    event = AuditEvent.objects.get(action="update", object_id=str(worker.pk))
+    assert event.detail["second_factor_reset"] is True and event.detail["removed"] == 2
+    again = Client()
+    again.post("/sign-in/", {"username": worker.username, "password": PASSWORD})
+    page = again.get("/sign-in/second-factor/").content.decode()
+    assert "Set up your authenticator app" in page
+    assert again.get("/").url.startswith("/sign-in/second-factor/")
+
+
 # --- Teams ----------------------------------------------------------------------------------
 
 
@@ -339,6 +362,7 @@ def test_other_roles_get_404_on_every_page(client, role):
         reverse("workforce:worker-create"),
         reverse("workforce:worker-edit", args=[worker.pk]),
         reverse("workforce:worker-unlock", args=[worker.pk]),
+        reverse("workforce:worker-reset-second-factor", args=[worker.pk]),
         reverse("workforce:teams"),
         reverse("workforce:team-edit", args=[team.pk]),
     ]
