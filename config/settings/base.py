@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "onestory.notify",
     "onestory.documents",
     "onestory.sar",
+    "onestory.retention",
     "onestory.returns",
     "onestory.insight",
     "onestory.synthetic",
