@@ -239,6 +239,9 @@ ONESTORY_AUDIT_REPORT_THRESHOLD = int(env("ONESTORY_AUDIT_REPORT_THRESHOLD", "40
 ONESTORY_PROXY_COUNT = int(env("ONESTORY_PROXY_COUNT", "0"))
 # The sector's return validators, each in its own virtual environment (`make validators`).
 ONESTORY_VALIDATORS_DIR = Path(env("ONESTORY_VALIDATORS_DIR", str(BASE_DIR / ".validators")))
+# How long the performance hub's headline figures are kept once worked out, in seconds (each
+# process keeps its own; 0 works them out on every request).
+ONESTORY_FIGURES_CACHE_SECONDS = int(env("ONESTORY_FIGURES_CACHE_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,

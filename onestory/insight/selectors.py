@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from onestory.access.selectors import visible_to
 
 from . import charts, comparators, measures, trends
 from .measures.base import Part, Result, Unit
+from .measures.sources import complete_from
 from .presentation import (
     chart_value,
     result_shown,
@@ -366,6 +369,42 @@ def trend_list(ids: Iterable[str], end: date, *, years: int = TREND_YEARS) -> li
             )
         )
     return made
+
+
+# --- The dashboard's figures, computed once for many readers -----------------------------------
+
+# How long the dashboard's figures are kept once computed (seconds). They are aggregates over the
+# whole council, the same for every worker who may open the hub (the access rule is checked
+# before, and the children behind a figure are never kept), so one computation serves them all;
+# the page says when they were computed. 0 computes them on every request.
+FIGURES_SECONDS = 300
+
+
+@dataclass
+class DashboardFigures:
+    groups: list[Group]
+    trends: list[Trend]
+    computed_at: datetime
+    kept_minutes: int = 0  # how long they are kept (whole minutes, at least 1 when kept)
+
+
+def dashboard_figures(period: Period, *, now: datetime) -> DashboardFigures:
+    """The headline measures and the trends (charts drawn) for the period, from the cache when
+    they were computed less than FIGURES_SECONDS ago for the same period and the same day the
+    council's records are complete from."""
+    seconds = getattr(settings, "ONESTORY_FIGURES_CACHE_SECONDS", FIGURES_SECONDS)
+    key = f"insight:dashboard:{period.start}:{period.end}:{complete_from()}"
+    found = cache.get(key) if seconds else None
+    if found is None:
+        found = DashboardFigures(
+            groups=headlines(period),
+            trends=[t.draw() for t in trend_list(TREND_IDS, period.end)],
+            computed_at=now,
+            kept_minutes=max(1, round(seconds / 60)) if seconds else 0,
+        )
+        if seconds:
+            cache.set(key, found, seconds)
+    return found
 
 
 # --- One measure ----------------------------------------------------------------------------------

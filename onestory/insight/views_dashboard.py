@@ -117,10 +117,9 @@ def dashboard(request):
     form, period = _period(request, at)
     if period is None:
         return _page(request, "insight/dashboard.html", form, None)
-    groups = selectors.headlines(period)
-    trends = selectors.trend_list(selectors.TREND_IDS, period.end)
-    measures_table = selectors.headlines_table(groups, period)
-    tables = [measures_table, *(t.table for t in trends)]
+    figures = selectors.dashboard_figures(period, now=at)
+    measures_table = selectors.headlines_table(figures.groups, period)
+    tables = [measures_table, *(t.table for t in figures.trends)]
     download = _download(request, tables, at=at, period=period, page="performance dashboard")
     if download is not None:
         return download
@@ -129,9 +128,10 @@ def dashboard(request):
         "insight/dashboard.html",
         form,
         period,
-        groups=groups,
+        groups=figures.groups,
         measures_table=measures_table,
-        trends=[t.draw() for t in trends],
+        trends=figures.trends,
+        figures=figures,
         comparator_source=selectors.comparator_source(),
     )
 

@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,6 +22,7 @@ from onestory.access.models import AuditEvent
 from onestory.core.clock import today_in_london
 from onestory.insight import views_dashboard
 from onestory.insight.measures import compute
+from onestory.insight.models import RecordsCoverage
 from onestory.insight.rules import Period
 from onestory.socialcare.tests.factories import referred_child
 from onestory.workforce.rules import Role
@@ -517,7 +519,10 @@ def test_the_workforce_page_shows_caseloads_by_team(client, manager_and_child):
 # --- Queries -------------------------------------------------------------------------------------
 
 
-def _queries(client, url) -> int:
+def _queries(client, url, *, afresh=True) -> int:
+    """Queries to show the page; with `afresh`, working the figures out (none kept)."""
+    if afresh:
+        cache.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
@@ -537,4 +542,64 @@ def test_the_dashboard_takes_the_same_number_of_queries_however_many_children(
         _child_elsewhere(given_name=f"Child{month}")
     assert _queries(client, url) == few, few
     with django_assert_max_num_queries(100):
+        cache.clear()
         client.get(url)
+
+
+# --- Figures worked out once for many readers ---------------------------------------------------
+
+
+def test_the_figures_are_worked_out_once_and_kept_for_every_reader_for_five_minutes(
+    client, manager_and_child, django_assert_max_num_queries
+):
+    manager, _ = manager_and_child
+    analyst = worker_with_role(Role.ANALYST)
+    url = _url("dashboard", YEAR_2023)
+    client.force_login(manager)
+    first = client.get(url)
+    assert "Figures worked out at" in _text(first) and "within 5 minutes" in _text(first)
+    client.force_login(analyst)
+    with django_assert_max_num_queries(10):  # session, sign-in, the records' start: no measure
+        again = client.get(url)
+    assert _headline(again, "children_in_need").shown == _headline(first, "children_in_need").shown
+    assert again.context["may_open_records"] is False  # what is the reader's own is not kept
+    # Another period is worked out for itself.
+    other = client.get(_url("dashboard", {"end": "2005-03-31"}))
+    assert _headline(other, "children_in_need").shown == "no data"
+
+
+def test_kept_figures_are_never_shown_to_a_role_that_may_not_see_the_hub(
+    client, manager_and_child
+):
+    manager, _ = manager_and_child
+    url = _url("dashboard", YEAR_2023)
+    client.force_login(manager)
+    assert client.get(url).status_code == 200
+    client.force_login(worker_with_role(Role.SOCIAL_WORKER))
+    answer = client.get(url)
+    assert answer.status_code == 404 and "Figures worked out" not in _text(answer)
+
+
+def test_a_change_to_the_day_records_are_complete_from_is_shown_at_once(
+    client, manager_and_child
+):
+    manager, _ = manager_and_child
+    url = _url("dashboard", YEAR_2023)
+    client.force_login(manager)
+    # The first record (a referral on 1 June 2022) bounds the figure until the council says more.
+    assert _headline(client.get(url), "children_in_need").result.partial_from == date(2022, 6, 1)
+    RecordsCoverage.objects.create(complete_from=date(2022, 10, 1))
+    after = _headline(client.get(url), "children_in_need").result
+    assert after.partial_from == date(2022, 10, 1)
+
+
+def test_with_nothing_kept_new_records_count_at_once(client, manager_and_child, settings):
+    settings.ONESTORY_FIGURES_CACHE_SECONDS = 0
+    manager, _ = manager_and_child
+    url = _url("dashboard", YEAR_2023)
+    client.force_login(manager)
+    before = client.get(url)
+    assert _headline(before, "children_in_need").shown == "1"
+    assert "Figures worked out at" not in _text(before)
+    _child_elsewhere()
+    assert _headline(client.get(url), "children_in_need").shown == "2"
