@@ -15,6 +15,7 @@ urlpatterns = [
     path("family-hubs/", include("onestory.familyhubs.urls")),
     path("recording/", include("onestory.recording.urls")),
     path("documents/", include("onestory.documents.urls")),
+    path("subject-access/", include("onestory.sar.urls")),
     path("returns/", include("onestory.returns.urls")),
     path("performance/", include("onestory.insight.urls")),
 ]

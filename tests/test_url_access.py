@@ -34,6 +34,7 @@ from onestory.people.tests.factories import (
     HouseholdMemberFactory,
     PersonFactory,
 )
+from onestory.sar.models import SubjectAccessRequest
 from onestory.socialcare.models import Assessment, CarePeriod, ChildProtectionPlan
 from onestory.workforce.rules import Role
 from onestory.workforce.tests.factories import worker_with_role
@@ -49,6 +50,13 @@ EXCEPTIONS = {
     ("access:restriction", Role.DATA_PROTECTION_OFFICER),
     ("access:restriction-add", Role.DATA_PROTECTION_OFFICER),
     ("access:restriction-lift", Role.DATA_PROTECTION_OFFICER),
+    # ...and answers subject access requests about anyone (onestory.sar).
+    ("sar:list", Role.DATA_PROTECTION_OFFICER),
+    ("sar:detail", Role.DATA_PROTECTION_OFFICER),
+    ("sar:extend", Role.DATA_PROTECTION_OFFICER),
+    ("sar:bundle", Role.DATA_PROTECTION_OFFICER),
+    ("sar:bundle-html", Role.DATA_PROTECTION_OFFICER),
+    ("sar:bundle-pdf", Role.DATA_PROTECTION_OFFICER),
     # Front-door screeners see identifying details of everyone (SEES_IDENTIFYING_DETAILS_OF_ALL):
     # in "known to us?" (POST only) and when resolving possible duplicates and merges.
     ("people:search", Role.FRONT_DOOR),
@@ -218,6 +226,10 @@ def _hidden_world():
         "contact_id": contact.pk,
         "named_id": named.pk,
         "request_id": info.pk,
+        "sar_id": SubjectAccessRequest.objects.create(
+            person=person, requester="subject", received_on=today, identity_verified=False,
+            due_on=today, logged_by=stranger,
+        ).pk,
     }
 
 
