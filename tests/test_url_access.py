@@ -50,6 +50,8 @@ EXCEPTIONS = {
     ("access:restriction", Role.DATA_PROTECTION_OFFICER),
     ("access:restriction-add", Role.DATA_PROTECTION_OFFICER),
     ("access:restriction-lift", Role.DATA_PROTECTION_OFFICER),
+    # The data protection officer places legal holds on any record, and confirms the name.
+    ("retention:hold-place", Role.DATA_PROTECTION_OFFICER),
     # ...and answers subject access requests about anyone (onestory.sar).
     ("sar:list", Role.DATA_PROTECTION_OFFICER),
     ("sar:detail", Role.DATA_PROTECTION_OFFICER),
