@@ -18,4 +18,5 @@ urlpatterns = [
     path("subject-access/", include("onestory.sar.urls")),
     path("returns/", include("onestory.returns.urls")),
     path("performance/", include("onestory.insight.urls")),
+    path("retention/", include("onestory.retention.urls")),
 ]

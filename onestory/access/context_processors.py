@@ -58,6 +58,7 @@ def navigation(request):
         items.append(("Possible duplicates", "people:duplicates"))
     if user.role == Role.DATA_PROTECTION_OFFICER:
         items.append(("Unusual access", "access:unusual-access"))
+        items.append(("Retention", "retention:schedule"))
         items.append(("Subject access requests", "sar:list"))
     if user.role == Role.ADMIN:
         items.append(("Workforce", "workforce:workers"))
