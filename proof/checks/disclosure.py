@@ -555,20 +555,3 @@ def markers(stack: Stack) -> list[Figure]:
         )  # fmt: skip
     return figures
 
-
-@check("3", "Subject access bundle scanned for markers", quick=False, needs_server=False)
-def subject_access(stack: Stack) -> list[Figure]:
-    stack.django()
-    from django.urls import get_resolver
-
-    names = [n for n in get_resolver().reverse_dict if isinstance(n, str)]
-    found = [n for n in names if "subject" in n and "access" in n]
-    if not found:
-        return [
-            Figure("3", "markers in a subject access bundle", "not built", goal="0", ok=False,
-                   note="the product has no subject access request feature yet (item 7)")
-        ]  # fmt: skip
-    return [
-        Figure("3", "markers in a subject access bundle", "not scanned", goal="0", ok=False,
-               note=f"a subject access feature exists ({found[0]}): scan it here")
-    ]  # fmt: skip
