@@ -16,7 +16,7 @@ data protection officer; the defaults are in the retention app's data migration.
 
 "N years after" a 29 February falls on 28 February in a year that is not a leap year (the
 anniversary is not allowed to slip into March): the same answer as dateutil's relativedelta and
-PostgreSQL's `date + interval 'N years'` give. docs/adr/0020-retention-and-disposal.md says why.
+PostgreSQL's `date + interval 'N years'` give. docs/adr/0021-retention-and-disposal.md says why.
 """
 
 from __future__ import annotations

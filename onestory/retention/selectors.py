@@ -20,7 +20,7 @@ from . import rules
 from .models import LegalHold, RetentionRule
 from .rules import Facts, RecordClass
 
-# The classes whose disposal is built (docs/adr/0020): their records are deleted whole, with
+# The classes whose disposal is built (docs/adr/0021): their records are deleted whole, with
 # what hangs from them. The others are listed on the schedule for the officer to act on.
 DISPOSABLE = frozenset({RecordClass.EARLY_HELP, RecordClass.FRONT_DOOR_CONTACT})
 # Care period end reasons that mean the child was adopted (SSDA903 REC codes E11 and E12).
@@ -67,8 +67,9 @@ def _day(moment) -> date | None:
     return moment.astimezone(LONDON).date() if moment is not None else None
 
 
-def _candidates(council: dict) -> list[tuple[RecordClass, str, tuple[str, ...], Facts]]:
-    """Every record of each class, with the facts its disposal date depends on."""
+def _candidates(only: RecordClass | None = None) -> list[tuple]:
+    """(class, record id, people, facts) of every record of each class (or of `only`), with
+    the facts its disposal date depends on."""
     from onestory.earlyhelp.models import Episode, EpisodeMember
     from onestory.frontdoor.models import Contact, ContactPerson, Decision, Referral
     from onestory.frontdoor.models import StrategyDiscussion as FrontDoorStrategy
@@ -76,29 +77,39 @@ def _candidates(council: dict) -> list[tuple[RecordClass, str, tuple[str, ...], 
     from onestory.socialcare.models import CarePeriod
 
     found = []
+
+    def wanted(record_class):
+        return only is None or only == record_class
+
     looked_after = Person.objects.filter(
         Exists(CarePeriod.objects.filter(person=OuterRef("pk")))
     ).values_list("pk", "date_of_birth", "date_of_death")
-    for pk, born, died in looked_after:
+    for pk, born, died in looked_after if wanted(RecordClass.CHILD_LOOKED_AFTER) else ():
         found.append(
             (RecordClass.CHILD_LOOKED_AFTER, str(pk), (str(pk),),
              Facts(date_of_birth=born, date_of_death=died))
         )  # fmt: skip
-    for pk, person_id, ends_on in CarePeriod.objects.filter(
-        end_reason__in=ADOPTED, ends_on__isnull=False
-    ).values_list("pk", "person_id", "ends_on"):
+    adopted = CarePeriod.objects.filter(end_reason__in=ADOPTED, ends_on__isnull=False)
+    if not wanted(RecordClass.ADOPTION):
+        adopted = adopted.none()
+    for pk, person_id, ends_on in adopted.values_list("pk", "person_id", "ends_on"):
         found.append(
             (RecordClass.ADOPTION, str(pk), (str(person_id),), Facts(adoption_order_on=ends_on))
         )
-    for pk, person_id, closed_on, born in Referral.objects.filter(
-        closed_on__isnull=False
-    ).values_list("pk", "person_id", "closed_on", "person__date_of_birth"):
+    referrals = Referral.objects.filter(closed_on__isnull=False)
+    if not wanted(RecordClass.CHILD_IN_NEED):
+        referrals = referrals.none()
+    for pk, person_id, closed_on, born in referrals.values_list(
+        "pk", "person_id", "closed_on", "person__date_of_birth"
+    ):
         found.append(
             (RecordClass.CHILD_IN_NEED, str(pk), (str(person_id),),
              Facts(closed_on=closed_on, date_of_birth=born))
         )  # fmt: skip
     members = defaultdict(list)
     closed = Episode.objects.filter(status=Episode.Status.CLOSED, closed_at__isnull=False)
+    if not wanted(RecordClass.EARLY_HELP):
+        closed = closed.none()
     for episode_id, person_id in EpisodeMember.objects.filter(
         episode__in=closed.values("pk")
     ).values_list("episode_id", "person_id"):
@@ -108,9 +119,12 @@ def _candidates(council: dict) -> list[tuple[RecordClass, str, tuple[str, ...], 
             (RecordClass.EARLY_HELP, str(pk), tuple(members[pk]),
              Facts(closed_on=_day(closed_at)))
         )  # fmt: skip
-    for pk, closed_at, decided_at in _contacts_that_went_no_further(
+    contacts = _contacts_that_went_no_further(
         Contact, Decision, Referral, FrontDoorStrategy, Episode
-    ):
+    )
+    if not wanted(RecordClass.FRONT_DOOR_CONTACT):
+        contacts = contacts.none()
+    for pk, closed_at, decided_at in contacts:
         found.append((RecordClass.FRONT_DOOR_CONTACT, str(pk), (), Facts(
             closed_on=_day(closed_at or decided_at))))  # fmt: skip
     named = defaultdict(list)
@@ -145,14 +159,16 @@ def _contacts_that_went_no_further(Contact, Decision, Referral, FrontDoorStrateg
     )
 
 
-def due_records(*, acting_user, today: date, include_held: bool = False) -> list[DueRecord]:
+def due_records(
+    *, acting_user, today: date, include_held: bool = False, only: RecordClass | None = None
+) -> list[DueRecord]:
     """Records whose disposal date is on or before `today`, oldest date first. Records about
     anyone under a legal hold are left out (unless `include_held`, for the officer's checks)."""
     _officer_only(acting_user)
     council = council_rules()
     held = set() if include_held else held_person_ids()
     due = []
-    for record_class, pk, people, facts in _candidates(council):
+    for record_class, pk, people, facts in _candidates(only):
         rule = council.get(record_class)
         if record_class not in rules.STATUTORY and rule is None:
             continue  # no rule: nothing is proposed for a class the council has not set
@@ -172,7 +188,10 @@ def due_record(*, acting_user, today: date, record_class: str, record_id) -> Due
         wanted = (RecordClass(record_class), str(UUID(str(record_id))))
     except ValueError:
         return None
-    for record in due_records(acting_user=acting_user, today=today, include_held=True):
+    everything = due_records(
+        acting_user=acting_user, today=today, include_held=True, only=wanted[0]
+    )
+    for record in everything:
         if (record.record_class, record.record_id) == wanted:
             return record
     return None
