@@ -59,6 +59,8 @@ EXCEPTIONS = {
     ("sar:bundle", Role.DATA_PROTECTION_OFFICER),
     ("sar:bundle-html", Role.DATA_PROTECTION_OFFICER),
     ("sar:bundle-pdf", Role.DATA_PROTECTION_OFFICER),
+    ("sar:build", Role.DATA_PROTECTION_OFFICER),
+    ("sar:release", Role.DATA_PROTECTION_OFFICER),
     # Front-door screeners see identifying details of everyone (SEES_IDENTIFYING_DETAILS_OF_ALL):
     # in "known to us?" (POST only) and when resolving possible duplicates and merges.
     ("people:search", Role.FRONT_DOOR),
