@@ -38,10 +38,12 @@ def visible_to(user, *, now: datetime) -> QuerySet[Person]:
     if role not in CASE_ROLES:
         return people.none()
 
-    allocation = Q(worker_id=user.pk)
-    teams = team_ids_of(user)
-    if teams:
-        allocation |= Q(team_id__in=teams) | Q(worker__team_id__in=teams)
+    # Allocated to the worker, to their team or a team they manage, or to a worker in one. The
+    # teams they manage are a subquery, not a query of their own: a page checks several times.
+    managed = user.managed_teams.values("id")
+    allocation = Q(worker_id=user.pk) | Q(team_id__in=managed) | Q(worker__team_id__in=managed)
+    if user.team_id:
+        allocation |= Q(team_id=user.team_id) | Q(worker__team_id=user.team_id)
     allocated = Allocation.objects.filter(
         allocation, _active(now, "starts_at", "ends_at"), person=OuterRef("pk")
     )

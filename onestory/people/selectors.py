@@ -93,7 +93,9 @@ def may_change_people(user) -> bool:
 # --- The person page ------------------------------------------------------------------------
 
 
-def _relationship_rows(user, person: Person, *, now: datetime) -> list[dict]:
+def _relationships_and_households(user, person: Person, *, now: datetime) -> dict:
+    """The person's relationships and households, with one check of which of the other people
+    named this worker may open (not one per section)."""
     relationships = list(
         Relationship.objects.filter(Q(from_person=person) | Q(to_person=person))
         .select_related("from_person", "to_person")
@@ -102,7 +104,25 @@ def _relationship_rows(user, person: Person, *, now: datetime) -> list[dict]:
     others = {
         r.to_person_id if r.from_person_id == person.pk else r.from_person_id for r in relationships
     }
-    visible = _visible_ids(user, others, now=now)
+    today = today_in_london(now)
+    memberships = list(
+        HouseholdMember.objects.filter(person=person)
+        .select_related("household")
+        .order_by("valid_to", "-valid_from")
+    )
+    current = list(
+        HouseholdMember.objects.filter(
+            current_memberships(today), household_id__in={m.household_id for m in memberships}
+        ).values_list("household_id", "person_id")
+    )
+    visible = _visible_ids(user, others | {p for _h, p in current}, now=now)
+    return {
+        "relationships": _relationship_rows(person, relationships, visible),
+        "households": _household_rows(memberships, current, visible, today=today),
+    }
+
+
+def _relationship_rows(person: Person, relationships: list, visible: set) -> list[dict]:
     rows = []
     for r in relationships:
         seen_from_subject = r.from_person_id == person.pk
@@ -139,18 +159,7 @@ def _relationship_rows(user, person: Person, *, now: datetime) -> list[dict]:
     return rows
 
 
-def _household_rows(user, person: Person, *, now: datetime) -> list[dict]:
-    today = today_in_london(now)
-    memberships = list(
-        HouseholdMember.objects.filter(person=person)
-        .select_related("household")
-        .order_by("valid_to", "-valid_from")
-    )
-    household_ids = {m.household_id for m in memberships}
-    current = HouseholdMember.objects.filter(
-        current_memberships(today), household_id__in=household_ids
-    ).values_list("household_id", "person_id")
-    visible = _visible_ids(user, {p for _h, p in current}, now=now)
+def _household_rows(memberships: list, current: list, visible: set, *, today: date) -> list[dict]:
     openable = {h for h, p in current if p in visible}
     return [
         {
@@ -169,6 +178,7 @@ def person_page(user, person_id, *, now: datetime, request=None) -> dict:
     person = access_person_by_id(user, person_id, now=now, request=request, page="person")
     today = today_in_london(now)
     addresses = addresses_for(user, Address.objects.filter(person=person).select_related("ward"))
+    names = list(person.names.order_by("valid_to", "kind", "-valid_from"))
     return {
         "person": person,
         "merged_records": PersonMerge.objects.filter(kept=person, undone_at__isnull=True).count(),
@@ -180,13 +190,16 @@ def person_page(user, person_id, *, now: datetime, request=None) -> dict:
             date_of_death=person.date_of_death,
             today=today,
         ),
-        "names": list(person.names.order_by("valid_to", "kind", "-valid_from")),
-        "preferred_name": person.names.filter(kind="preferred", valid_to__isnull=True).first(),
+        "names": names,
+        "preferred_name": min(
+            (n for n in names if n.kind == "preferred" and n.valid_to is None),
+            key=lambda n: n.pk,
+            default=None,
+        ),
         "disabilities": [rules.DISABILITY.get(code, code) for code in person.disabilities],
         "current_addresses": [a for a in addresses if a.valid_to is None],
         "past_addresses": [a for a in addresses if a.valid_to is not None],
-        "relationships": _relationship_rows(user, person, now=now),
-        "households": _household_rows(user, person, now=now),
+        **_relationships_and_households(user, person, now=now),
         "chronology": list(
             ChronologyEntry.objects.filter(person=person)
             .select_related("recorded_by")
