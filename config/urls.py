@@ -2,6 +2,8 @@ from django.urls import include, path
 
 from onestory.access.views_health import healthz
 
+handler404 = "onestory.access.views_errors.not_found"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("onestory.access.urls")),

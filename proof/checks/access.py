@@ -907,6 +907,10 @@ def _row(stack: Stack, table: str, pk) -> dict:
     return json.loads(rows[0][0]) if rows else {}
 
 
+# Audit actions that record a look, not a change.
+READ_ACTIONS = ("view", "list", "search", "export", "download", "denied", "sign_in")
+
+
 @dataclass
 class Write:
     """One write endpoint: the form posted, the extra fields added, the row that must not change
@@ -1063,7 +1067,7 @@ def protected_fields(stack: Stack) -> list[Figure]:
     world = _plant(stack)
     writes = _writes(stack, world)
     sessions = {}
-    changed, accepted, covered = [], [], []
+    changed, accepted, covered, unaudited = [], [], [], []
 
     def attempt(write: Write):
         client = sessions.setdefault(write.username, sign_in(stack, write.username))
@@ -1072,6 +1076,7 @@ def protected_fields(stack: Stack) -> list[Figure]:
             changed.append(f"{write.what}: no form at {write.url}")
             return
         before = _row(stack, write.table, write.pk)
+        last_event = stack.sql("SELECT coalesce(max(id), 0) FROM access_auditevent")[0][0]
         before_restricted = stack.sql(
             "SELECT count(*) FROM access_recordrestriction WHERE person_id = %s",
             [write.pk] if write.table == "people_person" else [world["other team"]["person_id"]],
@@ -1083,6 +1088,13 @@ def protected_fields(stack: Stack) -> list[Figure]:
         log(f"item 4: {write.what}: {answer.status_code}, row {'changed' if saved else 'same'}")
         if saved:
             accepted.append(f"{write.what} {answer.status_code}")
+            # Item 13: the change is in the audit trail, as a change by this worker.
+            if not stack.sql(
+                "SELECT 1 FROM access_auditevent e JOIN workforce_worker w ON w.id = e.actor_id"
+                " WHERE e.id > %s AND w.username = %s AND e.action <> ALL(%s) LIMIT 1",
+                [last_event, write.username, list(READ_ACTIONS)],
+            ):
+                unaudited.append(write.what)
         elif answer.status_code == 400:
             log(f"item 4: {write.what} refused: {answer.text[:300]}")
         elif answer.status_code == 200 and "govuk-error-summary" in answer.text:
@@ -1155,4 +1167,6 @@ def protected_fields(stack: Stack) -> list[Figure]:
                goal=f"{len(covered) - 1}", ok=len(accepted) == len(covered) - 1
                and not any("hidden subject" in a for a in accepted),
                note="; ".join(accepted)),
+        zero("13", "changes to a child's record with no audit event", unaudited,
+             note=f"{len(accepted)} accepted writes checked" + _first(unaudited)),
     ]  # fmt: skip

@@ -230,3 +230,13 @@ def test_the_schema_is_made_one_request_at_a_time_so_concurrent_first_requests_a
     for thread in threads:
         thread.join()
     assert most[0] == 1
+
+
+@pytest.mark.parametrize("path", ["/api/people/not-an-id/", "/api/nothing-here/"])
+def test_an_api_address_that_matches_nothing_answers_json_not_a_web_page(client, worker, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and "Page not found" in page.content.decode()
