@@ -56,6 +56,7 @@ DPO_GOVERNS = {
     "access:restriction-add",
     "access:restriction-lift",
     "access:restriction-remove",
+    "retention:hold-place",  # places a legal hold on any record, confirming the name
 }
 # Front-door screeners see identifying details of everyone except restricted records they are
 # not named on (SEES_IDENTIFYING_DETAILS_OF_ALL), and screen every contact.
