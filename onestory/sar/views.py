@@ -59,13 +59,18 @@ def request_new(request):
                     messages.success(request, f"The request is logged. It is due on "
                                               f"{row.due_on:%-d %B %Y}.")  # fmt: skip
                     return redirect("sar:detail", sar_id=row.pk)
-        else:
-            find.errors  # noqa: B018 - show the search's own errors
     if form is None:
-        form = LogRequestForm(initial={"form_token": request.POST.get("form_token")
-                                       or new_form_token(),
-                                       "received_on": today_in_london(at)})  # fmt: skip
-    chosen = form["person_id"].value() if form.is_bound else None
+        # A new search keeps what was already typed about the request.
+        kept = {name: request.POST[name] for name in LogRequestForm.base_fields
+                if request.POST.get(name)}  # fmt: skip
+        form = LogRequestForm(
+            initial={
+                "received_on": today_in_london(at),
+                **kept,
+                "form_token": kept.get("form_token") or new_form_token(),
+            }
+        )
+    chosen = form["person_id"].value()
     return render(request, "sar/request_new.html", {
         "find": find, "form": form, "people": people, "chosen": str(chosen or ""),
         "searched": request.method == "POST",

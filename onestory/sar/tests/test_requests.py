@@ -30,8 +30,9 @@ def child_with_history():
     AddressFactory(person=mother, line_1="7 Quarry Lane", postcode="LU3 3QQ", withheld="")
     AddressFactory(person=child, line_1="Safe House Refuge", postcode="LU1 9ZZ", withheld="refuge")
     RelationshipFactory(from_person=mother, to_person=child, kind="parent")
-    referrer = worker_with_role(Role.PARTNER, first_name="Petronella", last_name="Quince",
-                                agency_name="A referring school")
+    referrer = worker_with_role(
+        Role.PARTNER, first_name="Petronella", last_name="Quince", agency_name="A referring school"
+    )
     contact = submit(referrer, now=now, people=[
         {"role": "child", "given_name": "Robin", "family_name": "Ashdown"},
         {"role": "parent", "given_name": "Marigold", "family_name": "Tenterden",
@@ -173,3 +174,17 @@ def test_the_list_puts_overdue_requests_first(client, sign_in, child_with_histor
     assert page.index("Old Request") < page.index(later.person.full_name)
     assert "Overdue" in page
     assert overdue.due_on < today
+
+
+def test_searching_again_keeps_what_was_typed_and_puts_no_name_in_the_address(
+    client, sign_in, child_with_history
+):
+    sign_in(Role.DATA_PROTECTION_OFFICER)
+    page = client.post(reverse("sar:new"), {
+        "name": "Ashdown", "search": "1", "requester": "parent",
+        "requester_name": "Jane Roe, aunt", "identity_evidence": "Letter of authority",
+    })  # fmt: skip
+    html = page.content.decode()
+    assert "Robin Ashdown" in html
+    assert 'value="Jane Roe, aunt"' in html and "Letter of authority" in html
+    assert "Ashdown" not in page.request["PATH_INFO"] + page.request.get("QUERY_STRING", "")
