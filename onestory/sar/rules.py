@@ -6,12 +6,12 @@ goes to the person themselves or to someone asking for them, so it is held to wh
 the child or to a parent may carry.
 """
 
-import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
+from onestory.core.rules import add_months, is_working_day, next_working_day
 from onestory.documents.rules import MAY_RECEIVE, RecipientKind, Source
 
 # ICO, "Right of access" (UK GDPR Article 12(3)), "How long do we have to comply?"
@@ -45,32 +45,14 @@ REQUESTER_LABELS = {
 }
 
 
-def add_months(day: date, months: int) -> date:
-    """The corresponding day `months` calendar months later, or the last day of that month when
-    it has no such day (31 January + 1 month = 28 or 29 February)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def is_working_day(day: date, bank_holidays) -> bool:
-    return day.weekday() < 5 and day not in bank_holidays
-
-
-def next_working_day_from(day: date, bank_holidays) -> date:
-    """The day itself when it is a working day, else the next one that is."""
-    while not is_working_day(day, bank_holidays):
-        day += timedelta(days=1)
-    return day
-
-
 def due_date(received: date, bank_holidays, *, extension_months: int = 0) -> date:
     """When the answer is due: one calendar month from receipt (plus any extension), moved to
     the next working day when it falls on a weekend or bank holiday."""
     if not 0 <= extension_months <= MAX_EXTENSION_MONTHS:
         raise ValueError(f"An extension is 0 to {MAX_EXTENSION_MONTHS} months")
     months = TIME_TO_RESPOND_MONTHS + extension_months
-    return next_working_day_from(add_months(received, months), bank_holidays)
+    due = add_months(received, months)
+    return due if is_working_day(due, bank_holidays) else next_working_day(due, bank_holidays)
 
 
 def days_left(due: date, today: date) -> int:
