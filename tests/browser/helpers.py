@@ -69,3 +69,19 @@ def sign_in(page, site: str, username: str, password: str = PASSWORD) -> None:
 def sign_out(page) -> None:
     page.get_by_role("button", name=re.compile("^Sign out")).click()
     page.wait_for_load_state("load")
+
+
+def download_with_purpose(
+    page, start, name: str, purpose: str = "Checking the data is right", timeout: float = 30_000
+):
+    """Start a download (`start` is the link or button), say why on the page that asks (checked
+    with axe), take the file and go back to the page the download started from."""
+    start.click()
+    page.wait_for_load_state("load")
+    visit(page, f"why download {name}")
+    page.get_by_label(purpose).check()
+    with page.expect_download(timeout=timeout) as downloaded:
+        page.get_by_role("button", name="Download").click()
+    page.go_back()
+    page.wait_for_load_state("load")
+    return downloaded.value

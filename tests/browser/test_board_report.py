@@ -18,7 +18,7 @@ from onestory.socialcare.tests.factories import referred_child
 from onestory.workforce.rules import Role
 from onestory.workforce.tests.factories import worker_with_role
 
-from .helpers import sign_in, visit
+from .helpers import download_with_purpose, sign_in, visit
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -69,12 +69,17 @@ def test_the_analyst_writes_a_board_report_and_downloads_its_pdf(page, site):
     page.get_by_role("button", name="Save the report").click()
     expect(page.get_by_text("Board report saved.")).to_be_visible()
 
-    with page.expect_download(timeout=120_000) as download:
-        page.get_by_role("button", name="Download PDF").click()
-    assert re.fullmatch(
-        r"board-report-2022-04-01-to-2023-03-31\.pdf", download.value.suggested_filename
+    download = download_with_purpose(
+        page,
+        page.get_by_role("button", name="Download PDF"),
+        "board report PDF",
+        purpose="A report to a board, committee or the strategy group",
+        timeout=120_000,
     )
-    document = Path(download.value.path()).read_bytes()
+    assert re.fullmatch(
+        r"board-report-2022-04-01-to-2023-03-31\.pdf", download.suggested_filename
+    )
+    document = Path(download.path()).read_bytes()
     assert document.startswith(b"%PDF")
     text = _text(document)
     for result in measures.compute(YEAR):

@@ -16,7 +16,7 @@ from onestory.people.tests.factories import AddressFactory
 from onestory.workforce.rules import Role
 from onestory.workforce.tests.factories import worker_with_role
 
-from .helpers import sign_in, visit
+from .helpers import download_with_purpose, sign_in, visit
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -53,6 +53,7 @@ def test_an_analyst_reads_the_family_hubs_reach_by_ward(page, site):
     expect(main).not_to_contain_text("Quenby")
     visit(page, "family hubs reach")
 
-    with page.expect_download() as downloaded:
-        page.get_by_role("link", name="CSV of Reach by ward").click()
-    assert downloaded.value.suggested_filename == "reach-wards-2023-04-01-to-2024-03-31.csv"
+    downloaded = download_with_purpose(
+        page, page.get_by_role("link", name="CSV of Reach by ward"), "CSV of Reach by ward"
+    )
+    assert downloaded.suggested_filename == "reach-wards-2023-04-01-to-2024-03-31.csv"

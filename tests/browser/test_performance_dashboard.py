@@ -14,7 +14,7 @@ from onestory.socialcare.tests.factories import referred_child
 from onestory.workforce.rules import Role
 from onestory.workforce.tests.factories import worker_with_role
 
-from .helpers import sign_in, visit
+from .helpers import download_with_purpose, sign_in, visit
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -74,9 +74,9 @@ def test_a_manager_follows_a_figure_to_the_children_of_their_team(page, site):
     page.get_by_role("link", name="Children in need", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Children in need")
     visit(page, "measure children in need")
-    with page.expect_download() as downloaded:
-        page.get_by_role("link", name="CSV of Children in need: 5 years").click()
-    assert downloaded.value.suggested_filename == (
+    link = "CSV of Children in need: 5 years"
+    downloaded = download_with_purpose(page, page.get_by_role("link", name=link), link)
+    assert downloaded.suggested_filename == (
         "trend-children-in-need-2022-04-01-to-2023-03-31.csv"
     )
 
