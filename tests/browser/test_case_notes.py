@@ -91,7 +91,9 @@ def test_a_visit_note_survives_the_session_expiring_mid_note(page, site):
 
 def test_a_note_with_bad_input_says_what_to_fix_and_keeps_the_text(page, site):
     worker = worker_with_role(Role.SOCIAL_WORKER, username="socialworker")
-    child = PersonFactory(given_name="Amira", family_name="Khan")
+    child = PersonFactory(
+        given_name="Amira", family_name="Khan", date_of_birth=datetime.date(2016, 3, 1)
+    )
     AllocationFactory(person=child, worker=worker)
     sign_in(page, site, worker.username)
     page.goto(f"{site}/people/{child.pk}/")
