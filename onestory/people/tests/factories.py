@@ -19,8 +19,10 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     given_name = factory.Faker("first_name", locale="en_GB")
     family_name = factory.Faker("last_name", locale="en_GB")
+    # Children on any day the suite runs before 2028 (the oldest turn 18 then); tests that
+    # need an adult or a given age say so.
     date_of_birth = factory.Faker(
-        "date_between", start_date=datetime.date(2008, 1, 1), end_date=datetime.date(2024, 1, 1)
+        "date_between", start_date=datetime.date(2010, 1, 1), end_date=datetime.date(2024, 1, 1)
     )
     sex = factory.Iterator(["F", "M"])
     ethnicity = "WBRI"
