@@ -2,7 +2,8 @@
 gunicorn serving onestory with the production settings over TLS on the loopback address.
 
 The database is made once per scale and reused: its comment records the scale and seed it was
-generated with and the migrations it holds, so a run after a change of either makes it again.
+generated with, the migrations it holds and the checkout that made it, so a run after a change of
+any of them makes it again.
 Everything the proof keeps is under var/proof/ (the certificate, gunicorn's log, results).
 """
 
@@ -165,7 +166,12 @@ class Stack:
 
     def prepare_database(self, *, fresh: bool = False) -> None:
         scale = f"{self.scale:g}"
-        wanted = f"onestory proof scale={scale} seed={SEED} migrations={_migrations_fingerprint()}"
+        # The checkout is part of it: what the checks planted is remembered under its var/proof
+        # (ids of planted records, uploaded files), so another checkout makes its own town.
+        wanted = (
+            f"onestory proof scale={scale} seed={SEED} migrations={_migrations_fingerprint()}"
+            f" checkout={ROOT}"
+        )
         if not fresh and self.database.comment() == wanted:
             log(f"database {self.database.name} holds the synthetic authority at scale {scale}")
         else:
