@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import time
 import traceback
@@ -65,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     stack.prepare_database(fresh=args.fresh)
     figures: list[Figure] = []
+    # Stopped (Ctrl-C, or a time limit's SIGTERM): the server is stopped and the figures so far
+    # are printed, marked as an interrupted run.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         if any(c.needs_server for c in chosen):
             stack.start_server()
@@ -80,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
                                 goal="runs", ok=False)]  # fmt: skip
             figures.extend(found)
             log(f"item {item.item}: {time.monotonic() - began:.0f} s")
+    except KeyboardInterrupt:
+        figures.append(Figure("-", "the run was stopped before every check ran", "stopped",
+                              goal="all ran", ok=False))  # fmt: skip
     finally:
         stack.stop_server()
     elapsed = time.monotonic() - started
@@ -93,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps([f.__dict__ for f in figures], indent=2, default=str))
     log(f"figures written to {out}")
     return 1 if failed else 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
