@@ -144,6 +144,9 @@ def measure(request, id):
     form, period = _period(request, at)
     if period is None:
         return _page(request, "insight/measure.html", form, None, measure=chosen)
+    if request.GET.get("format") and export_purpose.purpose_of(request) is None:
+        # Asked before the measure is worked out, which takes seconds at a council's scale.
+        return export_purpose.ask_purpose(request, what=f"a table of “{chosen.name}”")
     page = selectors.measure_page(chosen.id, period)
     (trend,) = selectors.trend_list([chosen.id], period.end)
     tables = [*page.tables, trend.table]

@@ -395,6 +395,19 @@ def test_a_download_asks_why_first_and_records_nothing_until_told(client, manage
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
 
 
+def test_a_measure_table_asks_why_before_the_measure_is_worked_out(
+    client, manager_and_child, django_assert_max_num_queries
+):
+    manager, _ = manager_and_child
+    client.force_login(manager)
+    query = {**YEAR_2023, "table": "trend-children_in_need", "format": "csv"}
+    with django_assert_max_num_queries(6):  # session and sign-in only: no measure is counted
+        asked = client.get(_url("measure", query, id="children_in_need"))
+    assert "Why are you downloading a table of “Children in need”?" in asked.content.decode()
+    download = client.get(_url("measure", {**query, "purpose": "board"}, id="children_in_need"))
+    assert download["Content-Type"].startswith("text/csv")
+
+
 def test_the_headline_measures_download_as_a_workbook(client, sign_in, manager_and_child):
     sign_in(Role.ANALYST)
     query = {**YEAR_2023, "table": "measures", "format": "xlsx", "purpose": "planning"}
