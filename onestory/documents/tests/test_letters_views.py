@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from onestory.access.models import AuditEvent
 from onestory.documents.default_templates import load_default_templates
@@ -28,7 +29,7 @@ def test_a_worker_produces_an_invitation_for_each_parent(client, family):
     url = reverse("documents:letter-produce", args=[family.child.pk])
     page = client.get(url, {"about": f"conference:{family.conference.pk}"})
     assert page.status_code == 200
-    assert family.father.full_name in page.content.decode()
+    assert escape(family.father.full_name) in page.content.decode()
     invitation = LetterTemplate.objects.get(kind="conference_invitation")
     response = client.post(
         url,

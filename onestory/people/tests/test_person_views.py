@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 import pytest
+from django.utils.html import escape
 
 from onestory.access.models import AuditEvent
 from onestory.access.tests.factories import ConsentFactory
@@ -218,7 +219,7 @@ def test_a_relationship_can_only_be_made_to_a_record_the_worker_can_open(client,
     stranger = PersonFactory(given_name="Zephyrine")
 
     page = html.unescape(client.get(f"/people/{child.pk}/relationships/add/").content.decode())
-    assert sister.given_name in page and stranger.given_name not in page
+    assert escape(sister.given_name) in page and escape(stranger.given_name) not in page
 
     refused = client.post(f"/people/{child.pk}/relationships/add/",
                           {"relationship": "sibling", "record_id": str(stranger.pk)})

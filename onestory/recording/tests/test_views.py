@@ -126,7 +126,7 @@ def test_a_draft_is_nobody_elses(client, sign_in):
         assert client.get(reverse(name, args=[note.pk])).status_code == 404
     autosave = client.post(reverse("recording:note-autosave", args=[note.pk]), {"version": "1"})
     assert autosave.status_code == 404
-    assert child.full_name not in client.get(reverse("recording:drafts")).content.decode()
+    assert escape(child.full_name) not in client.get(reverse("recording:drafts")).content.decode()
     notes_page = client.get(reverse("recording:person-notes", args=[child.pk]))
     assert "Your draft" not in notes_page.content.decode()
 

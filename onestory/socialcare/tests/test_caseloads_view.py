@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from onestory.access.models import AuditEvent
 from onestory.core.clock import today_in_london
@@ -122,7 +123,7 @@ def test_the_waiting_list_audits_the_children_it_shows(client, sign_in):
     manager = sign_in(Role.TEAM_MANAGER)
     child, referral = _unallocated_referral(manager, now)
     response = client.get(reverse("socialcare:allocations"))
-    assert child.full_name in response.content.decode()
+    assert escape(child.full_name) in response.content.decode()
     assert AuditEvent.objects.filter(actor=manager, action="list", person_id=child.pk).exists()
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from onestory.access.models import AuditEvent
 from onestory.core.clock import today_in_london
@@ -184,7 +185,7 @@ def test_my_work_shows_the_workers_own_tasks_overdue_first_and_audits_the_list(c
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert child.full_name in page and other.full_name not in page
+    assert escape(child.full_name) in page and escape(other.full_name) not in page
     assert "Overdue" in page and "1 task overdue" in page
     assert AuditEvent.objects.filter(actor=worker, action="list", person_id=child.pk).exists()
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from onestory.access.models import Allocation, AuditEvent
 from onestory.core.clock import today_in_london
@@ -25,7 +26,7 @@ def test_social_workers_and_managers_open_the_childs_page_and_it_is_audited(clie
     child, _ = referred_child(user, now=timezone.now())
     response = client.get(reverse("socialcare:child", args=[child.pk]))
     assert response.status_code == 200
-    assert child.full_name in response.content.decode()
+    assert escape(child.full_name) in response.content.decode()
     assert AuditEvent.objects.filter(actor=user, action="view", person_id=child.pk).exists()
 
 
@@ -121,7 +122,7 @@ def test_moving_a_case_offers_a_drafted_handover_and_records_it(client, sign_in)
     assert response.status_code == 302
     assert Handover.objects.get(person=child).to_worker == new
     page = client.get(reverse("socialcare:child", args=[child.pk])).content.decode()
-    assert new.get_full_name() in page
+    assert escape(new.get_full_name()) in page
 
 
 def test_the_person_page_shows_social_care_only_to_social_workers_and_managers(client, sign_in):
