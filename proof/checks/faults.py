@@ -523,13 +523,24 @@ class ThrowawayPostgres:
             "-c", "CREATE ROLE app LOGIN PASSWORD 'app' CREATEDB", stdout=subprocess.DEVNULL,
         )  # fmt: skip
 
-    def start(self) -> None:
-        self._as_postgres(
-            str(PG_BIN / "pg_ctl"), "-D", str(self.directory / "data"), "-w", "-t", "120",
-            "-l", str(self.directory / "log"),
-            "-o", f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1",
-            "start", stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+    def start(self, *, within: float = 60) -> None:
+        """Start it, as an operator would after a crash: a backend forked just before the kill
+        holds the shared memory until it notices its postmaster is gone (a second or so), and
+        until then PostgreSQL refuses to start, so a refused start is tried again."""
+        deadline = time.monotonic() + within
+        while True:
+            try:
+                self._as_postgres(
+                    str(PG_BIN / "pg_ctl"), "-D", str(self.directory / "data"), "-w", "-t", "120",
+                    "-l", str(self.directory / "log"),
+                    "-o", f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1",
+                    "start", stdout=subprocess.DEVNULL,
+                )  # fmt: skip
+                return
+            except subprocess.CalledProcessError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1)
 
     def pids(self) -> list[int]:
         pid_file = self.directory / "data" / "postmaster.pid"
