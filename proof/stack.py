@@ -2,8 +2,8 @@
 gunicorn serving onestory with the production settings over TLS on the loopback address.
 
 The database is made once per scale and reused: its comment records the scale and seed it was
-generated with, the migrations it holds and the checkout that made it, so a run after a change of
-any of them makes it again.
+generated with, the migrations it holds and a token kept in the var/proof of the checkout that
+made it, so a run after a change of any of them, or from another checkout, makes it again.
 Everything the proof keeps is under var/proof/ (the certificate, gunicorn's log, results).
 """
 
@@ -166,21 +166,28 @@ class Stack:
 
     def prepare_database(self, *, fresh: bool = False) -> None:
         scale = f"{self.scale:g}"
-        # The checkout is part of it: what the checks planted is remembered under its var/proof
-        # (ids of planted records, uploaded files), so another checkout makes its own town.
         wanted = (
             f"onestory proof scale={scale} seed={SEED} migrations={_migrations_fingerprint()}"
-            f" checkout={ROOT}"
         )
-        if not fresh and self.database.comment() == wanted:
+        # What the checks planted is remembered under this checkout's var/proof (ids of planted
+        # records, uploaded files), so the town is reused only by the checkout that made it and
+        # still holds that memory: a token kept there must match the one in the comment. Another
+        # checkout, or a fresh clone at the same path, makes its own town.
+        token_file = VAR / f"town-{self.database.name}.token"
+        token = token_file.read_text().strip() if token_file.exists() else None
+        if not fresh and token and self.database.comment() == f"{wanted} town={token}":
             log(f"database {self.database.name} holds the synthetic authority at scale {scale}")
         else:
             log(f"making database {self.database.name} at scale {scale} (this takes a while)")
+            token_file.unlink(missing_ok=True)
             self.database.recreate()
             self.onestory("migrate", "--noinput", "-v", "0", owner=True)
             self.onestory("synth", "--scale", scale, "--seed", str(SEED), owner=True)
             self.onestory("demo_users", owner=True)
-            self.database.set_comment(wanted)
+            token = secrets.token_hex(8)
+            self.database.set_comment(f"{wanted} town={token}")
+            VAR.mkdir(parents=True, exist_ok=True)
+            token_file.write_text(token)
         self.use_service_role()
 
     def use_service_role(self) -> None:
