@@ -583,15 +583,14 @@ def _professional(invitee) -> bool:
 def _supporting_families_claims(b: Builder, episodes) -> None:
     """A Supporting Families claim is made for the whole family: the subject's episode's claim,
     its outcomes, and the family members it covers (the others withheld)."""
-    from onestory.earlyhelp.rules import Headline
+    from onestory.earlyhelp.rules import HEADLINE_LABELS
 
     section = Section("Supporting Families claims")
     for claim in b.model("earlyhelp.SupportingFamiliesClaim").objects.filter(
         episode__in=episodes
     ).select_related("episode"):  # fmt: skip
         item = b.item(section.title, claim, f"Claim for episode {claim.episode.reference}")
-        labels = [Headline(h).label if h in Headline._value2member_map_ else h
-                  for h in claim.headlines]  # fmt: skip
+        labels = [HEADLINE_LABELS.get(h, h) for h in claim.headlines]
         item.rows = [r for r in item.rows if r[0] != "Headlines"]
         item.rows.append(("Outcomes claimed", ", ".join(labels)))
         others = claim.episode.members.exclude(person=b.person).count()

@@ -228,6 +228,8 @@ def _export_events(stack: Stack, username: str, since) -> list[dict]:
 
 # Measures whose pages' tables the full run downloads (each in every format).
 MEASURES_DOWNLOADED = 4
+# A measure's page in an export's address; the group is the measure's id.
+MEASURE_PAGE = re.compile(r"/measures/([^/]+)/")
 
 
 def downloads(stack: Stack, quick: bool) -> list[Figure]:
@@ -244,22 +246,17 @@ def downloads(stack: Stack, quick: bool) -> list[Figure]:
             sampled = {}
             for key, url in exports:
                 path, _, query = key.partition("?")
-                kind = re.sub(r"/measures/[^/]+/", "/measures/*/", path)
+                kind = MEASURE_PAGE.sub("/measures/*/", path)
                 sampled.setdefault((kind, query.rsplit("format=", 1)[-1]), (key, url))
             exports = list(sampled.values())
         else:
             # The full run downloads every table of every page, and every table of a few
             # measures' pages: each measure's page is worked out afresh (about 10 s at scale 1),
             # and their tables are made by the same code.
-            measures = set()
-            for key, _ in exports:
-                found_measure = re.search(r"/measures/([^/]+)/", key)
-                if found_measure and len(measures) < MEASURES_DOWNLOADED:
-                    measures.add(found_measure.group(1))
-            exports = [
-                (key, url) for key, url in exports
-                if (m := re.search(r"/measures/([^/]+)/", key)) is None or m.group(1) in measures
-            ]  # fmt: skip
+            found_in = {key: m.group(1) for key, _ in exports if (m := MEASURE_PAGE.search(key))}
+            measures = list(dict.fromkeys(found_in.values()))[:MEASURES_DOWNLOADED]
+            exports = [(key, url) for key, url in exports
+                       if key not in found_in or found_in[key] in measures]  # fmt: skip
         failed, asked = [], 0
         for key, url in exports:
             who = found.files.get(url + "\0who", "analyst")
