@@ -385,7 +385,7 @@ def print_frontdoor_table(results: list[dict], args) -> None:
                 pause = f" of {full_gc['p50_ms']:.0f} ms (p50)" if full_gc["count"] else ""
                 print(
                     f"queue page ({r['label']}, {part.removeprefix('queue_')}): "
-                    f"{q['rows_shown']} rows shown (limit {q['row_limit']}), "
+                    f"{q['rows_shown']} rows shown (a page holds {q['page_size']}), "
                     f"{q['queries_per_render']} queries taking {q['sql_ms_one_render']:.0f} ms, "
                     f"{q['page_kib']} KiB; {full_gc['count']} full garbage collections{pause}"
                     f" in {q['renders']} renders; "

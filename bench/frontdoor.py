@@ -555,7 +555,7 @@ def measure_queue(*, screener_id, renders: int) -> dict:
     from bench.worker import percentile
     from onestory.frontdoor.models import Contact
     from onestory.frontdoor.rules import Status
-    from onestory.frontdoor.selectors import QUEUE_LIMIT
+    from onestory.frontdoor.selectors import QUEUE_PAGE_SIZE
     from onestory.workforce.models import Worker
 
     open_contacts = Contact.objects.filter(status__in=[Status.RECEIVED, Status.SCREENING]).count()
@@ -585,7 +585,7 @@ def measure_queue(*, screener_id, renders: int) -> dict:
     return {
         "open_contacts": open_contacts,
         "rows_shown": rows,
-        "row_limit": QUEUE_LIMIT,
+        "page_size": QUEUE_PAGE_SIZE,
         "queries_per_render": queries,
         "sql_ms_one_render": round(sql_ms, 1),
         "page_kib": round(len(response.content) / 1024, 1),

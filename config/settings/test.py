@@ -14,5 +14,7 @@ STORAGES = {
 AXES_ENABLED = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 STATIC_ROOT = None  # files are served from the finders; no collectstatic needed
+# Each test process its own cache: tests running side by side never see each other's figures.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Most tests sign in with force_login; the tests of signing in turn the second factor on.
 ONESTORY_REQUIRE_SECOND_FACTOR = False

@@ -12,6 +12,13 @@ def now() -> datetime:
     return timezone.now()
 
 
+def page_moment(context) -> datetime:
+    """The moment a page is drawn at: the view's `now` in the template context when it gave
+    one, so that every section of the page reads the records as of the same moment (and the
+    access filter is built once), else the time now."""
+    return context.get("now") or now()
+
+
 def today_in_london(at: datetime | None = None) -> date:
     """The Europe/London calendar date of `at` (default: now)."""
     return (at or now()).astimezone(LONDON).date()

@@ -8,6 +8,7 @@ named the child.
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -34,7 +35,7 @@ from .models import (
     StrategyDiscussion,
 )
 
-QUEUE_LIMIT = 200
+QUEUE_PAGE_SIZE = 50  # contacts a page of the queue shows, most urgent first
 
 
 class View:
@@ -120,22 +121,24 @@ def _rag(contact: Contact, now: datetime) -> Rag:
     return rag_status(started_at=contact.received_at, due_at=contact.due_at, now=now)
 
 
-def screening_queue(user, *, now: datetime, assigned: str = "") -> list[QueueRow]:
-    """Open contacts, families in immediate danger first, then least time left on the clock."""
+def screening_queue(user, *, now: datetime, assigned: str = "", page_number=1) -> Page:
+    """Open contacts, families in immediate danger first, then least time left on the clock: one
+    page of QueueRow (a busy morning's queue is read from the top, a page at a time)."""
     if not screens(user):
         raise Http404("No page found")
     contacts = (
         Contact.objects.filter(status__in=[rules.Status.RECEIVED, rules.Status.SCREENING])
         .select_related("assigned_to", "referrer_agency")
         .prefetch_related("people", "info_requests")
-        .order_by("-immediate_danger", "due_at", "received_at")
+        .order_by("-immediate_danger", "due_at", "received_at", "pk")
     )
     if assigned == "me":
         contacts = contacts.filter(assigned_to=user)
     elif assigned == "nobody":
         contacts = contacts.filter(assigned_to__isnull=True)
+    page = Paginator(contacts, QUEUE_PAGE_SIZE).get_page(page_number)
     rows = []
-    for contact in contacts[:QUEUE_LIMIT]:
+    for contact in page.object_list:
         named = list(contact.people.all())
         rows.append(
             QueueRow(
@@ -154,7 +157,8 @@ def screening_queue(user, *, now: datetime, assigned: str = "") -> list[QueueRow
                 decision=None,
             )
         )
-    return rows
+    page.object_list = rows
+    return page
 
 
 def queue_counts(*, now: datetime) -> dict:

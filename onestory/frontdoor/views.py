@@ -162,7 +162,9 @@ def queue(request):
         request,
         "frontdoor/queue.html",
         {
-            "rows": selectors.screening_queue(request.user, now=at, assigned=assigned),
+            "page": selectors.screening_queue(
+                request.user, now=at, assigned=assigned, page_number=request.GET.get("page")
+            ),
             "counts": counts,
             "may_configure": configuration.may_configure(request.user),
             "figures": [
@@ -172,9 +174,9 @@ def queue(request):
                 (counts["unassigned"], "not given to a screener"),
             ],
             "assigned": assigned,
+            "page_query": f"assigned={assigned}" if assigned else "",
             "sign_off": selectors.waiting_for_sign_off(request.user),
             "strategy": selectors.strategy_discussions_due(request.user, now=at),
-            "limit": selectors.QUEUE_LIMIT,
             "now": at,
         },
     )

@@ -8,6 +8,7 @@ recorded in the audit trail (by the view, for the page it shows).
 """
 
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -378,6 +379,13 @@ def trend_list(ids: Iterable[str], end: date, *, years: int = TREND_YEARS) -> li
 # before, and the children behind a figure are never kept), so one computation serves them all;
 # the page says when they were computed. 0 computes them on every request.
 FIGURES_SECONDS = 300
+# Working them out takes seconds at a council's scale (about 9 s at scale 1), so one reader does
+# it at a time: the others are shown the figures kept until then (the page gives their time),
+# or, when none are kept yet, wait for that reader's. Figures past their time are kept a day for
+# this; a reader who died while working them out is waited for at most COMPUTING_SECONDS.
+COMPUTING_SECONDS = 120
+STALE_KEPT_SECONDS = 24 * 60 * 60
+WAIT_STEP_SECONDS = 0.25
 
 
 @dataclass
@@ -391,20 +399,47 @@ class DashboardFigures:
 def dashboard_figures(period: Period, *, now: datetime) -> DashboardFigures:
     """The headline measures and the trends (charts drawn) for the period, from the cache when
     they were computed less than FIGURES_SECONDS ago for the same period and the same day the
-    council's records are complete from."""
+    council's records are complete from; past that, one reader works them out again while the
+    others are shown the last ones."""
     seconds = getattr(settings, "ONESTORY_FIGURES_CACHE_SECONDS", FIGURES_SECONDS)
+    if not seconds:
+        return _work_out_figures(period, now=now, seconds=0)
     key = f"insight:dashboard:{period.start}:{period.end}:{complete_from()}"
-    found = cache.get(key) if seconds else None
-    if found is None:
-        found = DashboardFigures(
-            groups=headlines(period),
-            trends=[t.draw() for t in trend_list(TREND_IDS, period.end)],
-            computed_at=now,
-            kept_minutes=max(1, round(seconds / 60)) if seconds else 0,
-        )
-        if seconds:
-            cache.set(key, found, seconds)
-    return found
+    computing = f"{key}:computing"
+
+    def fresh(figures) -> bool:
+        return figures is not None and (now - figures.computed_at).total_seconds() < seconds
+
+    kept = cache.get(key)
+    if fresh(kept):
+        return kept
+    waited = 0.0
+    while not cache.add(computing, True, COMPUTING_SECONDS):
+        if kept is not None:
+            return kept  # another reader is working them out: the last ones meanwhile
+        if waited >= COMPUTING_SECONDS:
+            break
+        time.sleep(WAIT_STEP_SECONDS)
+        waited += WAIT_STEP_SECONDS
+        kept = cache.get(key)
+    try:
+        kept = cache.get(key)
+        if fresh(kept):  # worked out by another reader since this one looked
+            return kept
+        figures = _work_out_figures(period, now=now, seconds=seconds)
+        cache.set(key, figures, STALE_KEPT_SECONDS)
+    finally:
+        cache.delete(computing)
+    return figures
+
+
+def _work_out_figures(period: Period, *, now: datetime, seconds: int) -> DashboardFigures:
+    return DashboardFigures(
+        groups=headlines(period),
+        trends=[t.draw() for t in trend_list(TREND_IDS, period.end)],
+        computed_at=now,
+        kept_minutes=max(1, round(seconds / 60)) if seconds else 0,
+    )
 
 
 # --- One measure ----------------------------------------------------------------------------------

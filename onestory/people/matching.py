@@ -21,6 +21,7 @@ from django.http import Http404
 from onestory.access import audit
 from onestory.access.selectors import (
     audit_views,
+    caseload_of,
     identifying_details_hidden,
     identifying_details_hidden_from,
     visible_to,
@@ -299,7 +300,7 @@ def known_to_us(user, query: Query, *, now: datetime, request=None) -> list[Know
             )
         else:
             # A caseload is small: read it once and search only within it.
-            openable = set(visible_to(user, now=now).order_by().values_list("pk", flat=True))
+            openable = set(caseload_of(user, now=now).order_by().values_list("pk", flat=True))
             found = search(query, within=openable) if openable else []
             ids = [r.person_id for r in found]
         hidden = identifying_details_hidden_from(user, ids, now=now)

@@ -207,6 +207,7 @@ def person_page(user, person_id, *, now: datetime, request=None) -> dict:
         ),
         "change_history": change_history(person)[:CHANGE_HISTORY_SHOWN],
         "may_change": may_change_people(user),
+        "now": now,  # the page's sections read the record as of this moment
     }
 
 

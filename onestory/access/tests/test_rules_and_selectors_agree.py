@@ -1,13 +1,16 @@
 """The need-to-know rule is written twice: as pure Python (rules.may_open) and as a database
-filter (selectors.visible_to). These tests hold the two in step, route by route and role by role.
+filter (selectors.visible_to, and caseload_of, the same filter read from the worker's own
+allocations, grants and consents). These tests hold them in step, route by route and role by role.
 """
+
+import datetime
 
 import pytest
 from django.utils import timezone
 
 from onestory.access.models import AccessGrant
 from onestory.access.rules import AccessFacts, may_open
-from onestory.access.selectors import visible_to
+from onestory.access.selectors import caseload_of, visible_to
 from onestory.access.tests.factories import (
     AccessGrantFactory,
     AllocationFactory,
@@ -98,6 +101,68 @@ def test_the_database_filter_agrees_with_the_rule_for_every_role(route, restrict
     for role in Role:
         worker, person, facts = _arrange(role, route, restriction)
         in_database = visible_to(worker, now=now).filter(pk=person.pk).exists()
-        if in_database != may_open(facts):
-            disagreements.append(f"{role}: rule says {may_open(facts)}, database {in_database}")
+        in_caseload = person.pk in set(caseload_of(worker, now=now).values_list("pk", flat=True))
+        if in_database != may_open(facts) or in_caseload != may_open(facts):
+            disagreements.append(
+                f"{role}: rule says {may_open(facts)}, database {in_database}, "
+                f"caseload {in_caseload}"
+            )
     assert not disagreements
+
+
+@pytest.mark.django_db
+def test_a_whole_caseload_is_the_people_the_filter_lets_the_worker_open():
+    """A search of everything a team manager may open finds exactly the records they may open:
+    their own, their team's, their colleagues', a managed team's and its workers', their
+    grants; not ended allocations, revoked or expired grants, restricted or merged records."""
+    now = timezone.now()
+    past = now - datetime.timedelta(days=1)
+    manager = worker_with_role(Role.TEAM_MANAGER)
+    colleague = worker_with_role(Role.SOCIAL_WORKER, team=manager.team)
+    managed = TeamFactory(manager=manager)
+    managed_worker = worker_with_role(Role.SOCIAL_WORKER, team=managed)
+    opens = [
+        AllocationFactory(worker=manager).person,
+        AllocationFactory(worker=colleague).person,
+        AllocationFactory(worker=None, team=manager.team).person,
+        AllocationFactory(worker=None, team=managed).person,
+        AllocationFactory(worker=managed_worker).person,
+        AccessGrantFactory(worker=manager).person,
+    ]
+    named = AllocationFactory(worker=manager).person
+    RecordRestrictionFactory(person=named)
+    AccessGrantFactory(person=named, worker=manager, kind=AccessGrant.Kind.RESTRICTED)
+    opens.append(named)
+    AllocationFactory(worker=manager, ends_at=past)
+    AccessGrantFactory(worker=manager, revoked_at=past)
+    AccessGrantFactory(worker=manager, expires_at=past)
+    RecordRestrictionFactory(person=AllocationFactory(worker=manager).person)
+    merged = AllocationFactory(worker=manager).person
+    merged.merged_into = opens[0]
+    merged.save()
+    AllocationFactory(worker=worker_with_role(Role.SOCIAL_WORKER))  # another team's child
+
+    caseload = set(caseload_of(manager, now=now).values_list("pk", flat=True))
+
+    assert caseload == {p.pk for p in opens}
+    assert caseload == set(visible_to(manager, now=now).values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_filter_built_once_for_a_moment_still_follows_the_worker_and_the_records():
+    """A page builds the filter once for its moment; a change of team, a new allocation or an
+    allocation ended since is still seen by the next use at that moment."""
+    now = timezone.now()
+    worker = worker_with_role(Role.SOCIAL_WORKER)
+    own = AllocationFactory(worker=None, team=worker.team)
+    assert visible_to(worker, now=now).filter(pk=own.person_id).exists()
+
+    later = AllocationFactory(worker=worker)
+    assert visible_to(worker, now=now).filter(pk=later.person_id).exists()
+    later.ends_at = now - datetime.timedelta(seconds=1)
+    later.save()
+    assert not visible_to(worker, now=now).filter(pk=later.person_id).exists()
+
+    worker.team = TeamFactory()
+    worker.save()
+    assert not visible_to(worker, now=now).filter(pk=own.person_id).exists()

@@ -5,7 +5,7 @@ record's letters and reports for those who produce them.
 
 from django import template
 
-from onestory.core.clock import now
+from onestory.core.clock import page_moment
 from onestory.workforce.rules import CASE_ROLES
 
 from ..selectors_documents import documents_on
@@ -15,12 +15,12 @@ register = template.Library()
 LATEST_SHOWN = 3
 
 
-@register.inclusion_tag("documents/document_person_section.html")
-def person_documents(person, user):
+@register.inclusion_tag("documents/document_person_section.html", takes_context=True)
+def person_documents(context, person, user):
     """The person page has already opened (and audited) the record."""
     if getattr(user, "role", None) not in CASE_ROLES:
         return {"shown": False}
-    documents = documents_on(user, person, now=now())
+    documents = documents_on(user, person, now=page_moment(context))
     return {
         "shown": True,
         "person": person,

@@ -2,7 +2,7 @@
 
 from django import template
 
-from onestory.core.clock import now
+from onestory.core.clock import page_moment
 
 from ..actions.episodes import OPENING_ROLES
 from ..models import Episode
@@ -11,11 +11,11 @@ from ..selectors import episodes_of_person
 register = template.Library()
 
 
-@register.simple_tag
-def early_help_for(person, user) -> dict:
+@register.simple_tag(takes_context=True)
+def early_help_for(context, person, user) -> dict:
     """The person's episodes this worker may see, and whether they may start one (nobody starts
     a second while one is open)."""
-    episodes = episodes_of_person(user, person, now=now())
+    episodes = episodes_of_person(user, person, now=page_moment(context))
     return {
         "episodes": episodes,
         "may_start": getattr(user, "role", None) in OPENING_ROLES

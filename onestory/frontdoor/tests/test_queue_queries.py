@@ -15,9 +15,10 @@ from onestory.workforce.tests.factories import worker_with_role
 
 pytestmark = pytest.mark.django_db
 
-# Session, sign-in, the five counts, the contacts with the people they name and the
-# information requests, decisions waiting for sign-off and strategy discussions due.
-QUEUE_QUERIES = 15
+# Session, sign-in, the five counts, how many contacts the page is one of, the page's contacts
+# with the people they name and the information requests, decisions waiting for sign-off and
+# strategy discussions due.
+QUEUE_QUERIES = 16
 
 
 def _queries(client, url) -> int:

@@ -153,6 +153,31 @@ def test_the_queue_puts_immediate_danger_first_then_the_least_time_left(client, 
     assert "Immediate danger" in page
 
 
+def test_a_long_queue_is_read_a_page_at_a_time_most_urgent_first(client, sign_in, monkeypatch):
+    monkeypatch.setattr("onestory.frontdoor.selectors.QUEUE_PAGE_SIZE", 2)
+    school = worker_with_role(Role.PARTNER)
+    at = timezone.now()
+    oldest = submit(school, now=at - timedelta(hours=5))
+    older = submit(school, now=at - timedelta(hours=3))
+    newest = submit(school, now=at - timedelta(hours=1))
+    danger = submit(school, now=at, immediate_danger=True)
+    sign_in(Role.FRONT_DOOR)
+    url = reverse("frontdoor:queue")
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": "2"}).content.decode()
+    beyond = client.get(url, {"page": "99"}).content.decode()
+
+    assert danger.reference in first and oldest.reference in first
+    assert older.reference not in first and newest.reference not in first
+    assert "Showing 1 to 2 of 4 contacts" in first and "Page 1 of 2" in first
+    assert older.reference in second and newest.reference in second
+    assert danger.reference not in second and "Showing 3 to 4 of 4 contacts" in second
+    assert older.reference in beyond  # a page past the end shows the last page
+    mine = client.get(url, {"assigned": "nobody"}).content.decode()
+    assert 'href="?assigned=nobody&amp;page=2"' in mine
+
+
 def test_managers_outside_the_front_door_do_not_see_the_queue(client, sign_in):
     sign_in(Role.TEAM_MANAGER)  # a social work manager
     assert client.get(reverse("frontdoor:queue")).status_code == 404

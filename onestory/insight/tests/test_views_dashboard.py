@@ -6,7 +6,7 @@ import csv
 import html
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -18,8 +18,9 @@ from openpyxl import load_workbook
 
 from onestory.access.models import AuditEvent
 from onestory.core.clock import today_in_london
-from onestory.insight import views_dashboard
+from onestory.insight import selectors, views_dashboard
 from onestory.insight.measures import compute
+from onestory.insight.measures.sources import complete_from
 from onestory.insight.models import RecordsCoverage
 from onestory.insight.rules import Period
 from onestory.socialcare.tests.factories import referred_child
@@ -571,6 +572,33 @@ def test_the_figures_are_worked_out_once_and_kept_for_every_reader_for_five_minu
     # Another period is worked out for itself.
     other = client.get(_url("dashboard", {"end": "2005-03-31"}))
     assert _headline(other, "children_in_need").shown == "no data"
+
+
+def _children_in_need(figures) -> str:
+    return next(
+        h.shown for g in figures.groups for h in g.headlines if h.result.id == "children_in_need"
+    )
+
+
+def test_figures_past_their_time_are_worked_out_by_one_reader_while_others_see_the_last(
+    manager_and_child, django_assert_max_num_queries
+):
+    period = Period.year_ending(END)
+    first = selectors.dashboard_figures(period, now=NOW)
+    assert _children_in_need(first) == "1"
+    _child_elsewhere()
+    later = NOW + timedelta(seconds=selectors.FIGURES_SECONDS + 60)
+    key = f"insight:dashboard:{period.start}:{period.end}:{complete_from()}"
+
+    cache.add(f"{key}:computing", True, 60)  # another reader is working them out
+    with django_assert_max_num_queries(1):  # the records' start only: no measure
+        meanwhile = selectors.dashboard_figures(period, now=later)
+    assert _children_in_need(meanwhile) == "1" and meanwhile.computed_at == NOW
+
+    cache.delete(f"{key}:computing")  # that reader has gone
+    again = selectors.dashboard_figures(period, now=later)
+    assert _children_in_need(again) == "2" and again.computed_at == later
+    assert cache.get(f"{key}:computing") is None
 
 
 def test_kept_figures_are_never_shown_to_a_role_that_may_not_see_the_hub(

@@ -8,7 +8,7 @@
 
 from django import template
 
-from onestory.core.clock import now
+from onestory.core.clock import now, page_moment
 from onestory.core.idempotency import new_form_token
 from onestory.workforce.rules import CASE_ROLES, Role
 
@@ -34,7 +34,7 @@ def case_notes(context, person):
     """The latest case notes about a person the reader may see, a link to all of them, and the
     buttons that start a note (and management oversight, for a manager). The page has opened
     the person's record."""
-    user, at = context["request"].user, now()
+    user, at = context["request"].user, page_moment(context)
     notes = selectors.person_notes(user, person, now=at)[: selectors.LATEST_SHOWN]
     return _buttons(
         context,
@@ -49,7 +49,7 @@ def case_notes(context, person):
 def case_notes_about(context, about_type: str, about_id):
     """The latest case notes belonging to an episode, referral or context, and the button that
     starts one (about the people of that record the reader may open)."""
-    user, at = context["request"].user, now()
+    user, at = context["request"].user, page_moment(context)
     notes = selectors.about_notes(user, about_type, about_id, now=at)[: selectors.LATEST_SHOWN]
     return _buttons(
         context,
