@@ -307,6 +307,8 @@ class Stack:
             "--keep-alive", "75",
             "--backlog", "2048",
             "--access-logfile", str(self.server_log),
+            # gunicorn's usual line, and how long the request took (ms) to read a slow spell by.
+            "--access-logformat", '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms',
             "--error-logfile", str(self.server_log),
             "--graceful-timeout", "5",
         ]  # fmt: skip

@@ -40,12 +40,43 @@ def visible_to(user, *, now: datetime) -> QuerySet[Person]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Person.objects.none()
     built = user.__dict__.setdefault("_visible_to_built", {})
-    # Everything about the worker the filter is built from, besides the teams they manage
-    # (a subquery, read each time).
-    key = (now, user.pk, user.role, user.team_id, user.agency_id)
+    key = _worker_at(user, now)
     if key not in built:
         built[key] = _visibility(user, now=now)[0]
     return built[key].all()
+
+
+def _worker_at(user, now: datetime) -> tuple:
+    """Everything about the worker their access is worked out from, at this moment (besides
+    the teams they manage: a subquery, read each time)."""
+    return (now, user.pk, user.role, user.team_id, user.agency_id)
+
+
+def _opened_at(user, now: datetime) -> set:
+    """The records access_person_by_id has opened for this worker at this moment."""
+    return user.__dict__.setdefault("_opened", {}).setdefault(_worker_at(user, now), set())
+
+
+def openable_ids(user, person_ids, *, now: datetime) -> set:
+    """Of these records, those this worker may open now.
+
+    A record the page has opened (access_person_by_id, for this worker at this moment) is not
+    asked about again: the page's sections (its notes, documents, episodes) trust the page's
+    own check, which it has audited, rather than repeat it.
+    """
+    person_ids = set(person_ids)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    known = _opened_at(user, now) & person_ids
+    rest = person_ids - known
+    if rest:
+        known |= set(visible_to(user, now=now).filter(pk__in=rest).values_list("pk", flat=True))
+    return known
+
+
+def may_open_record(user, person: Person, *, now: datetime) -> bool:
+    """Whether this worker may open this record now (see openable_ids)."""
+    return bool(openable_ids(user, [person.pk], now=now))
 
 
 def caseload_of(user, *, now: datetime) -> QuerySet[Person]:
@@ -175,6 +206,7 @@ def access_person_by_id(
     person = visible_to(user, now=now).filter(pk=person_id).first()
     if person is None:
         _deny(user, person_id, now=now, page=page, request=request)
+    _opened_at(user, now).add(person.pk)
     return _opened(user, person, now=now, page=page, request=request)
 
 

@@ -12,7 +12,7 @@ from django.http import Http404
 
 from onestory.access import audit
 from onestory.access.models import Allocation
-from onestory.access.selectors import identifying_details_hidden_from, visible_to
+from onestory.access.selectors import identifying_details_hidden_from, may_open_record, visible_to
 from onestory.people.models import HouseholdMember, Person
 from onestory.people.selectors import current_memberships
 from onestory.workforce.rules import CASE_ROLES, Role
@@ -41,26 +41,38 @@ def _on_the_case_team(user, *, now: datetime) -> Exists:
     return Exists(DocumentSubject.objects.filter(Exists(allocated), document=OuterRef("pk")))
 
 
+def _visibility_allows(user, *, now: datetime) -> Q:
+    """A condition on documents: their visibility lets this worker see them (on a record they
+    may open)."""
+    allowed = Q(visibility=Document.Visibility.RECORD) | Q(uploaded_by_id=user.pk)
+    if user.role != Role.PARTNER:
+        allowed |= Q(visibility=Document.Visibility.COUNCIL)
+    allowed |= Q(visibility=Document.Visibility.CASE_TEAM) & _on_the_case_team(user, now=now)
+    return allowed & Q(removed_at__isnull=True)
+
+
+def _may_see_documents(user) -> bool:
+    return getattr(user, "is_authenticated", False) and user.role in CASE_ROLES
+
+
 def documents_visible_to(user, *, now: datetime) -> QuerySet[Document]:
     """The documents this worker may see and download now."""
-    if not getattr(user, "is_authenticated", False) or user.role not in CASE_ROLES:
+    if not _may_see_documents(user):
         return Document.objects.none()
     on_open_record = Exists(
         DocumentSubject.objects.filter(
             document=OuterRef("pk"), person__in=visible_to(user, now=now)
         )
     )
-    allowed = Q(visibility=Document.Visibility.RECORD) | Q(uploaded_by_id=user.pk)
-    if user.role != Role.PARTNER:
-        allowed |= Q(visibility=Document.Visibility.COUNCIL)
-    allowed |= Q(visibility=Document.Visibility.CASE_TEAM) & _on_the_case_team(user, now=now)
-    return Document.objects.filter(allowed, on_open_record, removed_at__isnull=True)
+    return Document.objects.filter(_visibility_allows(user, now=now), on_open_record)
 
 
 def documents_on(user, person: Person, *, now: datetime) -> QuerySet[Document]:
-    """The documents on this person's record the worker may see, newest first (the caller
-    has opened the record through access_person_by_id)."""
-    return documents_visible_to(user, now=now).filter(subjects__person=person).distinct()
+    """The documents on this person's record the worker may see, newest first: none unless
+    they may open the record (a document is on a person once, so each is listed once)."""
+    if not _may_see_documents(user) or not may_open_record(user, person, now=now):
+        return Document.objects.none()
+    return Document.objects.filter(_visibility_allows(user, now=now), subjects__person=person)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from onestory.access import audit
-from onestory.access.selectors import audit_views, team_ids_of, visible_to
+from onestory.access.selectors import audit_views, may_open_record, team_ids_of, visible_to
 from onestory.core.clock import LONDON, today_in_london
 from onestory.frontdoor.models import Decision
 from onestory.frontdoor.rules import Outcome
@@ -38,7 +38,12 @@ def episodes_visible_to(user, *, now: datetime) -> QuerySet[Episode]:
     seen = EpisodeMember.objects.filter(
         episode=OuterRef("pk"), person__in=visible_to(user, now=now)
     )
-    episodes = episodes.filter(Exists(seen))
+    return _as_their_agency_may(user, episodes.filter(Exists(seen)))
+
+
+def _as_their_agency_may(user, episodes: QuerySet[Episode]) -> QuerySet[Episode]:
+    """Of episodes with a member the worker may open: a partner agency's worker sees those
+    their agency works on or they lead."""
     if user.role == Role.PARTNER:
         episodes = episodes.filter(Q(agencies=user.agency_id) | Q(lead_professional=user))
     return episodes.distinct()
@@ -154,10 +159,12 @@ def families_of(user, *, now: datetime) -> QuerySet[Episode]:
 
 
 def episodes_of_person(user, person, *, now: datetime) -> list[Episode]:
-    """The episodes of one person this worker may see, newest first (for the person page)."""
+    """The episodes of one person this worker may see, newest first (for the person page):
+    none unless they may open the record."""
+    if getattr(user, "role", None) not in CASE_ROLES or not may_open_record(user, person, now=now):
+        return []
     return list(
-        episodes_visible_to(user, now=now)
-        .filter(members__person=person)
+        _as_their_agency_may(user, Episode.objects.filter(members__person=person))
         .select_related("lead_professional")
         .order_by("-opened_at")
     )

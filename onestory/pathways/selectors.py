@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from onestory.access import audit
-from onestory.access.selectors import audit_views, visible_to
+from onestory.access.selectors import audit_views, may_open_record, visible_to
 from onestory.core.clock import today_in_london
 from onestory.people.models import Person
 from onestory.workforce.models import Agency, Team, Worker
@@ -73,7 +73,7 @@ def person_section(user, person: Person, *, now: datetime) -> dict:
     """What the person page shows of a child's pathways: flags (active first) with their panel
     referral, and the contexts the child is linked to. Empty for anyone who may not open the
     record."""
-    if not may_read(user) or not visible_to(user, now=now).filter(pk=person.pk).exists():
+    if not may_read(user) or not may_open_record(user, person, now=now):
         return {"shown": False}
     today = today_in_london(now)
     flags = list(

@@ -303,7 +303,9 @@ def known_to_us(user, query: Query, *, now: datetime, request=None) -> list[Know
             openable = set(caseload_of(user, now=now).order_by().values_list("pk", flat=True))
             found = search(query, within=openable) if openable else []
             ids = [r.person_id for r in found]
-        hidden = identifying_details_hidden_from(user, ids, now=now)
+        # Outside the front door a worker sees who someone is only on records they may open,
+        # and everything found then is one of those.
+        hidden = identifying_details_hidden_from(user, ids, now=now) if sees_all else set()
         results = []
         for scored in found:
             if scored.person_id in hidden:

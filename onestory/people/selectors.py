@@ -10,7 +10,7 @@ from django.utils.dateformat import format as format_date
 
 from onestory.access import audit
 from onestory.access.models import AuditEvent
-from onestory.access.selectors import access_person_by_id, visible_to
+from onestory.access.selectors import access_person_by_id, openable_ids, visible_to
 from onestory.core.clock import LONDON, today_in_london
 from onestory.workforce.models import Worker
 from onestory.workforce.rules import MAY_EDIT_PEOPLE, Role
@@ -80,12 +80,6 @@ def _withheld_only(address: Address) -> Address:
     return shown
 
 
-def _visible_ids(user, ids, *, now: datetime) -> set:
-    if not ids:
-        return set()
-    return set(visible_to(user, now=now).filter(pk__in=ids).values_list("pk", flat=True))
-
-
 def may_change_people(user) -> bool:
     return user.role in MAY_EDIT_PEOPLE
 
@@ -115,7 +109,7 @@ def _relationships_and_households(user, person: Person, *, now: datetime) -> dic
             current_memberships(today), household_id__in={m.household_id for m in memberships}
         ).values_list("household_id", "person_id")
     )
-    visible = _visible_ids(user, others | {p for _h, p in current}, now=now)
+    visible = openable_ids(user, others | {p for _h, p in current}, now=now)
     return {
         "relationships": _relationship_rows(person, relationships, visible),
         "households": _household_rows(memberships, current, visible, today=today),
@@ -338,7 +332,7 @@ def access_household_by_id(user, household_id, *, now: datetime, request=None, p
             .select_related("person")
             .order_by("person__date_of_birth", "person__family_name")
         )
-    visible = _visible_ids(user, {m.person_id for m in members}, now=now)
+    visible = openable_ids(user, {m.person_id for m in members}, now=now)
     if household is None or not rules.may_open_household(visible_current_members=len(visible)):
         audit.record(
             actor=user,

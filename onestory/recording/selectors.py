@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from onestory.access import audit
 from onestory.access.models import Allocation
-from onestory.access.selectors import audit_views, visible_to
+from onestory.access.selectors import audit_views, may_open_record, openable_ids, visible_to
 from onestory.core.clock import today_in_london
 from onestory.earlyhelp.selectors import access_episode_by_id
 from onestory.frontdoor.models import Referral
@@ -80,11 +80,7 @@ def _subjects_seen_by(user, notes: list[CaseNote], *, now: datetime) -> dict:
         .select_related("person")
         .order_by("person__date_of_birth", "person__family_name")
     )
-    visible = set(
-        visible_to(user, now=now)
-        .filter(pk__in={r.person_id for r in rows})
-        .values_list("pk", flat=True)
-    )
+    visible = openable_ids(user, {r.person_id for r in rows}, now=now)
     seen: dict = {note.pk: ([], 0) for note in notes}
     for row in rows:
         shown, hidden = seen[row.note_id]
@@ -138,10 +134,12 @@ def access_draft_by_id(user, note_id, *, now: datetime, request=None) -> CaseNot
 
 def person_notes(user, person: Person, *, now: datetime) -> QuerySet[CaseNote]:
     """The notes about this person the worker may read (their own drafts included), newest
-    first. The caller has opened the person's record."""
+    first: none unless they may open the record, and then every submitted note about them."""
+    if not may_open_record(user, person, now=now):
+        return CaseNote.objects.none()
     return (
-        notes_visible_to(user, now=now)
-        .filter(subjects__person=person)
+        CaseNote.objects.filter(subjects__person=person)
+        .filter(Q(status=NoteStatus.SUBMITTED) | Q(status=NoteStatus.DRAFT, author_id=user.pk))
         .select_related("author")
         .order_by("-occurred_at", "-created_at")
     )

@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 from onestory.access import audit
 from onestory.access.tests.factories import AllocationFactory
 from onestory.core.clock import today_in_london
-from onestory.people.tests.factories import PersonFactory
+from onestory.people.selectors import CHRONOLOGY_PAGE_SIZE
+from onestory.people.tests.factories import ChronologyEntryFactory, PersonFactory
 from onestory.workforce.rules import Role
 from onestory.workforce.tests.factories import worker_with_role
 
@@ -72,6 +73,24 @@ def test_an_allocated_child_opens_from_the_home_page(page, site):
     expect(page).to_have_url(f"{site}/people/{child.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(child.full_name)
     visit(page, "person page")
+
+
+def test_a_long_chronology_is_read_a_page_at_a_time(page, site):
+    worker = worker_with_role(Role.SOCIAL_WORKER)
+    child = AllocationFactory(worker=worker).person
+    ChronologyEntryFactory.create_batch(CHRONOLOGY_PAGE_SIZE + 5, person=child)
+    sign_in(page, site, worker.username)
+
+    page.goto(f"{site}/people/{child.pk}/chronology/")
+    expect(page.get_by_text("Page 1 of 2")).to_be_visible()
+    expect(page.get_by_role("cell", name="Home visit 1", exact=True)).to_have_count(0)
+    visit(page, "chronology, newest entries")
+
+    page.get_by_role("link", name="Older entries").click()
+    expect(page.get_by_text("Page 2 of 2")).to_be_visible()
+    expect(page.get_by_role("cell", name="Home visit 1", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Newer entries")).to_be_visible()
+    visit(page, "chronology, oldest entries")
 
 
 def test_a_child_who_is_not_allocated_shows_the_not_found_page(page, site):

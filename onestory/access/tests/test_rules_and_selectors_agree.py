@@ -1,6 +1,7 @@
 """The need-to-know rule is written twice: as pure Python (rules.may_open) and as a database
-filter (selectors.visible_to, and caseload_of, the same filter read from the worker's own
-allocations, grants and consents). These tests hold them in step, route by route and role by role.
+filter (selectors.visible_to; caseload_of, the same filter read from the worker's own
+allocations, grants and consents; openable_ids, which trusts a record the page has opened).
+These tests hold them in step, route by route and role by role.
 """
 
 import datetime
@@ -10,7 +11,13 @@ from django.utils import timezone
 
 from onestory.access.models import AccessGrant
 from onestory.access.rules import AccessFacts, may_open
-from onestory.access.selectors import caseload_of, visible_to
+from onestory.access.selectors import (
+    access_person_by_id,
+    caseload_of,
+    may_open_record,
+    openable_ids,
+    visible_to,
+)
 from onestory.access.tests.factories import (
     AccessGrantFactory,
     AllocationFactory,
@@ -166,3 +173,31 @@ def test_the_filter_built_once_for_a_moment_still_follows_the_worker_and_the_rec
     worker.team = TeamFactory()
     worker.save()
     assert not visible_to(worker, now=now).filter(pk=own.person_id).exists()
+
+
+@pytest.mark.django_db
+def test_a_record_the_page_opened_is_trusted_by_its_sections_and_nothing_else(
+    django_assert_num_queries,
+):
+    """The person page opens (and audits) the record once; its notes, documents and episodes
+    ask whether the worker may open it and are answered without a second check. Another
+    record, another moment or another worker is still checked against the database."""
+    now = timezone.now()
+    worker = worker_with_role(Role.SOCIAL_WORKER)
+    child = AllocationFactory(worker=worker).person
+    sibling = AllocationFactory(worker=worker).person
+    stranger = PersonFactory()
+    person = access_person_by_id(worker, child.pk, now=now)
+
+    with django_assert_num_queries(0):
+        assert may_open_record(worker, person, now=now)
+    with django_assert_num_queries(1):
+        assert openable_ids(worker, {child.pk, sibling.pk, stranger.pk}, now=now) == {
+            child.pk,
+            sibling.pk,
+        }
+    with django_assert_num_queries(1):
+        assert may_open_record(worker, person, now=now + datetime.timedelta(seconds=1))
+    outsider = worker_with_role(Role.SOCIAL_WORKER)
+    assert not may_open_record(outsider, person, now=now)
+    assert openable_ids(outsider, {child.pk}, now=now) == set()

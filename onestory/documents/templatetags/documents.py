@@ -21,10 +21,12 @@ def person_documents(context, person, user):
     if getattr(user, "role", None) not in CASE_ROLES:
         return {"shown": False}
     documents = documents_on(user, person, now=page_moment(context))
+    latest = list(documents[:LATEST_SHOWN])
     return {
         "shown": True,
         "person": person,
-        "latest": list(documents[:LATEST_SHOWN]),
-        "count": documents.count(),
+        "latest": latest,
+        # Counted only when there may be more than the page shows.
+        "count": documents.count() if len(latest) == LATEST_SHOWN else len(latest),
         "letters": user.role in MAY_PRODUCE,
     }

@@ -213,3 +213,19 @@ def test_the_person_page_tag_lists_the_latest_documents_and_the_links(rf, sign_i
     assert "Health visitor report" in html
     assert reverse("documents:document-upload", args=[child.pk]) in html
     assert "All documents (1)" in html
+
+
+def test_the_person_page_tag_counts_every_document_when_more_than_the_latest_are_shown(sign_in):
+    from django.template import Context, Template
+
+    from onestory.documents.templatetags.documents import LATEST_SHOWN
+
+    worker = sign_in(Role.SOCIAL_WORKER)
+    child = allocated_child(worker)
+    for number in range(LATEST_SHOWN + 1):
+        document_on([child], uploaded_by=worker, title=f"Review {number}")
+    html = Template("{% load documents %}{% person_documents person user %}").render(
+        Context({"person": child, "user": worker})
+    )
+    assert html.count("Review ") == LATEST_SHOWN
+    assert f"All documents ({LATEST_SHOWN + 1})" in html

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,6 +20,7 @@ from openpyxl import load_workbook
 from onestory.access.models import AuditEvent
 from onestory.core.clock import today_in_london
 from onestory.insight import selectors, views_dashboard
+from onestory.insight.management.commands import dashboard_figures as dashboard_figures_command
 from onestory.insight.measures import compute
 from onestory.insight.measures.sources import complete_from
 from onestory.insight.models import RecordsCoverage
@@ -599,6 +601,50 @@ def test_figures_past_their_time_are_worked_out_by_one_reader_while_others_see_t
     again = selectors.dashboard_figures(period, now=later)
     assert _children_in_need(again) == "2" and again.computed_at == later
     assert cache.get(f"{key}:computing") is None
+
+
+def test_past_their_time_a_shared_cache_s_figures_are_worked_out_by_a_process_of_their_own(
+    manager_and_child, settings, tmp_path, monkeypatch, django_assert_max_num_queries
+):
+    """On a server (a cache every process shares) no reader's page waits for the figures, and
+    none of the server's processes spends seconds on them: one `onestory dashboard_figures`
+    is started, at a lower priority, and the last figures are shown meanwhile."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
+    started = []
+    monkeypatch.setattr(selectors.subprocess, "Popen", lambda args, **kw: started.append(args))
+    period = Period.year_ending(END)
+    first = selectors.dashboard_figures(period, now=NOW)  # none kept: this reader waits
+    assert _children_in_need(first) == "1" and started == []
+    _child_elsewhere()
+    later = NOW + timedelta(seconds=selectors.FIGURES_SECONDS + 60)
+
+    with django_assert_max_num_queries(2):  # the records' start, for each reader: no measure
+        readers = [selectors.dashboard_figures(period, now=later) for _ in range(2)]
+    assert [(_children_in_need(f), f.computed_at) for f in readers] == [("1", NOW)] * 2
+    assert len(started) == 1
+    command = started[0][started[0].index("dashboard_figures") :]
+    assert command == [
+        "dashboard_figures",
+        "--from",
+        period.start.isoformat(),
+        "--to",
+        period.end.isoformat(),
+        "--nice",
+        str(selectors.BACKGROUND_NICENESS),
+    ]
+
+    # What that process does (here without lowering the test's own priority).
+    monkeypatch.setattr(dashboard_figures_command, "now", lambda: later)
+    call_command(*command[:-2], stdout=io.StringIO())
+    with django_assert_max_num_queries(1):
+        fresh = selectors.dashboard_figures(period, now=later)
+    assert _children_in_need(fresh) == "2" and fresh.computed_at == later
+    assert started == [started[0]]  # nothing more started
 
 
 def test_kept_figures_are_never_shown_to_a_role_that_may_not_see_the_hub(

@@ -4,6 +4,7 @@ import factory
 
 from onestory.people.models import (
     Address,
+    ChronologyEntry,
     Household,
     HouseholdMember,
     Person,
@@ -69,3 +70,19 @@ class RelationshipFactory(factory.django.DjangoModelFactory):
     to_person = factory.SubFactory(PersonFactory)
     kind = "parent"
     has_parental_responsibility = True
+
+
+class ChronologyEntryFactory(factory.django.DjangoModelFactory):
+    """An event in a person's chronology: a day apart from the one made before it."""
+
+    class Meta:
+        model = ChronologyEntry
+
+    person = factory.SubFactory(PersonFactory)
+    occurred_at = factory.Sequence(
+        lambda n: (
+            datetime.datetime(2024, 1, 1, 10, tzinfo=datetime.UTC) + datetime.timedelta(days=n)
+        )
+    )
+    category = "record"
+    summary = factory.Sequence(lambda n: f"Home visit {n + 1}")
