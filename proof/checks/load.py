@@ -115,22 +115,31 @@ def _practitioners(stack: Stack, count: int) -> list[Practitioner]:
         "AND w.role = ANY(%s) ORDER BY w.username",
         [list(ROLES)],
     )
-    demo = [r for r in rows if r[1] in DEMO]
-    synthetic = [r for r in rows if r[1] not in DEMO][: max(count - len(demo), 0)]
-    if synthetic:
-        stack.django()
-        from django.contrib.auth import get_user_model
-        from django.contrib.auth.hashers import make_password
+    stack.django()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
 
+    from onestory.synthetic.demo import DEMO_USERS
+
+    demo = [r for r in rows if r[1] in DEMO]
+    # Every demo sign-in keeps its published password: the other checks sign in with it, also
+    # on a later run that reuses this town.
+    sign_ins = {user.username for user in DEMO_USERS}
+    synthetic = [r for r in rows if r[1] not in sign_ins][: max(count - len(demo), 0)]
+    if synthetic:
         get_user_model().objects.filter(username__in=[r[1] for r in synthetic]).update(
             password=make_password(LOAD_PASSWORD)
         )
     ids = [r[0] for r in demo + synthetic]
     caseloads: dict[int, list[str]] = defaultdict(list)
     for worker_id, person_id in stack.sql(
+        # Records they may open: allocated now, not merged away, not restricted (earlier
+        # checks plant restricted records on the demo workers' caseloads, which they may not
+        # open unless named).
         "SELECT a.worker_id, a.person_id FROM access_allocation a JOIN people_person p "
-        "ON p.id = a.person_id WHERE a.ends_at IS NULL AND p.merged_into_id IS NULL "
-        "AND a.worker_id = ANY(%s)",
+        "ON p.id = a.person_id WHERE a.starts_at <= now() AND a.ends_at IS NULL "
+        "AND p.merged_into_id IS NULL AND a.worker_id = ANY(%s) AND NOT EXISTS "
+        "(SELECT 1 FROM access_recordrestriction r WHERE r.person_id = p.id)",
         [ids],
     ):
         caseloads[worker_id].append(str(person_id))
