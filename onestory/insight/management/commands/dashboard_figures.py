@@ -16,6 +16,7 @@ from onestory.insight.selectors import keep_dashboard_figures
 
 from .measures import _day
 
+
 class Command(BaseCommand):
     help = "Work out the performance hub's figures for a period and keep them for every reader."
 
