@@ -95,7 +95,8 @@ def test_a_long_chronology_is_read_a_page_at_a_time(page, site):
 
 def test_a_child_who_is_not_allocated_shows_the_not_found_page(page, site):
     worker = worker_with_role(Role.EARLY_HELP)
-    child = PersonFactory()
+    # A name no worker has: the page names the signed-in worker.
+    child = PersonFactory(given_name="Wrenna", family_name="Quillfeather")
     sign_in(page, site, worker.username)
 
     response = page.goto(f"{site}/people/{child.pk}/")
