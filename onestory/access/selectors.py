@@ -70,7 +70,8 @@ def openable_ids(user, person_ids, *, now: datetime) -> set:
     known = _opened_at(user, now) & person_ids
     rest = person_ids - known
     if rest:
-        known |= set(visible_to(user, now=now).filter(pk__in=rest).values_list("pk", flat=True))
+        openable = visible_to(user, now=now).filter(pk__in=rest).order_by()
+        known |= set(openable.values_list("pk", flat=True))
     return known
 
 

@@ -410,7 +410,7 @@ def dashboard_figures(period: Period, *, now: datetime) -> DashboardFigures:
     they were computed less than FIGURES_SECONDS ago for the same period and the same day the
     council's records are complete from; past that, one reader works them out again while the
     others are shown the last ones."""
-    seconds = getattr(settings, "ONESTORY_FIGURES_CACHE_SECONDS", FIGURES_SECONDS)
+    seconds = _figures_seconds()
     if not seconds:
         return _work_out_figures(period, now=now, seconds=0)
     key = _figures_key(period)
@@ -442,6 +442,10 @@ def dashboard_figures(period: Period, *, now: datetime) -> DashboardFigures:
     return keep_dashboard_figures(period, now=now)
 
 
+def _figures_seconds() -> int:
+    return getattr(settings, "ONESTORY_FIGURES_CACHE_SECONDS", FIGURES_SECONDS)
+
+
 def _figures_key(period: Period) -> str:
     return f"insight:dashboard:{period.start}:{period.end}:{complete_from()}"
 
@@ -449,7 +453,7 @@ def _figures_key(period: Period) -> str:
 def keep_dashboard_figures(period: Period, *, now: datetime) -> DashboardFigures:
     """Work out the dashboard's figures for the period and keep them for every reader (and say
     that nobody is working them out any more)."""
-    seconds = getattr(settings, "ONESTORY_FIGURES_CACHE_SECONDS", FIGURES_SECONDS)
+    seconds = _figures_seconds()
     key = _figures_key(period)
     try:
         figures = _work_out_figures(period, now=now, seconds=seconds)

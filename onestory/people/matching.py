@@ -24,7 +24,7 @@ from onestory.access.selectors import (
     caseload_of,
     identifying_details_hidden,
     identifying_details_hidden_from,
-    visible_to,
+    openable_ids,
 )
 from onestory.workforce.rules import (
     CASE_ROLES,
@@ -288,16 +288,7 @@ def known_to_us(user, query: Query, *, now: datetime, request=None) -> list[Know
         if sees_all:
             found = search(query)
             ids = [r.person_id for r in found]
-            openable = (
-                set(
-                    visible_to(user, now=now)
-                    .filter(pk__in=ids)
-                    .order_by()
-                    .values_list("pk", flat=True)
-                )
-                if ids
-                else set()
-            )
+            openable = openable_ids(user, ids, now=now)
         else:
             # A caseload is small: read it once and search only within it.
             openable = set(caseload_of(user, now=now).order_by().values_list("pk", flat=True))

@@ -53,10 +53,15 @@ def notes_visible_to(user, *, now: datetime) -> QuerySet[CaseNote]:
     through_a_subject = Exists(
         CaseNoteSubject.objects.filter(note=OuterRef("pk"), person__in=visible_to(user, now=now))
     )
-    return CaseNote.objects.filter(
-        (Q(status=NoteStatus.SUBMITTED) & through_a_subject)
-        | Q(status=NoteStatus.DRAFT, author_id=user.pk)
-    )
+    return CaseNote.objects.filter(_submitted_where_or_own_draft(user, through_a_subject))
+
+
+def _submitted_where_or_own_draft(user, condition=None) -> Q:
+    """A condition on notes: submitted (where `condition` holds), or the worker's own draft."""
+    submitted = Q(status=NoteStatus.SUBMITTED)
+    if condition is not None:
+        submitted &= condition
+    return submitted | Q(status=NoteStatus.DRAFT, author_id=user.pk)
 
 
 @dataclass
@@ -139,7 +144,7 @@ def person_notes(user, person: Person, *, now: datetime) -> QuerySet[CaseNote]:
         return CaseNote.objects.none()
     return (
         CaseNote.objects.filter(subjects__person=person)
-        .filter(Q(status=NoteStatus.SUBMITTED) | Q(status=NoteStatus.DRAFT, author_id=user.pk))
+        .filter(_submitted_where_or_own_draft(user))
         .select_related("author")
         .order_by("-occurred_at", "-created_at")
     )
@@ -309,7 +314,7 @@ def access_about(user, about_type: str, about_id, *, now: datetime, request=None
         access_context_by_id(user, about_id, now=now, request=request, page=page)
     about = _describe(about_type, about_id)
     people = set(_about_people_ids(about_type, about_id, today=today_in_london(now)))
-    visible = set(visible_to(user, now=now).filter(pk__in=people).values_list("pk", flat=True))
+    visible = openable_ids(user, people, now=now)
     if about is None or not visible:
         # A referral is seen through its child; an episode or context whose people this
         # worker cannot open offers nobody to write about.

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from django.db.models import Min, Q
 from django.urls import reverse
 
-from onestory.access.selectors import audit_views, visible_to
+from onestory.access.selectors import audit_views, openable_ids
 from onestory.frontdoor import census_checks as front_door_checks
 from onestory.frontdoor.models import Referral
 from onestory.people.models import Person
@@ -256,9 +256,7 @@ def _openable(user, person_ids, *, now: datetime) -> set[str]:
     ids = _person_ids(p for p in person_ids if p)
     if not ids:
         return set()
-    return {
-        str(pk) for pk in visible_to(user, now=now).filter(pk__in=ids).values_list("pk", flat=True)
-    }
+    return {str(pk) for pk in openable_ids(user, ids, now=now)}
 
 
 def _link(name: str, kwargs: dict) -> str:

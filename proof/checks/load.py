@@ -49,7 +49,6 @@ PAGE_GOAL_MS = 300
 # How the simulated practitioners divide between roles.
 SHARES = {"socialworker": 40, "earlyhelp": 30, "frontdoor": 15, "manager": 10, "analyst": 5}
 LOAD_PASSWORD = "onestory-load-proof"  # given to synthetic workers, in the proof database only
-DEMO = ("frontdoor", "earlyhelp", "socialworker", "manager", "analyst")
 ROLES = ("frontdoor", "earlyhelp", "socialworker", "manager", "analyst")
 # The actions that are pages or search (goal p95 <= 300 ms); saving a note is reported beside.
 PAGES = ("queue", "search", "person", "chronology", "dashboard")
@@ -121,10 +120,10 @@ def _practitioners(stack: Stack, count: int) -> list[Practitioner]:
 
     from onestory.synthetic.demo import DEMO_USERS
 
-    demo = [r for r in rows if r[1] in DEMO]
-    # Every demo sign-in keeps its published password: the other checks sign in with it, also
-    # on a later run that reuses this town.
+    # Every demo sign-in works with its published password, which it keeps: the other checks
+    # sign in with it, also on a later run that reuses this town.
     sign_ins = {user.username for user in DEMO_USERS}
+    demo = [r for r in rows if r[1] in sign_ins]
     synthetic = [r for r in rows if r[1] not in sign_ins][: max(count - len(demo), 0)]
     if synthetic:
         get_user_model().objects.filter(username__in=[r[1] for r in synthetic]).update(
@@ -147,7 +146,7 @@ def _practitioners(stack: Stack, count: int) -> list[Practitioner]:
         Practitioner(
             username,
             role,
-            DEMO_PASSWORD if username in DEMO else LOAD_PASSWORD,
+            DEMO_PASSWORD if username in sign_ins else LOAD_PASSWORD,
             caseloads.get(worker_id, [])[:50],
         )
         for worker_id, username, role in demo + synthetic
